@@ -1,0 +1,59 @@
+import { useMemo } from 'react';
+import { QueryClient } from '@tanstack/react-query';
+import PeopleIcon from '@mui/icons-material/People';
+import { Admin, Resource, type Store } from 'react-admin';
+import { darkTheme, lightTheme } from './app/theme';
+import { i18nProvider } from './app/i18n';
+import { CustomerUserCreate } from './customerUsers/CustomerUserCreate';
+import { CustomerUserEdit } from './customerUsers/CustomerUserEdit';
+import { CustomerUserList } from './customerUsers/CustomerUserList';
+import { CustomerUserShow } from './customerUsers/CustomerUserShow';
+import { fullName } from './customerUsers/fields';
+import { createDataProvider, type AppDataProvider } from './data/dataProvider';
+import { AppLayout } from './layout/Layout';
+
+export const createQueryClient = () =>
+  new QueryClient({
+    // Commands are local and deterministic: retrying a failure only delays the error state.
+    defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
+  });
+
+export interface AppProps {
+  store: Store;
+  dataProvider?: AppDataProvider;
+  queryClient?: QueryClient;
+}
+
+export const App = ({ store, dataProvider, queryClient }: AppProps) => {
+  const provider = useMemo(() => dataProvider ?? createDataProvider(), [dataProvider]);
+  const client = useMemo(() => queryClient ?? createQueryClient(), [queryClient]);
+  return (
+    <Admin
+      title="Customer Users"
+      dataProvider={provider}
+      store={store}
+      queryClient={client}
+      i18nProvider={i18nProvider}
+      theme={lightTheme}
+      darkTheme={darkTheme}
+      layout={AppLayout}
+      disableTelemetry
+    >
+      <Resource
+        name="customer-users"
+        options={{ label: 'Customer Users' }}
+        icon={PeopleIcon}
+        list={CustomerUserList}
+        show={CustomerUserShow}
+        create={CustomerUserCreate}
+        edit={CustomerUserEdit}
+        recordRepresentation={(r) => fullName(r) || String(r.email ?? r.id)}
+      />
+      <Resource name="customers" recordRepresentation="name" />
+      <Resource name="websites" recordRepresentation="name" />
+      <Resource name="roles" recordRepresentation="label" />
+      <Resource name="users" recordRepresentation="name" />
+      <Resource name="localizations" recordRepresentation="name" />
+    </Admin>
+  );
+};

@@ -1,0 +1,2 @@
+// Hand-written from docs/api.md until ts-rs generates this file.
+export type Ref = { id: string; name: string };

@@ -1,0 +1,506 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFormContext, useFormState, useWatch } from 'react-hook-form';
+import { Alert, Box, Divider, Stack, Typography } from '@mui/material';
+import AddIcon from '@mui/icons-material/AddCircleOutline';
+import ContentCopyIcon from '@mui/icons-material/ContentCopy';
+import PasswordIcon from '@mui/icons-material/Password';
+import RemoveIcon from '@mui/icons-material/RemoveCircleOutline';
+import {
+  ArrayInput,
+  AutocompleteArrayInput,
+  AutocompleteInput,
+  Button,
+  CheckboxGroupInput,
+  DateInput,
+  PasswordInput,
+  ReferenceArrayInput,
+  ReferenceInput,
+  SaveButton,
+  SelectInput,
+  SimpleForm,
+  SimpleFormIterator,
+  TextInput,
+  Toolbar,
+  useDataProvider,
+  useGetList,
+  useNotify,
+  useSimpleFormIterator,
+  useSimpleFormIteratorItem,
+} from 'react-admin';
+import type { Customer } from '../bindings/Customer';
+import type { RoleRef } from '../bindings/RoleRef';
+import type { Website } from '../bindings/Website';
+import type { AppDataProvider } from '../data/dataProvider';
+import { CheckboxInput } from './CheckboxInput';
+import type { CustomerUserFormValues } from './formValues';
+import {
+  birthdayRule,
+  countryRule,
+  customerRule,
+  defaultsRule,
+  emailRule,
+  maxLength255,
+  newCustomerNameRule,
+  notBlank,
+  passwordConfirmRule,
+  passwordRule,
+  rolesRule,
+  todayIso,
+} from './validation';
+
+export type FormMode = 'create' | 'edit';
+
+const ALL = { page: 1, perPage: 1000 };
+
+const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
+  <Box component="section" aria-label={title} sx={{ width: '100%', mb: 2 }}>
+    <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
+      {title}
+    </Typography>
+    {children}
+    <Divider sx={{ mt: 2 }} />
+  </Box>
+);
+
+const Row = ({ children }: { children: React.ReactNode }) => (
+  <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ width: '100%' }}>
+    {children}
+  </Stack>
+);
+
+/** The server's message for the whole form (e.g. a field not on screen). */
+const ServerErrorBanner = () => {
+  const { errors } = useFormState();
+  const root = (errors.root as { serverError?: { message?: string } } | undefined)?.serverError;
+  if (!root?.message) return null;
+  return (
+    <Alert severity="error" sx={{ width: '100%', mb: 2 }} role="alert">
+      {root.message}
+    </Alert>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const customerOption = (c: Customer | undefined) => (c ? c.path || c.name : '');
+
+const CustomerSection = ({ mode }: { mode: FormMode }) => {
+  const createNew = useWatch<CustomerUserFormValues>({ name: 'createNewCustomer' });
+  const { setValue } = useFormContext<CustomerUserFormValues>();
+  return (
+    <Section title="Customer">
+      {createNew ? (
+        <Row>
+          <TextInput
+            source="newCustomer.name"
+            label="New Customer Name"
+            validate={[newCustomerNameRule, maxLength255]}
+            fullWidth
+          />
+          <ReferenceInput source="newCustomer.parent" reference="customers" perPage={50}>
+            <AutocompleteInput
+              label="Parent Customer"
+              optionText={customerOption}
+              filterToQuery={(q: string) => ({ q })}
+              fullWidth
+            />
+          </ReferenceInput>
+        </Row>
+      ) : (
+        <ReferenceInput source="customer" reference="customers" perPage={50}>
+          <AutocompleteInput
+            label="Customer"
+            optionText={customerOption}
+            filterToQuery={(q: string) => ({ q })}
+            validate={customerRule}
+            fullWidth
+            onChange={(_value: unknown, record: unknown) => {
+              // On create the customer's sales representatives apply by default (seed step 7).
+              if (mode !== 'create') return;
+              const customer = record as Customer | undefined;
+              setValue(
+                'salesRepresentatives',
+                (customer?.salesRepresentatives ?? []).map((u) => u.id),
+                { shouldDirty: true },
+              );
+            }}
+          />
+        </ReferenceInput>
+      )}
+      <CheckboxInput
+        source="createNewCustomer"
+        label="Create new customer"
+        helperText="Creates the customer together with this customer user"
+      />
+      <ReferenceArrayInput source="salesRepresentatives" reference="users" perPage={1000}>
+        <AutocompleteArrayInput
+          label="Sales Representatives"
+          optionText="name"
+          fullWidth
+          helperText={
+            mode === 'create' ? "Defaults to the customer's sales representatives" : undefined
+          }
+        />
+      </ReferenceArrayInput>
+    </Section>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const PasswordSection = ({ mode }: { mode: FormMode }) => {
+  const generate = useWatch<CustomerUserFormValues>({ name: 'generatePassword' });
+  const { setValue } = useFormContext<CustomerUserFormValues>();
+  const dataProvider = useDataProvider<AppDataProvider>();
+  const notify = useNotify();
+  const [generated, setGenerated] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onGenerate = async () => {
+    setBusy(true);
+    try {
+      const password = await dataProvider.generatePassword();
+      setValue('password', password, { shouldDirty: true, shouldValidate: true });
+      setValue('passwordConfirm', password, { shouldDirty: true, shouldValidate: true });
+      setGenerated(password);
+    } catch (e) {
+      notify(e instanceof Error ? e.message : 'No password could be generated.', { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onCopy = async () => {
+    if (!generated) return;
+    try {
+      await navigator.clipboard.writeText(generated);
+      notify('Password copied to the clipboard', { type: 'info' });
+    } catch {
+      notify('The clipboard is not available; select the password and copy it.', {
+        type: 'warning',
+      });
+    }
+  };
+
+  return (
+    <Section title="Password">
+      <CheckboxInput
+        source="generatePassword"
+        label="Generate Password"
+        helperText="A random password nobody sees; the customer user sets their own by link"
+      />
+      {generate ? null : (
+        <>
+          <Row>
+            <PasswordInput
+              source="password"
+              label="Password"
+              validate={passwordRule(mode)}
+              autoComplete="new-password"
+              helperText={
+                mode === 'edit'
+                  ? 'Leave blank to keep the current password'
+                  : 'At least 8 characters, with upper and lower case letters and a number'
+              }
+              fullWidth
+            />
+            <PasswordInput
+              source="passwordConfirm"
+              label="Confirm Password"
+              validate={passwordConfirmRule}
+              autoComplete="new-password"
+              fullWidth
+            />
+          </Row>
+          <Stack direction="row" spacing={1} alignItems="center" sx={{ mb: 1 }}>
+            <Button label="Generate Password" onClick={onGenerate} disabled={busy}>
+              <PasswordIcon />
+            </Button>
+            {generated ? (
+              <>
+                <Typography
+                  component="code"
+                  aria-label="Generated password"
+                  sx={{ fontFamily: 'monospace', px: 1, py: 0.5, bgcolor: 'action.hover' }}
+                >
+                  {generated}
+                </Typography>
+                <Button label="Copy" onClick={onCopy}>
+                  <ContentCopyIcon />
+                </Button>
+              </>
+            ) : null}
+          </Stack>
+        </>
+      )}
+    </Section>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Preferred Localization (seed step 10): shown only when the websites together enable more than
+ * one localization; its options are the chosen website's; cleared when the website changes.
+ */
+export const PreferredLocalizationInput = ({ websites }: { websites: Website[] }) => {
+  const websiteId = useWatch<CustomerUserFormValues>({ name: 'website' }) as string | null;
+  const { setValue } = useFormContext<CustomerUserFormValues>();
+  const previous = useRef(websiteId);
+  useEffect(() => {
+    if (previous.current !== websiteId) {
+      previous.current = websiteId;
+      setValue('preferredLocalization', null, { shouldDirty: true });
+    }
+  }, [websiteId, setValue]);
+
+  const distinct = new Set(websites.flatMap((w) => (w.localizations ?? []).map((l) => l.id)));
+  if (distinct.size <= 1) return null;
+  const website = websites.find((w) => w.id === websiteId);
+  const choices = website?.localizations ?? [];
+  return (
+    <SelectInput
+      source="preferredLocalization"
+      label="Preferred Localization"
+      choices={choices}
+      optionText="name"
+      emptyText="None"
+      disabled={!website}
+      helperText={website ? undefined : 'Choose a website first'}
+      fullWidth
+    />
+  );
+};
+
+const WebsiteSection = () => {
+  const { data: websites = [] } = useGetList<Website>('websites', {
+    pagination: ALL,
+    sort: { field: 'name', order: 'ASC' },
+  });
+  return (
+    <Section title="Website">
+      <Row>
+        <SelectInput
+          source="website"
+          label="Website"
+          choices={websites}
+          optionText="name"
+          emptyText="None"
+          helperText="E-mails about the account point to this website"
+          fullWidth
+        />
+        <PreferredLocalizationInput websites={websites} />
+      </Row>
+    </Section>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/** The roles available to the chosen customer: the predefined ones plus that customer's. */
+const RolesSection = () => {
+  const customer = useWatch<CustomerUserFormValues>({ name: 'customer' }) as string | null;
+  const createNew = useWatch<CustomerUserFormValues>({ name: 'createNewCustomer' });
+  const customerId = createNew ? null : customer || null;
+  const { getValues, setValue } = useFormContext<CustomerUserFormValues>();
+  const { data: roles, isFetching } = useGetList<RoleRef>('roles', {
+    filter: { customer: customerId },
+    pagination: ALL,
+    sort: { field: 'label', order: 'ASC' },
+  });
+
+  // Drop ticked roles of a customer the user no longer belongs to.
+  useEffect(() => {
+    if (isFetching || !roles) return;
+    const available = new Set(roles.map((r) => r.id));
+    const selected = getValues('userRoles') ?? [];
+    const kept = selected.filter((id) => available.has(id));
+    if (kept.length !== selected.length) setValue('userRoles', kept, { shouldDirty: true });
+  }, [roles, isFetching, getValues, setValue]);
+
+  return (
+    <Section title="Roles">
+      <CheckboxGroupInput
+        source="userRoles"
+        label="Roles"
+        choices={roles ?? []}
+        optionText={(r: RoleRef) => (r.customerId ? `${r.label} (customer role)` : r.label)}
+        row={false}
+        validate={rolesRule}
+        helperText="An enabled customer user needs at least one role"
+      />
+    </Section>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const ADDRESS_TYPES = [
+  { id: 'billing', name: 'Billing' },
+  { id: 'shipping', name: 'Shipping' },
+];
+const ADDRESS_DEFAULTS = [
+  { id: 'billing', name: 'Default billing' },
+  { id: 'shipping', name: 'Default shipping' },
+];
+
+const AddAddressButton = () => {
+  const { add } = useSimpleFormIterator();
+  return (
+    <Button
+      label="Add Address"
+      onClick={() =>
+        add({
+          label: '',
+          street: '',
+          city: '',
+          postalCode: '',
+          country: '',
+          types: [],
+          defaults: [],
+        })
+      }
+    >
+      <AddIcon />
+    </Button>
+  );
+};
+
+const RemoveAddressButton = () => {
+  const { remove, index } = useSimpleFormIteratorItem();
+  return (
+    <Button
+      label="Remove Address"
+      color="warning"
+      onClick={() => remove()}
+      aria-describedby={`address-${index}`}
+    >
+      <RemoveIcon />
+    </Button>
+  );
+};
+
+const upper = (v: string) => (typeof v === 'string' ? v.toUpperCase() : v);
+
+const AddressesSection = () => (
+  <Section title="Addresses">
+    <ArrayInput source="addresses" label={false}>
+      <SimpleFormIterator
+        disableReordering
+        disableClear
+        addButton={<AddAddressButton />}
+        removeButton={<RemoveAddressButton />}
+        getItemLabel={(index) => `Address ${index + 1}`}
+        sx={{ '& .RaSimpleFormIterator-line': { pb: 2 } }}
+      >
+        <TextInput source="label" label="Label" validate={maxLength255} helperText={false} />
+        <Row>
+          <TextInput source="namePrefix" label="Name Prefix" helperText={false} />
+          <TextInput source="firstName" label="First Name" helperText={false} />
+          <TextInput source="middleName" label="Middle Name" helperText={false} />
+          <TextInput source="lastName" label="Last Name" helperText={false} />
+          <TextInput source="nameSuffix" label="Name Suffix" helperText={false} />
+        </Row>
+        <TextInput source="organization" label="Organization" helperText={false} fullWidth />
+        <Row>
+          <TextInput source="street" label="Street" validate={notBlank} fullWidth />
+          <TextInput source="street2" label="Street 2" fullWidth />
+        </Row>
+        <Row>
+          <TextInput source="city" label="City" validate={notBlank} />
+          <TextInput source="postalCode" label="Postal Code" validate={notBlank} />
+          <TextInput
+            source="country"
+            label="Country"
+            validate={countryRule}
+            parse={upper}
+            helperText="2-letter code, e.g. US"
+            inputProps={{ maxLength: 2 }}
+          />
+          <TextInput source="region" label="Region" />
+          <TextInput source="phone" label="Phone" />
+        </Row>
+        <Row>
+          <CheckboxGroupInput source="types" label="Types" choices={ADDRESS_TYPES} />
+          <CheckboxGroupInput
+            source="defaults"
+            label="Defaults"
+            choices={ADDRESS_DEFAULTS}
+            validate={defaultsRule}
+          />
+        </Row>
+      </SimpleFormIterator>
+    </ArrayInput>
+  </Section>
+);
+
+// ---------------------------------------------------------------------------------------------
+
+const FormToolbar = () => (
+  <Toolbar>
+    <SaveButton label="Save" alwaysEnable />
+  </Toolbar>
+);
+
+/**
+ * The one form for Create and Edit, in the order of the user guide's "Create a Customer User".
+ * Input names are the server's field paths, so its errors land under the right inputs.
+ */
+export const CustomerUserForm = ({
+  mode,
+  record,
+}: {
+  mode: FormMode;
+  record: CustomerUserFormValues;
+}) => {
+  const maxBirthday = useMemo(() => todayIso(), []);
+  return (
+    <SimpleForm record={record} toolbar={<FormToolbar />} sx={{ maxWidth: 1100 }}>
+      <ServerErrorBanner />
+      <Section title="General">
+        <CheckboxInput
+          source="enabled"
+          label="Enabled"
+          helperText="The customer user can sign in to the storefront"
+        />
+        <Row>
+          <TextInput source="namePrefix" label="Name Prefix" validate={maxLength255} />
+          <TextInput source="firstName" label="First Name" validate={[notBlank, maxLength255]} />
+          <TextInput source="middleName" label="Middle Name" validate={maxLength255} />
+          <TextInput source="lastName" label="Last Name" validate={[notBlank, maxLength255]} />
+          <TextInput source="nameSuffix" label="Name Suffix" validate={maxLength255} />
+        </Row>
+        <Row>
+          <TextInput
+            source="email"
+            label="Email Address"
+            type="email"
+            validate={emailRule}
+            fullWidth
+          />
+          <DateInput
+            source="birthday"
+            label="Birthday"
+            validate={birthdayRule}
+            inputProps={{ max: maxBirthday }}
+          />
+        </Row>
+      </Section>
+      <CustomerSection mode={mode} />
+      <PasswordSection mode={mode} />
+      <WebsiteSection />
+      <AddressesSection />
+      <RolesSection />
+      <Section title="Ownership">
+        <ReferenceInput source="owner" reference="users" perPage={1000}>
+          <SelectInput
+            label="Owner"
+            optionText="name"
+            emptyText="None"
+            helperText={mode === 'create' ? 'Defaults to you' : undefined}
+          />
+        </ReferenceInput>
+      </Section>
+    </SimpleForm>
+  );
+};

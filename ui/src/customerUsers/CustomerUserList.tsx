@@ -1,0 +1,176 @@
+import { Alert, AlertTitle, Box, Stack, Typography } from '@mui/material';
+import PeopleOutlineIcon from '@mui/icons-material/PeopleOutline';
+import {
+  Button,
+  CreateButton,
+  DatagridConfigurable,
+  DateField,
+  DateInput,
+  DeleteWithConfirmButton,
+  EditButton,
+  FilterButton,
+  List,
+  Pagination,
+  ReferenceInput,
+  SearchInput,
+  SelectColumnsButton,
+  SelectInput,
+  ShowButton,
+  TextField,
+  TextInput,
+  TopToolbar,
+  useListContext,
+  useRecordContext,
+} from 'react-admin';
+import { EnableToggleButton } from './EnableToggleButton';
+import { AuthStatusField, fullName, YesNoField } from './fields';
+
+export const PAGE_SIZES = [10, 25, 50, 100, 200];
+
+const YES_NO = [
+  { id: 'true', name: 'Yes' },
+  { id: 'false', name: 'No' },
+];
+const AUTH_STATUSES = [
+  { id: 'active', name: 'Active' },
+  { id: 'reset', name: 'Reset' },
+];
+
+const textFilters = (source: string, label: string) => [
+  <TextInput key={source} source={source} label={`${label} contains`} resettable />,
+  <TextInput key={`${source}Eq`} source={`${source}Eq`} label={`${label} is`} resettable />,
+];
+
+/** One filter per column (text: "contains" and "is"), plus the always-on quick search `q`. */
+export const customerUserFilters = [
+  <SearchInput
+    key="q"
+    source="q"
+    alwaysOn
+    placeholder="Search name, email or customer"
+    inputProps={{ 'aria-label': 'Quick search' }}
+  />,
+  ...textFilters('customerName', 'Customer'),
+  ...textFilters('firstName', 'First Name'),
+  ...textFilters('lastName', 'Last Name'),
+  ...textFilters('email', 'Email Address'),
+  <SelectInput key="enabled" source="enabled" label="Enabled" choices={YES_NO} />,
+  <SelectInput key="confirmed" source="confirmed" label="Confirmed" choices={YES_NO} />,
+  <SelectInput key="isGuest" source="isGuest" label="Guest" choices={YES_NO} />,
+  <SelectInput key="authStatus" source="authStatus" label="Password" choices={AUTH_STATUSES} />,
+  <ReferenceInput key="websiteId" source="websiteId" reference="websites">
+    <SelectInput label="Website" optionText="name" />
+  </ReferenceInput>,
+  <TextInput key="roles" source="roles" label="Roles contains" resettable />,
+  <DateInput key="createdFrom" source="createdFrom" label="Created from" />,
+  <DateInput key="createdTo" source="createdTo" label="Created to" />,
+  <DateInput key="updatedFrom" source="updatedFrom" label="Updated from" />,
+  <DateInput key="updatedTo" source="updatedTo" label="Updated to" />,
+];
+
+const ListActions = () => (
+  <TopToolbar>
+    <FilterButton />
+    <SelectColumnsButton />
+    <CreateButton label="Create Customer User" />
+  </TopToolbar>
+);
+
+/** Row actions: View, Edit, Enable/Disable, Delete (with a confirmation dialog). */
+const RowActions = (_props: { label?: string }) => {
+  const record = useRecordContext<{ id: string; firstName?: string; lastName?: string }>();
+  if (!record) return null;
+  return (
+    <Stack
+      direction="row"
+      spacing={0.5}
+      justifyContent="flex-end"
+      onClick={(e) => e.stopPropagation()}
+      sx={{ whiteSpace: 'nowrap' }}
+    >
+      <ShowButton label="View" />
+      <EditButton />
+      <EnableToggleButton />
+      <DeleteWithConfirmButton
+        mutationMode="pessimistic"
+        redirect={false}
+        confirmTitle="Delete Customer User"
+        confirmContent={`Are you sure you want to delete ${fullName(record) || 'this customer user'}?`}
+      />
+    </Stack>
+  );
+};
+
+const EmptyState = () => (
+  <Box sx={{ textAlign: 'center', py: 8, px: 2, width: '100%' }}>
+    <PeopleOutlineIcon sx={{ fontSize: 64, color: 'text.secondary' }} />
+    <Typography variant="h6" gutterBottom>
+      No customer users yet
+    </Typography>
+    <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+      Customer users are the people of your customers who sign in to the storefront.
+    </Typography>
+    <CreateButton variant="contained" label="Create Customer User" />
+  </Box>
+);
+
+const NoResults = () => {
+  const { setFilters } = useListContext();
+  return (
+    <Box sx={{ p: 3 }}>
+      <Typography variant="body2" component="span">
+        No customer users match the current search and filters.
+      </Typography>{' '}
+      <Button label="Clear filters" onClick={() => setFilters({}, [])} />
+    </Box>
+  );
+};
+
+const ErrorState = () => {
+  const { error, refetch } = useListContext();
+  return (
+    <Alert
+      severity="error"
+      sx={{ m: 2 }}
+      action={<Button label="Retry" onClick={() => refetch()} />}
+    >
+      <AlertTitle>Customer users could not be loaded</AlertTitle>
+      {error?.message || 'Something went wrong.'}
+    </Alert>
+  );
+};
+
+export const CustomerUserList = () => (
+  <List
+    title="Customer Users"
+    sort={{ field: 'id', order: 'ASC' }}
+    perPage={25}
+    filters={customerUserFilters}
+    actions={<ListActions />}
+    pagination={<Pagination rowsPerPageOptions={PAGE_SIZES} />}
+    empty={<EmptyState />}
+    error={<ErrorState />}
+  >
+    <DatagridConfigurable
+      rowClick="show"
+      bulkActionButtons={false}
+      omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
+      empty={<NoResults />}
+      size="small"
+    >
+      <TextField source="customerName" label="Customer" />
+      <TextField source="firstName" label="First Name" />
+      <TextField source="lastName" label="Last Name" />
+      <TextField source="email" label="Email Address" />
+      <YesNoField source="enabled" label="Enabled" />
+      <YesNoField source="confirmed" label="Confirmed" />
+      <YesNoField source="isGuest" label="Guest" />
+      <AuthStatusField source="authStatus" label="Password" />
+      <DateField source="createdAt" label="Created At" showTime />
+      <DateField source="updatedAt" label="Updated At" showTime />
+      <TextField source="websiteName" label="Website" />
+      <TextField source="roles" label="Roles" />
+      <RowActions label="Actions" />
+    </DatagridConfigurable>
+  </List>
+);

@@ -1,0 +1,339 @@
+import type { ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import {
+  Alert,
+  Box,
+  Card,
+  CardContent,
+  Chip,
+  CircularProgress,
+  Grid,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
+import {
+  DeleteWithConfirmButton,
+  EditButton,
+  ListButton,
+  Show,
+  TopToolbar,
+  useDataProvider,
+  useRecordContext,
+} from 'react-admin';
+import type { Address } from '../bindings/Address';
+import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { CustomerUser } from '../bindings/CustomerUser';
+import type { AppDataProvider } from '../data/dataProvider';
+import { EnableToggleButton } from './EnableToggleButton';
+import { AuthStatusBadge, formatDateTime, fullName } from './fields';
+
+const yesNo = (v: boolean | null | undefined) => (v ? 'Yes' : 'No');
+const orDash = (v: unknown) => (v == null || v === '' ? '—' : String(v));
+
+/** A labelled value; `<dt>`/`<dd>` so the label names the value. */
+const Detail = ({ label, children }: { label: string; children: ReactNode }) => (
+  <Box sx={{ display: 'contents' }}>
+    <Typography component="dt" variant="body2" color="text.secondary" sx={{ fontWeight: 500 }}>
+      {label}
+    </Typography>
+    <Typography component="dd" variant="body2" sx={{ m: 0 }}>
+      {children}
+    </Typography>
+  </Box>
+);
+
+const Details = ({ children }: { children: ReactNode }) => (
+  <Box
+    component="dl"
+    sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 3, rowGap: 1, m: 0 }}
+  >
+    {children}
+  </Box>
+);
+
+const SectionCard = ({ title, children }: { title: string; children: ReactNode }) => (
+  <Card variant="outlined" component="section" aria-label={title} sx={{ height: '100%' }}>
+    <CardContent>
+      <Typography variant="h6" component="h2" gutterBottom>
+        {title}
+      </Typography>
+      {children}
+    </CardContent>
+  </Card>
+);
+
+const Chips = ({ items, empty }: { items: string[]; empty: string }) =>
+  items.length === 0 ? (
+    <Typography variant="body2" color="text.secondary">
+      {empty}
+    </Typography>
+  ) : (
+    <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap">
+      {items.map((item) => (
+        <Chip key={item} label={item} size="small" />
+      ))}
+    </Stack>
+  );
+
+const TYPE_LABEL: Record<string, string> = { billing: 'Billing', shipping: 'Shipping' };
+
+const AddressCard = ({ address }: { address: Address }) => {
+  const name = fullName(address);
+  const lines = [
+    name,
+    address.organization,
+    address.street,
+    address.street2,
+    [address.postalCode, address.city].filter(Boolean).join(' '),
+    [address.region, address.country].filter(Boolean).join(', '),
+    address.phone ? `Phone: ${address.phone}` : null,
+  ].filter((l): l is string => !!l && l.trim() !== '');
+  return (
+    <Card variant="outlined" sx={{ height: '100%' }}>
+      <CardContent>
+        {address.label ? (
+          <Typography variant="subtitle2" gutterBottom>
+            {address.label}
+          </Typography>
+        ) : null}
+        {lines.map((line, i) => (
+          <Typography key={i} variant="body2">
+            {line}
+          </Typography>
+        ))}
+        <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap" sx={{ mt: 1 }}>
+          {(address.types ?? []).map((t) => (
+            <Chip key={t} label={TYPE_LABEL[t] ?? t} size="small" variant="outlined" />
+          ))}
+          {(address.defaults ?? []).map((t) => (
+            <Chip key={`d-${t}`} label={`Default ${t}`} size="small" color="primary" />
+          ))}
+        </Stack>
+      </CardContent>
+    </Card>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+const FIELD_LABELS: Record<string, string> = {
+  namePrefix: 'Name Prefix',
+  firstName: 'First Name',
+  middleName: 'Middle Name',
+  lastName: 'Last Name',
+  nameSuffix: 'Name Suffix',
+  email: 'Email Address',
+  birthday: 'Birthday',
+  enabled: 'Enabled',
+  confirmed: 'Confirmed',
+  isGuest: 'Guest',
+  authStatus: 'Password',
+  customer: 'Customer',
+  website: 'Website',
+  preferredLocalization: 'Preferred Localization',
+  owner: 'Owner',
+  organization: 'Organization',
+  userRoles: 'Roles',
+  salesRepresentatives: 'Sales Representatives',
+  addresses: 'Addresses',
+  password: 'Password',
+};
+
+export function formatHistoryValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (Array.isArray(value)) {
+    return value.length === 0 ? '—' : value.map(formatHistoryValue).join(', ');
+  }
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const key of ['name', 'label', 'email', 'street', 'id']) {
+      if (typeof o[key] === 'string' && o[key]) return o[key] as string;
+    }
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+const OPS: Record<string, string> = { create: 'Created', update: 'Updated', delete: 'Deleted' };
+
+const History = ({ id }: { id: string }) => {
+  const dataProvider = useDataProvider<AppDataProvider>();
+  const { data, error, isPending } = useQuery<ChangeRecord[], Error>({
+    queryKey: ['customer-users', 'history', id],
+    queryFn: () => dataProvider.customerUserHistory(id),
+  });
+  if (isPending) return <CircularProgress size={24} aria-label="Loading history" />;
+  if (error) return <Alert severity="error">{error.message}</Alert>;
+  if (!data || data.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No changes recorded.
+      </Typography>
+    );
+  }
+  return (
+    <Table size="small" aria-label="History">
+      <TableHead>
+        <TableRow>
+          <TableCell>When</TableCell>
+          <TableCell>Who</TableCell>
+          <TableCell>Action</TableCell>
+          <TableCell>Changes</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {data.map((change) => (
+          <TableRow key={change.id}>
+            <TableCell sx={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
+              {formatDateTime(change.at)}
+            </TableCell>
+            <TableCell sx={{ verticalAlign: 'top' }}>{change.actor}</TableCell>
+            <TableCell sx={{ verticalAlign: 'top' }}>{OPS[change.op] ?? change.op}</TableCell>
+            <TableCell>
+              {Object.entries(change.fields ?? {}).map(([field, pair]) => {
+                const [before, after] = (pair ?? [null, null]) as [unknown, unknown];
+                return (
+                  <Typography key={field} variant="body2">
+                    <strong>{FIELD_LABELS[field] ?? field}:</strong> {formatHistoryValue(before)} →{' '}
+                    {formatHistoryValue(after)}
+                  </Typography>
+                );
+              })}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const ShowActions = () => {
+  const record = useRecordContext<CustomerUser>();
+  return (
+    <TopToolbar>
+      <ListButton label="Customer Users" />
+      <EditButton />
+      <EnableToggleButton />
+      {record ? (
+        <DeleteWithConfirmButton
+          mutationMode="pessimistic"
+          confirmTitle="Delete Customer User"
+          confirmContent={`Are you sure you want to delete ${fullName(record)}?`}
+        />
+      ) : null}
+    </TopToolbar>
+  );
+};
+
+const ShowTitle = () => {
+  const record = useRecordContext<CustomerUser>();
+  return <span>{record ? fullName(record) : 'Customer User'}</span>;
+};
+
+const CustomerUserDetails = () => {
+  const r = useRecordContext<CustomerUser>();
+  if (!r) return null;
+  return (
+    <Box sx={{ p: 2 }}>
+      {!r.confirmed ? (
+        <Alert severity="warning" sx={{ mb: 2 }}>
+          This customer user has not confirmed their e-mail address.
+        </Alert>
+      ) : null}
+      <Grid container spacing={2}>
+        <Grid size={{ xs: 12, md: 6 }}>
+          <SectionCard title="General">
+            <Details>
+              <Detail label="Name Prefix">{orDash(r.namePrefix)}</Detail>
+              <Detail label="First Name">{orDash(r.firstName)}</Detail>
+              <Detail label="Middle Name">{orDash(r.middleName)}</Detail>
+              <Detail label="Last Name">{orDash(r.lastName)}</Detail>
+              <Detail label="Name Suffix">{orDash(r.nameSuffix)}</Detail>
+              <Detail label="Email Address">{r.email}</Detail>
+              <Detail label="Birthday">{orDash(r.birthday)}</Detail>
+              <Detail label="Enabled">{yesNo(r.enabled)}</Detail>
+              <Detail label="Confirmed">{yesNo(r.confirmed)}</Detail>
+              <Detail label="Guest">{yesNo(r.isGuest)}</Detail>
+              <Detail label="Password">
+                <AuthStatusBadge status={r.authStatus} />
+              </Detail>
+            </Details>
+          </SectionCard>
+        </Grid>
+        <Grid size={{ xs: 12, md: 6 }}>
+          <SectionCard title="Customer and website">
+            <Details>
+              <Detail label="Customer">{r.customer?.name ?? '—'}</Detail>
+              <Detail label="Website">{r.website?.name ?? '—'}</Detail>
+              <Detail label="Preferred Localization">{r.preferredLocalization?.name ?? '—'}</Detail>
+              <Detail label="Owner">{r.owner?.name ?? '—'}</Detail>
+              <Detail label="Organization">{r.organization?.name ?? '—'}</Detail>
+            </Details>
+          </SectionCard>
+          <Box sx={{ mt: 2 }}>
+            <SectionCard title="Activity">
+              <Details>
+                <Detail label="Login Count">{String(r.loginCount ?? 0)}</Detail>
+                <Detail label="Last Login">{formatDateTime(r.lastLogin)}</Detail>
+                <Detail label="Password Changed At">{formatDateTime(r.passwordChangedAt)}</Detail>
+                <Detail label="Created At">{formatDateTime(r.createdAt)}</Detail>
+                <Detail label="Updated At">{formatDateTime(r.updatedAt)}</Detail>
+              </Details>
+            </SectionCard>
+          </Box>
+        </Grid>
+        <Grid size={{ xs: 12, md: 6 }}>
+          <SectionCard title="Roles">
+            <Chips items={(r.userRoles ?? []).map((role) => role.label)} empty="No roles" />
+          </SectionCard>
+        </Grid>
+        <Grid size={{ xs: 12, md: 6 }}>
+          <SectionCard title="Sales Representatives">
+            <Chips
+              items={(r.salesRepresentatives ?? []).map((u) => u.name)}
+              empty="No sales representatives"
+            />
+          </SectionCard>
+        </Grid>
+        <Grid size={12}>
+          <SectionCard title="Addresses">
+            {(r.addresses ?? []).length === 0 ? (
+              <Typography variant="body2" color="text.secondary">
+                No addresses
+              </Typography>
+            ) : (
+              <Grid container spacing={2}>
+                {r.addresses.map((a) => (
+                  <Grid key={a.id} size={{ xs: 12, sm: 6, lg: 4 }}>
+                    <AddressCard address={a} />
+                  </Grid>
+                ))}
+              </Grid>
+            )}
+          </SectionCard>
+        </Grid>
+        <Grid size={12}>
+          <SectionCard title="History">
+            <History id={r.id} />
+          </SectionCard>
+        </Grid>
+      </Grid>
+    </Box>
+  );
+};
+
+export const CustomerUserShow = () => (
+  <Show actions={<ShowActions />} title={<ShowTitle />}>
+    <CustomerUserDetails />
+  </Show>
+);

@@ -1,0 +1,41 @@
+import type { MouseEvent } from 'react';
+import ToggleOnIcon from '@mui/icons-material/ToggleOn';
+import ToggleOffIcon from '@mui/icons-material/ToggleOff';
+import { useMutation } from '@tanstack/react-query';
+import { Button, useDataProvider, useNotify, useRecordContext, useRefresh } from 'react-admin';
+import type { CustomerUser } from '../bindings/CustomerUser';
+import type { AppDataProvider } from '../data/dataProvider';
+
+/** "Enable" / "Disable" (Oro's operations): calls `set_customer_user_enabled`. */
+export const EnableToggleButton = ({ size = 'small' }: { size?: 'small' | 'medium' }) => {
+  const record = useRecordContext<{ id: string; enabled: boolean }>();
+  const dataProvider = useDataProvider<AppDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const { mutate, isPending } = useMutation<CustomerUser, Error, boolean>({
+    mutationFn: (enabled) => dataProvider.setCustomerUserEnabled(record!.id, enabled),
+    onSuccess: (user) => {
+      notify(user.enabled ? 'Customer User has been enabled' : 'Customer User has been disabled', {
+        type: 'success',
+      });
+      refresh();
+    },
+    onError: (error) =>
+      notify(error.message || 'The change could not be saved.', { type: 'error' }),
+  });
+  if (!record) return null;
+  const enabling = !record.enabled;
+  return (
+    <Button
+      label={enabling ? 'Enable' : 'Disable'}
+      size={size}
+      disabled={isPending}
+      onClick={(event: MouseEvent) => {
+        event.stopPropagation();
+        mutate(enabling);
+      }}
+    >
+      {enabling ? <ToggleOnIcon /> : <ToggleOffIcon />}
+    </Button>
+  );
+};

@@ -1,0 +1,416 @@
+import { HttpError } from 'react-admin';
+import type {
+  DataProvider,
+  GetListParams,
+  GetListResult,
+  GetManyParams,
+  GetManyReferenceParams,
+  Identifier,
+  RaRecord,
+} from 'react-admin';
+import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { Customer } from '../bindings/Customer';
+import type { CustomerUser } from '../bindings/CustomerUser';
+import type { CustomerUserInput } from '../bindings/CustomerUserInput';
+import type { CustomerUserRow } from '../bindings/CustomerUserRow';
+import type { GridFilter } from '../bindings/GridFilter';
+import type { GridQuery } from '../bindings/GridQuery';
+import type { Localization } from '../bindings/Localization';
+import type { Page } from '../bindings/Page';
+import type { RoleRef } from '../bindings/RoleRef';
+import type { User } from '../bindings/User';
+import type { Website } from '../bindings/Website';
+import { diffInput, recordToInput } from '../customerUsers/formValues';
+import { call, toApiError } from './api';
+
+export const CUSTOMER_USERS = 'customer-users';
+
+/** Commands beyond CRUD, reached through `useDataProvider<AppDataProvider>()`. */
+export interface AppDataProvider extends DataProvider {
+  setCustomerUserEnabled(id: Identifier, enabled: boolean): Promise<CustomerUser>;
+  customerUserHistory(id: Identifier): Promise<ChangeRecord[]>;
+  generatePassword(): Promise<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+const STATUS: Record<string, number> = {
+  validation: 422,
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  storage: 500,
+  internal: 500,
+};
+
+/**
+ * Maps a rejected command to what react-admin understands: a validation error becomes an
+ * `HttpError` whose `body.errors` holds `{ 'addresses.0.city': message, … }` (react-admin sets
+ * each on its input), everything else an `HttpError` whose message the notification shows.
+ */
+export function toHttpError(raw: unknown): HttpError {
+  const error = toApiError(raw);
+  const body: Record<string, unknown> = { code: error.code, fields: error.fields };
+  if (error.fields.length > 0) {
+    const errors: Record<string, unknown> = {};
+    for (const { field, message } of error.fields) {
+      const path = field === 'newCustomer' ? 'newCustomer.name' : field;
+      const previous = errors[path];
+      errors[path] = typeof previous === 'string' ? `${previous} ${message}` : message;
+    }
+    // A form-level banner (react-hook-form `errors.root.serverError`), for fields not on screen.
+    errors.root = { serverError: error.message };
+    body.errors = errors;
+  }
+  return new HttpError(error.message, STATUS[error.code] ?? 500, body);
+}
+
+async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await call<T>(command, args);
+  } catch (e) {
+    throw toHttpError(e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grid query mapping
+
+const TEXT_FILTERS = [
+  'customerName',
+  'customerNameEq',
+  'firstName',
+  'firstNameEq',
+  'lastName',
+  'lastNameEq',
+  'email',
+  'emailEq',
+  'roles',
+  'customerId',
+  'websiteId',
+  'createdFrom',
+  'createdTo',
+  'updatedFrom',
+  'updatedTo',
+] as const;
+const BOOLEAN_FILTERS = ['enabled', 'confirmed', 'isGuest'] as const;
+const SORT_FIELDS = [
+  'id',
+  'customerName',
+  'firstName',
+  'lastName',
+  'email',
+  'enabled',
+  'confirmed',
+  'isGuest',
+  'authStatus',
+  'createdAt',
+  'updatedAt',
+  'websiteName',
+  'roles',
+];
+
+const asBoolean = (v: unknown): boolean | undefined =>
+  v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+
+/** react-admin's filter values → `GridQuery.filter` and `q` (blank values are dropped). */
+export function toGridFilter(raFilter: Record<string, unknown> = {}): {
+  filter: GridFilter;
+  q: string | null;
+} {
+  const filter: Record<string, unknown> = {};
+  for (const key of TEXT_FILTERS) {
+    const v = raFilter[key];
+    if (typeof v === 'string' && v.trim() !== '') filter[key] = v.trim();
+  }
+  for (const key of BOOLEAN_FILTERS) {
+    const v = asBoolean(raFilter[key]);
+    if (v !== undefined) filter[key] = v;
+  }
+  if (raFilter.authStatus === 'active' || raFilter.authStatus === 'reset') {
+    filter.authStatus = raFilter.authStatus;
+  }
+  const q = typeof raFilter.q === 'string' && raFilter.q.trim() !== '' ? raFilter.q.trim() : null;
+  return { filter: filter as GridFilter, q };
+}
+
+function toSort(sort: GetListParams['sort']): GridQuery['sort'] {
+  const field = sort?.field && SORT_FIELDS.includes(sort.field) ? sort.field : 'id';
+  const order = sort?.order === 'DESC' ? 'DESC' : 'ASC';
+  return { field, order } as GridQuery['sort'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyset paging: react-admin page numbers → cursors
+
+/**
+ * Per (sort, filter, q, perPage) signature, the `after` cursor that starts each page:
+ * page 1 has none, page N+1 starts after page N's `nextCursor`.
+ */
+export class CursorCache {
+  private readonly bySignature = new Map<string, Map<number, string | null>>();
+
+  constructor(private readonly maxSignatures = 20) {}
+
+  pages(signature: string): Map<number, string | null> {
+    let pages = this.bySignature.get(signature);
+    if (pages) {
+      // Refresh its place in the LRU order.
+      this.bySignature.delete(signature);
+    } else {
+      pages = new Map([[1, null]]);
+    }
+    this.bySignature.set(signature, pages);
+    while (this.bySignature.size > this.maxSignatures) {
+      const oldest = this.bySignature.keys().next().value as string;
+      this.bySignature.delete(oldest);
+    }
+    return pages;
+  }
+
+  clear(): void {
+    this.bySignature.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference resources (small lists the commands return whole)
+
+type Listed = RaRecord & { name?: string; label?: string; username?: string; email?: string };
+
+function matchesQ(record: Listed, q: unknown): boolean {
+  if (typeof q !== 'string' || q.trim() === '') return true;
+  const needle = q.trim().toLowerCase();
+  return [
+    record.name,
+    record.label,
+    record.username,
+    record.email,
+    (record as { path?: string }).path,
+  ]
+    .filter((v): v is string => typeof v === 'string')
+    .some((v) => v.toLowerCase().includes(needle));
+}
+
+function sortAndPage<T extends RaRecord>(
+  records: T[],
+  params: Partial<GetListParams>,
+): GetListResult<T> {
+  let rows = [...records];
+  const field = params.sort?.field;
+  if (field && field !== 'id') {
+    const dir = params.sort?.order === 'DESC' ? -1 : 1;
+    rows.sort((a, b) => {
+      const av = String((a as Record<string, unknown>)[field] ?? '');
+      const bv = String((b as Record<string, unknown>)[field] ?? '');
+      return av.localeCompare(bv) * dir;
+    });
+  }
+  const total = rows.length;
+  const page = params.pagination?.page ?? 1;
+  const perPage = params.pagination?.perPage ?? total;
+  rows = rows.slice((page - 1) * perPage, page * perPage);
+  return { data: rows, total };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function createDataProvider(): AppDataProvider {
+  const cursors = new CursorCache();
+  /** Customers and roles seen so far, since no command fetches one by id. */
+  const customers = new Map<string, Customer>();
+  const roles = new Map<string, RoleRef>();
+
+  const remember = (user: CustomerUser) => {
+    if (user.customer && !customers.has(user.customer.id)) {
+      customers.set(user.customer.id, {
+        id: user.customer.id,
+        name: user.customer.name,
+        parent: null,
+        path: user.customer.name,
+        salesRepresentatives: [],
+      } as Customer);
+    }
+    for (const role of user.userRoles ?? []) roles.set(role.id, role);
+    return user;
+  };
+
+  const fetchPage = (query: GridQuery) =>
+    run<Page<CustomerUserRow>>('list_customer_users', { query });
+
+  async function listCustomerUsers(params: GetListParams): Promise<GetListResult> {
+    const page = Math.max(1, params.pagination?.page ?? 1);
+    const perPage = params.pagination?.perPage ?? 25;
+    const sort = toSort(params.sort);
+    const { filter, q } = toGridFilter(params.filter);
+    const base = { filter, q, sort, pageSize: perPage } as GridQuery;
+    const pages = cursors.pages(JSON.stringify([sort, filter, q, perPage]));
+
+    // A page we have no cursor for (e.g. the app restarted on page 3): walk from the last known.
+    let known = page;
+    while (!pages.has(known)) known -= 1;
+    while (known < page) {
+      const walked = await fetchPage({ ...base, after: pages.get(known) ?? null } as GridQuery);
+      if (!walked.nextCursor) {
+        return { data: [], pageInfo: { hasNextPage: false, hasPreviousPage: page > 1 } };
+      }
+      pages.set(known + 1, walked.nextCursor);
+      known += 1;
+    }
+
+    const after = pages.get(page) ?? null;
+    const query = { ...base } as GridQuery;
+    if (after) query.after = after;
+    const result = await fetchPage(query);
+    if (result.nextCursor) {
+      pages.set(page + 1, result.nextCursor);
+    } else {
+      for (const p of [...pages.keys()]) if (p > page) pages.delete(p);
+    }
+    return {
+      data: result.rows ?? [],
+      pageInfo: { hasNextPage: !!result.nextCursor, hasPreviousPage: page > 1 },
+    };
+  }
+
+  async function listReference(resource: string, filter: Record<string, unknown> = {}) {
+    switch (resource) {
+      case 'customers': {
+        const q = typeof filter.q === 'string' && filter.q.trim() !== '' ? filter.q.trim() : null;
+        const args: Record<string, unknown> = { limit: 50 };
+        if (q) args.q = q;
+        const list = await run<Customer[]>('list_customers', args);
+        for (const c of list) customers.set(c.id, c);
+        return list as unknown as Listed[];
+      }
+      case 'websites':
+        return (await run<Website[]>('list_websites')) as unknown as Listed[];
+      case 'localizations':
+        return (await run<Localization[]>('list_localizations')) as unknown as Listed[];
+      case 'users':
+        return (await run<User[]>('list_users')) as unknown as Listed[];
+      case 'roles': {
+        const customer =
+          typeof filter.customer === 'string' && filter.customer ? filter.customer : null;
+        const list = await run<RoleRef[]>('list_roles', { customer });
+        for (const r of list) roles.set(r.id, r);
+        return list as unknown as Listed[];
+      }
+      default:
+        throw new HttpError(`Unknown resource "${resource}".`, 404);
+    }
+  }
+
+  async function getManyReference(resource: string, ids: Identifier[]): Promise<RaRecord[]> {
+    const wanted = ids.map(String);
+    if (resource === 'customers' || resource === 'roles') {
+      const cache = resource === 'customers' ? customers : roles;
+      if (wanted.some((id) => !cache.has(id))) {
+        try {
+          if (resource === 'customers') {
+            for (const c of await run<Customer[]>('list_customers', { limit: 1000 }))
+              customers.set(c.id, c);
+          } else {
+            for (const r of await run<RoleRef[]>('list_roles', { customer: null }))
+              roles.set(r.id, r);
+          }
+        } catch {
+          // Keep what the cache has.
+        }
+      }
+      return wanted
+        .map((id) => cache.get(id))
+        .filter((r): r is Customer & RoleRef => !!r) as unknown as RaRecord[];
+    }
+    const all = await listReference(resource);
+    return all.filter((r) => wanted.includes(String(r.id)));
+  }
+
+  return {
+    async getList(resource, params) {
+      if (resource === CUSTOMER_USERS) return listCustomerUsers(params);
+      const all = await listReference(resource, params.filter);
+      const filtered = all.filter((r) => matchesQ(r, params.filter?.q));
+      return sortAndPage(filtered, params) as GetListResult;
+    },
+
+    async getOne(resource, params) {
+      if (resource === CUSTOMER_USERS) {
+        const user = await run<CustomerUser>('get_customer_user', { id: params.id });
+        return { data: remember(user) } as never;
+      }
+      const [record] = await getManyReference(resource, [params.id]);
+      if (!record) throw new HttpError('Not found.', 404);
+      return { data: record } as never;
+    },
+
+    async getMany(resource, params: GetManyParams) {
+      if (resource === CUSTOMER_USERS) {
+        const data = await Promise.all(
+          params.ids.map((id) => run<CustomerUser>('get_customer_user', { id })),
+        );
+        return { data } as never;
+      }
+      return { data: await getManyReference(resource, params.ids) } as never;
+    },
+
+    async getManyReference(resource, params: GetManyReferenceParams) {
+      if (resource === CUSTOMER_USERS) {
+        const filter = { ...params.filter, [params.target]: params.id };
+        return listCustomerUsers({ ...params, filter });
+      }
+      const all = await listReference(resource, params.filter);
+      const matching = all.filter(
+        (r) => String((r as Record<string, unknown>)[params.target]) === String(params.id),
+      );
+      return sortAndPage(matching, params) as GetListResult;
+    },
+
+    async create(resource, params) {
+      if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot create ${resource}.`, 405);
+      const user = await run<CustomerUser>('create_customer_user', { input: params.data });
+      return { data: remember(user) } as never;
+    },
+
+    async update(resource, params) {
+      if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot update ${resource}.`, 405);
+      const previous = params.previousData as CustomerUser | undefined;
+      const prevInput: Partial<CustomerUserInput> =
+        previous && typeof previous.customer === 'object' ? recordToInput(previous) : {};
+      const patch = previous
+        ? diffInput(prevInput, params.data as Partial<CustomerUserInput>)
+        : (params.data as Partial<CustomerUserInput>);
+      const user = await run<CustomerUser>('update_customer_user', { id: params.id, patch });
+      return { data: remember(user) } as never;
+    },
+
+    async updateMany() {
+      throw new HttpError('Bulk update is not supported.', 405);
+    },
+
+    async delete(resource, params) {
+      if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot delete ${resource}.`, 405);
+      await run<null>('delete_customer_user', { id: params.id });
+      return { data: (params.previousData ?? { id: params.id }) as never };
+    },
+
+    async deleteMany(resource, params) {
+      if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot delete ${resource}.`, 405);
+      for (const id of params.ids) await run<null>('delete_customer_user', { id });
+      return { data: params.ids };
+    },
+
+    async setCustomerUserEnabled(id, enabled) {
+      return remember(await run<CustomerUser>('set_customer_user_enabled', { id, enabled }));
+    },
+
+    async customerUserHistory(id) {
+      return run<ChangeRecord[]>('customer_user_history', { id });
+    },
+
+    async generatePassword() {
+      return run<string>('generate_password');
+    },
+  };
+}

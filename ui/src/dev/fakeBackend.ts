@@ -1,0 +1,455 @@
+/**
+ * An in-memory stand-in for the Rust commands of docs/api.md, for component tests (through
+ * `mockIPC`) and for `npm run dev` in a plain browser. It is not the product: the rules here
+ * are only those the UI needs to exercise its paths.
+ */
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { ApiError } from '../bindings/ApiError';
+import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { Customer } from '../bindings/Customer';
+import type { CustomerUser } from '../bindings/CustomerUser';
+import type { CustomerUserInput } from '../bindings/CustomerUserInput';
+import type { CustomerUserRow } from '../bindings/CustomerUserRow';
+import type { GridQuery } from '../bindings/GridQuery';
+import type { Localization } from '../bindings/Localization';
+import type { Page } from '../bindings/Page';
+import type { Ref } from '../bindings/Ref';
+import type { RoleRef } from '../bindings/RoleRef';
+import type { User } from '../bindings/User';
+import type { Website } from '../bindings/Website';
+
+export type Call = { cmd: string; args: Record<string, unknown> | undefined };
+type Args = Record<string, unknown> | undefined;
+
+let counter = 0;
+const newId = (prefix: string) => `${prefix}-${String(++counter).padStart(4, '0')}`;
+const now = () => new Date().toISOString();
+
+export const apiError = (
+  code: ApiError['code'],
+  message: string,
+  fields: ApiError['fields'] = [],
+): ApiError => ({ code, message, fields });
+
+export function toRow(u: CustomerUser): CustomerUserRow {
+  return {
+    id: u.id,
+    customerName: u.customer.name,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    email: u.email,
+    enabled: u.enabled,
+    confirmed: u.confirmed,
+    isGuest: u.isGuest,
+    authStatus: u.authStatus,
+    websiteName: u.website?.name ?? '',
+    roles: u.userRoles
+      .map((r) => r.label)
+      .sort()
+      .join(', '),
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+  };
+}
+
+export class FakeBackend {
+  calls: Call[] = [];
+  uiState: Record<string, unknown> = {};
+  users: User[] = [
+    { id: 'user-admin', username: 'admin', name: 'John Doe', email: 'admin@example.com' },
+    { id: 'user-amanda', username: 'amanda', name: 'Amanda Cole', email: 'amanda@example.com' },
+    { id: 'user-brenda', username: 'brenda', name: 'Brenda Sanders', email: 'brenda@example.com' },
+  ];
+  localizations: Localization[] = [
+    { id: 'loc-en', name: 'English (United States)', code: 'en_US' },
+    { id: 'loc-de', name: 'German (Germany)', code: 'de_DE' },
+    { id: 'loc-fr', name: 'French (France)', code: 'fr_FR' },
+  ];
+  roles: RoleRef[] = [
+    {
+      id: 'role-admin',
+      role: 'ROLE_FRONTEND_ADMINISTRATOR',
+      label: 'Administrator',
+      customerId: null,
+    },
+    { id: 'role-buyer', role: 'ROLE_FRONTEND_BUYER', label: 'Buyer', customerId: null },
+    {
+      id: 'role-acme-approver',
+      role: 'ROLE_FRONTEND_ACME_APPROVER',
+      label: 'Acme Approver',
+      customerId: 'cust-acme',
+    },
+  ];
+  org: Ref = { id: 'org-1', name: 'ORO' };
+  websites: Website[] = [
+    {
+      id: 'web-default',
+      name: 'Default',
+      url: 'https://shop.example.com',
+      localizations: [
+        { id: 'loc-en', name: 'English (United States)' },
+        { id: 'loc-de', name: 'German (Germany)' },
+      ],
+      defaultRole: this.roles[1],
+      guestRole: null,
+      organization: this.org,
+    },
+    {
+      id: 'web-eu',
+      name: 'Europe',
+      url: 'https://eu.example.com',
+      localizations: [{ id: 'loc-fr', name: 'French (France)' }],
+      defaultRole: this.roles[1],
+      guestRole: null,
+      organization: this.org,
+    },
+  ];
+  customers: Customer[] = [
+    {
+      id: 'cust-acme',
+      name: 'Acme Corp',
+      parent: null,
+      path: 'Acme Corp',
+      salesRepresentatives: [{ id: 'user-amanda', name: 'Amanda Cole' }],
+    },
+    {
+      id: 'cust-globex',
+      name: 'Globex',
+      parent: null,
+      path: 'Globex',
+      salesRepresentatives: [{ id: 'user-brenda', name: 'Brenda Sanders' }],
+    },
+  ];
+  customerUsers: CustomerUser[] = [];
+  history: ChangeRecord[] = [];
+  /** Commands to fail with an error, checked before the command runs. */
+  failures = new Map<string, ApiError>();
+  generatedPassword = 'Gen3ratedPw';
+
+  constructor(options: { users?: number } = {}) {
+    const n = options.users ?? 3;
+    const first = ['Amanda', 'Brandon', 'Carla', 'Daniel', 'Emma', 'Frank', 'Grace', 'Henry'];
+    const last = ['Cole', 'Dunn', 'Evans', 'Ford', 'Gray', 'Hill', 'Irwin', 'Jones'];
+    for (let i = 0; i < n; i++) {
+      const customer = this.customers[i % 2];
+      const id = `cu-${String(i + 1).padStart(4, '0')}`;
+      const t = new Date(Date.UTC(2026, 0, 1 + i)).toISOString();
+      this.customerUsers.push({
+        id,
+        namePrefix: null,
+        firstName: first[i % first.length],
+        middleName: null,
+        lastName: `${last[i % last.length]}${i >= last.length ? i : ''}`,
+        nameSuffix: null,
+        email: `user${i + 1}@example.com`,
+        birthday: null,
+        enabled: i % 3 !== 2,
+        confirmed: true,
+        isGuest: false,
+        authStatus: i % 2 === 1 ? 'reset' : 'active',
+        hasPassword: true,
+        loginCount: i,
+        lastLogin: null,
+        passwordChangedAt: null,
+        passwordRequestedAt: null,
+        customer: { id: customer.id, name: customer.name },
+        website: { id: 'web-default', name: 'Default' },
+        preferredLocalization: null,
+        owner: { id: 'user-admin', name: 'John Doe' },
+        organization: this.org,
+        userRoles: [this.roles[1]],
+        salesRepresentatives: customer.salesRepresentatives,
+        addresses: [],
+        createdAt: t,
+        updatedAt: t,
+      });
+    }
+  }
+
+  install() {
+    mockIPC((cmd, args) => this.handle(cmd, args as Args));
+    return this;
+  }
+
+  callsOf(cmd: string) {
+    return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args ?? {});
+  }
+
+  handle(cmd: string, args: Args): unknown {
+    this.calls.push({ cmd, args: args ? JSON.parse(JSON.stringify(args)) : undefined });
+    const failure = this.failures.get(cmd);
+    if (failure) throw failure;
+    switch (cmd) {
+      case 'get_ui_state':
+        return { ...this.uiState };
+      case 'set_ui_state': {
+        const key = String(args?.key);
+        if (args?.value === null || args?.value === undefined) delete this.uiState[key];
+        else this.uiState[key] = args.value;
+        return null;
+      }
+      case 'list_customer_users':
+        return this.list((args?.query ?? {}) as GridQuery);
+      case 'get_customer_user':
+        return this.find(String(args?.id));
+      case 'create_customer_user':
+        return this.create(args?.input as CustomerUserInput);
+      case 'update_customer_user':
+        return this.update(String(args?.id), args?.patch as Partial<CustomerUserInput>);
+      case 'delete_customer_user': {
+        const user = this.find(String(args?.id));
+        this.customerUsers = this.customerUsers.filter((u) => u.id !== user.id);
+        this.log(user.id, 'delete', {});
+        return null;
+      }
+      case 'set_customer_user_enabled': {
+        const user = this.find(String(args?.id));
+        const enabled = !!args?.enabled;
+        if (enabled && user.userRoles.length === 0) {
+          throw apiError(
+            'validation',
+            'Please select at least one role before you enable the customer user.',
+            [
+              {
+                field: 'userRoles',
+                message: 'Please select at least one role before you enable the customer user.',
+              },
+            ],
+          );
+        }
+        this.log(user.id, 'update', { enabled: [user.enabled, enabled] });
+        user.enabled = enabled;
+        user.updatedAt = now();
+        return user;
+      }
+      case 'customer_user_history': {
+        const id = String(args?.id);
+        return this.history.filter((h) => h.entityId === id).reverse();
+      }
+      case 'generate_password':
+        return this.generatedPassword;
+      case 'list_customers': {
+        const q = typeof args?.q === 'string' ? args.q.toLowerCase() : '';
+        const limit = typeof args?.limit === 'number' ? args.limit : 50;
+        return this.customers.filter((c) => c.name.toLowerCase().includes(q)).slice(0, limit);
+      }
+      case 'list_websites':
+        return this.websites;
+      case 'list_localizations':
+        return this.localizations;
+      case 'list_users':
+        return this.users;
+      case 'list_roles': {
+        const customer = (args?.customer as string | null | undefined) ?? null;
+        return this.roles.filter((r) => r.customerId === null || r.customerId === customer);
+      }
+      default:
+        throw `command ${cmd} not found`;
+    }
+  }
+
+  find(id: string): CustomerUser {
+    const user = this.customerUsers.find((u) => u.id === id);
+    if (!user) throw apiError('not_found', 'Customer user not found.');
+    return user;
+  }
+
+  list(query: GridQuery): Page<CustomerUserRow> {
+    const f = (query.filter ?? {}) as Record<string, unknown>;
+    const contains = (v: string, needle: unknown) =>
+      typeof needle !== 'string' || v.toLowerCase().includes(needle.toLowerCase());
+    const equals = (v: string, needle: unknown) =>
+      typeof needle !== 'string' || v.toLowerCase() === needle.toLowerCase();
+    let rows = this.customerUsers.map(toRow).filter((r) => {
+      for (const key of ['customerName', 'firstName', 'lastName', 'email', 'roles'] as const) {
+        if (!contains(r[key], f[key])) return false;
+        if (!equals(r[key], f[`${key}Eq`])) return false;
+      }
+      for (const key of ['enabled', 'confirmed', 'isGuest', 'authStatus'] as const) {
+        if (f[key] !== undefined && r[key] !== f[key]) return false;
+      }
+      if (f.websiteId) {
+        const u = this.find(r.id);
+        if (u.website?.id !== f.websiteId) return false;
+      }
+      const q = query.q?.toLowerCase();
+      if (
+        q &&
+        ![r.firstName, r.lastName, r.email, r.customerName].some((v) => v.toLowerCase().includes(q))
+      )
+        return false;
+      return true;
+    });
+    const field = (query.sort?.field ?? 'id') as keyof CustomerUserRow;
+    const dir = query.sort?.order === 'DESC' ? -1 : 1;
+    rows = rows.sort((a, b) => {
+      const c = String(a[field]).localeCompare(String(b[field]));
+      return (c !== 0 ? c : a.id.localeCompare(b.id)) * dir;
+    });
+    const size = query.pageSize ?? 25;
+    let start = 0;
+    if (query.after) {
+      const i = rows.findIndex((r) => r.id === query.after);
+      start = i + 1;
+    }
+    const page = rows.slice(start, start + size);
+    const hasMore = start + size < rows.length;
+    return {
+      rows: page,
+      nextCursor: hasMore ? page[page.length - 1].id : null,
+      prevCursor: start > 0 ? (page[0]?.id ?? null) : null,
+    };
+  }
+
+  private validate(input: Partial<CustomerUserInput>, existing?: CustomerUser) {
+    const fields: ApiError['fields'] = [];
+    if (input.firstName !== undefined && !input.firstName.trim())
+      fields.push({ field: 'firstName', message: 'This value should not be blank.' });
+    if (input.lastName !== undefined && !input.lastName.trim())
+      fields.push({ field: 'lastName', message: 'This value should not be blank.' });
+    if (input.email !== undefined) {
+      const email = input.email.toLowerCase();
+      if (this.customerUsers.some((u) => u.id !== existing?.id && u.email.toLowerCase() === email))
+        fields.push({ field: 'email', message: 'This email is already used.' });
+    }
+    const enabled = input.enabled ?? existing?.enabled ?? true;
+    const roles = input.userRoles ?? existing?.userRoles.map((r) => r.id) ?? [];
+    if (enabled && roles.length === 0)
+      fields.push({
+        field: 'userRoles',
+        message: 'Please select at least one role before you enable the customer user.',
+      });
+    if (fields.length) throw apiError('validation', 'The customer user is not valid.', fields);
+  }
+
+  private ref(list: { id: string; name: string }[], id: string | null | undefined): Ref | null {
+    const found = id ? list.find((x) => x.id === id) : undefined;
+    return found ? { id: found.id, name: found.name } : null;
+  }
+
+  private apply(user: CustomerUser, input: Partial<CustomerUserInput>) {
+    const texts = [
+      'namePrefix',
+      'firstName',
+      'middleName',
+      'lastName',
+      'nameSuffix',
+      'email',
+      'birthday',
+    ] as const;
+    for (const key of texts)
+      if (input[key] !== undefined) (user as Record<string, unknown>)[key] = input[key];
+    if (input.enabled !== undefined) user.enabled = input.enabled;
+    if (input.newCustomer) {
+      const c: Customer = {
+        id: newId('cust'),
+        name: input.newCustomer.name,
+        parent: this.ref(this.customers, input.newCustomer.parent),
+        path: input.newCustomer.name,
+        salesRepresentatives: [],
+      };
+      this.customers.push(c);
+      user.customer = { id: c.id, name: c.name };
+    } else if (input.customer) {
+      user.customer = this.ref(this.customers, input.customer) ?? user.customer;
+    }
+    if (input.website !== undefined) user.website = this.ref(this.websites, input.website);
+    if (input.preferredLocalization !== undefined)
+      user.preferredLocalization = this.ref(this.localizations, input.preferredLocalization);
+    if (input.owner !== undefined)
+      user.owner = this.ref(
+        this.users.map((u) => ({ id: u.id, name: u.name })),
+        input.owner,
+      );
+    if (input.userRoles !== undefined)
+      user.userRoles = this.roles.filter((r) => input.userRoles!.includes(r.id));
+    if (input.salesRepresentatives)
+      user.salesRepresentatives = this.users
+        .filter((u) => input.salesRepresentatives!.includes(u.id))
+        .map((u) => ({ id: u.id, name: u.name }));
+    if (input.addresses)
+      user.addresses = input.addresses.map((a) => ({ ...a, id: a.id ?? newId('addr') }));
+    if (input.password || input.generatePassword) {
+      user.authStatus = 'active';
+      user.passwordChangedAt = now();
+    }
+    user.updatedAt = now();
+  }
+
+  create(input: CustomerUserInput): CustomerUser {
+    this.validate(input);
+    if (!input.customer && !input.newCustomer)
+      throw apiError('validation', 'The customer user is not valid.', [
+        { field: 'customer', message: 'This value should not be blank.' },
+      ]);
+    const t = now();
+    const user: CustomerUser = {
+      id: newId('cu-new'),
+      namePrefix: null,
+      firstName: '',
+      middleName: null,
+      lastName: '',
+      nameSuffix: null,
+      email: '',
+      birthday: null,
+      enabled: true,
+      confirmed: true,
+      isGuest: false,
+      authStatus: 'active',
+      hasPassword: true,
+      loginCount: 0,
+      lastLogin: null,
+      passwordChangedAt: t,
+      passwordRequestedAt: null,
+      customer: { id: '', name: '' },
+      website: null,
+      preferredLocalization: null,
+      owner: { id: 'user-admin', name: 'John Doe' },
+      organization: this.org,
+      userRoles: [],
+      salesRepresentatives: [],
+      addresses: [],
+      createdAt: t,
+      updatedAt: t,
+    };
+    this.apply(user, input);
+    this.customerUsers.push(user);
+    this.log(user.id, 'create', { email: [null, user.email] });
+    return user;
+  }
+
+  update(id: string, patch: Partial<CustomerUserInput>): CustomerUser {
+    const user = this.find(id);
+    this.validate(patch, user);
+    const before = JSON.parse(JSON.stringify(user)) as Record<string, unknown>;
+    this.apply(user, patch);
+    const fields: Record<string, [unknown, unknown]> = {};
+    for (const key of Object.keys(patch)) {
+      if (key in before) fields[key] = [before[key], (user as Record<string, unknown>)[key]];
+    }
+    this.log(id, 'update', fields);
+    return user;
+  }
+
+  private log(
+    entityId: string,
+    op: ChangeRecord['op'],
+    fields: Record<string, [unknown, unknown]>,
+  ) {
+    this.history.push({
+      id: newId('chg'),
+      entity: 'customer_user',
+      entityId,
+      op,
+      fields,
+      actor: 'admin',
+      at: now(),
+      hlc: `${Date.now()}-0`,
+    });
+  }
+}
+
+/** For `npm run dev` outside Tauri. */
+export function installFakeBackend(): FakeBackend {
+  return new FakeBackend({ users: 60 }).install();
+}

@@ -1,0 +1,75 @@
+import type { ReactNode } from 'react';
+import { Collapse, List, ListItemButton, ListItemIcon, ListItemText } from '@mui/material';
+import BusinessIcon from '@mui/icons-material/Business';
+import ExpandLess from '@mui/icons-material/ExpandLess';
+import ExpandMore from '@mui/icons-material/ExpandMore';
+import PeopleIcon from '@mui/icons-material/People';
+import {
+  AppBar,
+  Layout,
+  LoadingIndicator,
+  Menu,
+  TitlePortal,
+  ToggleThemeButton,
+  useSidebarState,
+  useStore,
+} from 'react-admin';
+import { KeyboardShortcuts } from './KeyboardShortcuts';
+
+/** A collapsible menu group, e.g. "Customers" holding "Customer Users" (Oro's main menu). */
+const MenuGroup = ({
+  id,
+  label,
+  icon,
+  children,
+}: {
+  id: string;
+  label: string;
+  icon: ReactNode;
+  children: ReactNode;
+}) => {
+  const [open, setOpen] = useStore(`menu.${id}.open`, true);
+  const [sidebarOpen] = useSidebarState();
+  return (
+    <>
+      <ListItemButton onClick={() => setOpen(!open)} aria-expanded={open} dense sx={{ py: 0.75 }}>
+        <ListItemIcon sx={{ minWidth: 40 }}>{icon}</ListItemIcon>
+        {sidebarOpen ? <ListItemText primary={label} /> : null}
+        {open ? <ExpandLess fontSize="small" /> : <ExpandMore fontSize="small" />}
+      </ListItemButton>
+      <Collapse in={open || !sidebarOpen} timeout="auto" unmountOnExit>
+        <List disablePadding sx={{ pl: sidebarOpen ? 2 : 0 }} aria-label={label}>
+          {children}
+        </List>
+      </Collapse>
+    </>
+  );
+};
+
+export const AppMenu = () => (
+  <Menu>
+    <MenuGroup id="customers" label="Customers" icon={<BusinessIcon />}>
+      <Menu.Item to="/customer-users" primaryText="Customer Users" leftIcon={<PeopleIcon />} />
+    </MenuGroup>
+  </Menu>
+);
+
+const AppToolbar = () => (
+  <>
+    <KeyboardShortcuts />
+    <ToggleThemeButton />
+    <LoadingIndicator />
+  </>
+);
+
+const AppAppBar = () => (
+  <AppBar toolbar={<AppToolbar />} userMenu={false}>
+    <TitlePortal />
+  </AppBar>
+);
+
+export const AppLayout = ({ children }: { children: ReactNode }) => (
+  <Layout menu={AppMenu} appBar={AppAppBar}>
+    {children}
+  </Layout>
+);
