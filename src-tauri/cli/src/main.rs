@@ -1,1 +1,317 @@
-fn main() {}
+//! `customer-users`: the Customer Users core from a shell, for scripting.
+//!
+//! JSON in (stdin) and out (stdout); a rejected command prints the core's
+//! `{code, message, fields}` on stderr and exits non-zero.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cu_core::customer_user_input::CustomerUserInput;
+use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
+use cu_core::{customer_user, customer_user_write, generate, history, reference, CoreError, Database, ErrorCode};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "customer-users", version, about = "Manage a B2B storefront's customer users from the shell")]
+struct Cli {
+    /// The database file (default: the desktop app's, in the OS app-data folder).
+    #[arg(long, global = true, env = "CUSTOMER_USERS_DB")]
+    db: Option<PathBuf>,
+    /// The back-office username recorded as the actor of changes.
+    #[arg(long, global = true, default_value = cu_core::db::DEFAULT_ACTOR)]
+    actor: String,
+    /// Print JSON (the web API's field names) instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One page of customer users, as the grid shows them.
+    List {
+        /// Quick search in names, email and customer name.
+        #[arg(long)]
+        q: Option<String>,
+        /// A grid filter, FIELD=VALUE (repeatable): firstName=ann, emailEq=a@b.com, enabled=false, authStatus=reset …
+        #[arg(long = "filter", value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+        /// Sort column: id, customerName, firstName, lastName, email, enabled, confirmed, isGuest, authStatus,
+        /// createdAt, updatedAt, websiteName, roles.
+        #[arg(long, default_value = "id")]
+        sort: String,
+        /// Sort descending.
+        #[arg(long)]
+        desc: bool,
+        #[arg(long, default_value_t = cu_core::grid::DEFAULT_PAGE_SIZE)]
+        page_size: u32,
+        /// The page after this cursor (a previous page's nextCursor).
+        #[arg(long)]
+        after: Option<String>,
+        /// The page before this cursor (a page's prevCursor).
+        #[arg(long)]
+        before: Option<String>,
+    },
+    /// Every detail of one customer user.
+    Show { id: String },
+    /// Create a customer user from one JSON object on stdin.
+    Create,
+    /// Change a customer user: a JSON object of the fields to change on stdin.
+    Update { id: String },
+    /// Delete a customer user (refused while they own records).
+    Delete { id: String },
+    /// Enable a customer user (they need a role).
+    Enable { id: String },
+    /// Disable a customer user.
+    Disable { id: String },
+    /// The change history of a customer user, newest first.
+    History { id: String },
+    /// Add a deterministic data set of N customer users (with what they need).
+    Generate {
+        #[arg(long)]
+        users: u64,
+    },
+    /// Seed the desktop app's demo data set if the database has no customer users.
+    Demo,
+    /// Customers whose name contains --q.
+    Customers {
+        #[arg(long)]
+        q: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Websites with their localizations and default roles.
+    Websites,
+    /// Customer user roles: the predefined ones plus --customer's own.
+    Roles {
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    /// Back-office users (owners and sales representatives).
+    Users,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{}", serde_json::to_string_pretty(&err).unwrap_or_else(|_| err.message.clone()));
+            ExitCode::from(match err.code {
+                ErrorCode::Validation | ErrorCode::InvalidInput => 2,
+                ErrorCode::NotFound => 3,
+                ErrorCode::Conflict => 4,
+                ErrorCode::Storage | ErrorCode::Internal => 1,
+            })
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), CoreError> {
+    let path = match &cli.db {
+        Some(p) => p.clone(),
+        None => cu_core::db::default_path()
+            .ok_or_else(|| CoreError::invalid_input("No app-data folder is known here; pass --db PATH."))?,
+    };
+    let db = Database::open(&path)?;
+    db.set_actor(&cli.actor);
+    let out = Output { json: cli.json };
+    match &cli.command {
+        Command::List { q, filters, sort, desc, page_size, after, before } => {
+            let query = GridQuery {
+                filter: Some(parse_filters(filters)?),
+                q: q.clone(),
+                sort: Some(Sort { field: parse_sort(sort)?, order: if *desc { SortOrder::Desc } else { SortOrder::Asc } }),
+                page_size: Some(*page_size),
+                after: after.clone(),
+                before: before.clone(),
+            };
+            let page = db.read(|c| cu_core::grid::list(c, &query))?;
+            if out.json {
+                return out.print(&page);
+            }
+            let rows = page.rows.iter().map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.customer_name.clone(),
+                    r.first_name.clone(),
+                    r.last_name.clone(),
+                    r.email.clone(),
+                    yes_no(r.enabled),
+                    yes_no(r.confirmed),
+                    yes_no(r.is_guest),
+                    r.auth_status.as_str().to_string(),
+                ]
+            });
+            print_table(
+                &["ID", "Customer", "First Name", "Last Name", "Email Address", "Enabled", "Confirmed", "Guest", "Password"],
+                rows,
+            );
+            if let Some(next) = &page.next_cursor {
+                println!("next page: --after {next}");
+            }
+            if let Some(prev) = &page.prev_cursor {
+                println!("previous page: --before {prev}");
+            }
+            Ok(())
+        }
+        Command::Show { id } => out.print(&db.read(|c| customer_user::get(c, id))?),
+        Command::Create => {
+            let input = CustomerUserInput::from_json(read_stdin_json()?)?;
+            out.print(&customer_user_write::create(&db, &input)?)
+        }
+        Command::Update { id } => out.print(&customer_user_write::update(&db, id, &read_stdin_json()?)?),
+        Command::Delete { id } => {
+            customer_user_write::delete(&db, id)?;
+            out.done(&format!("Customer User {id} deleted"))
+        }
+        Command::Enable { id } => out.print(&customer_user_write::set_enabled(&db, id, true)?),
+        Command::Disable { id } => out.print(&customer_user_write::set_enabled(&db, id, false)?),
+        Command::History { id } => {
+            db.read(|c| customer_user::require_id(c, id))?;
+            out.print(&db.read(|c| history::for_record(c, "customer_user", id))?)
+        }
+        Command::Generate { users } => {
+            let report = generate::generate(&db, *users, |done| eprintln!("generated {done} of {users}"))?;
+            out.print(&report)
+        }
+        Command::Demo => {
+            let seeded = cu_core::demo::seed_demo_if_empty(&db)?;
+            out.done(if seeded { "Demo data seeded" } else { "The database already has customer users" })
+        }
+        Command::Customers { q, limit } => {
+            let list = db.read(|c| reference::list_customers(c, q.as_deref(), Some(*limit)))?;
+            if out.json {
+                return out.print(&list);
+            }
+            print_table(&["ID", "Customer", "Path"], list.iter().map(|c| vec![c.id.clone(), c.name.clone(), c.path.clone()]));
+            Ok(())
+        }
+        Command::Websites => {
+            let list = db.read(reference::list_websites)?;
+            if out.json {
+                return out.print(&list);
+            }
+            print_table(
+                &["ID", "Website", "URL", "Localizations"],
+                list.iter().map(|w| {
+                    let locs = w.localizations.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ");
+                    vec![w.id.clone(), w.name.clone(), w.url.clone(), locs]
+                }),
+            );
+            Ok(())
+        }
+        Command::Roles { customer } => {
+            let customer = match customer {
+                Some(key) => Some(db.read(|c| reference::resolve_customer(c, key))?.ok_or_else(|| {
+                    CoreError::not_found("Customer", key)
+                })?),
+                None => None,
+            };
+            let list = db.read(|c| reference::list_roles(c, customer.as_deref()))?;
+            if out.json {
+                return out.print(&list);
+            }
+            print_table(
+                &["ID", "Role", "Label", "Type"],
+                list.iter().map(|r| {
+                    let kind = if r.customer_id.is_some() { "Customizable" } else { "Predefined" };
+                    vec![r.id.clone(), r.role.clone(), r.label.clone(), kind.to_string()]
+                }),
+            );
+            Ok(())
+        }
+        Command::Users => {
+            let list = db.read(reference::list_users)?;
+            if out.json {
+                return out.print(&list);
+            }
+            print_table(
+                &["ID", "Username", "Name", "Email"],
+                list.iter().map(|u| vec![u.id.clone(), u.username.clone(), u.name.clone(), u.email.clone()]),
+            );
+            Ok(())
+        }
+    }
+}
+
+struct Output {
+    json: bool,
+}
+
+impl Output {
+    /// Records print as JSON either way: a detail reads best that way in a terminal too.
+    fn print(&self, value: &impl Serialize) -> Result<(), CoreError> {
+        println!("{}", serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(e.to_string()))?);
+        Ok(())
+    }
+
+    fn done(&self, message: &str) -> Result<(), CoreError> {
+        if self.json {
+            self.print(&serde_json::json!({ "message": message }))
+        } else {
+            println!("{message}");
+            Ok(())
+        }
+    }
+}
+
+fn read_stdin_json() -> Result<serde_json::Value, CoreError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CoreError::invalid_input(format!("Cannot read standard input: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(CoreError::invalid_input("Expected one JSON object on standard input; got nothing."));
+    }
+    Ok(serde_json::from_str(&text)?)
+}
+
+fn parse_sort(name: &str) -> Result<SortField, CoreError> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
+        let names: Vec<String> = SortField::ALL
+            .iter()
+            .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_string)))
+            .collect();
+        CoreError::field("sort", format!("Unknown sort column \"{name}\"; use one of {}.", names.join(", ")))
+    })
+}
+
+/// `FIELD=VALUE` pairs into a grid filter; `true`/`false` become booleans.
+fn parse_filters(pairs: &[String]) -> Result<GridFilter, CoreError> {
+    let mut map = serde_json::Map::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| CoreError::field("filter", format!("\"{pair}\" is not FIELD=VALUE.")))?;
+        let value = match value {
+            "true" | "yes" | "1" if matches!(key, "enabled" | "confirmed" | "isGuest") => serde_json::Value::Bool(true),
+            "false" | "no" | "0" if matches!(key, "enabled" | "confirmed" | "isGuest") => serde_json::Value::Bool(false),
+            other => serde_json::Value::String(other.to_string()),
+        };
+        map.insert(key.to_string(), value);
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| CoreError::field("filter", e.to_string()))
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "Yes" } else { "No" }.to_string()
+}
+
+fn print_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(row);
+    }
+}

@@ -1,8 +1,48 @@
-//! Demo data for a newcomer's first launch.
+//! Demo data for a newcomer's first launch: the generated data set at a small size, plus
+//! a few records that show the rest of the product (passwords, resets, owned orders).
 
-use crate::{Database, Result};
+use rusqlite::params;
+
+use crate::db::new_id;
+use crate::{generate, password, Database, Result};
+
+/// How many customer users the demo holds.
+pub const DEMO_USERS: u64 = 200;
+
+/// The password of the demo users who have one (shown in the README).
+pub const DEMO_PASSWORD: &str = "Demo1234";
 
 /// Seeds the demo data set when the store holds no customer users. Returns whether it seeded.
-pub fn seed_demo_if_empty(_db: &Database) -> Result<bool> {
-    Ok(false)
+pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
+    let empty: bool = db.read(|c| Ok(c.query_row("SELECT count(*) = 0 FROM customer_user", [], |r| r.get(0))?))?;
+    if !empty {
+        return Ok(false);
+    }
+    generate::generate(db, DEMO_USERS, |_| {})?;
+    let hash = password::hash(DEMO_PASSWORD)?;
+    db.write(|tx| {
+        let ids: Vec<(String, String)> = tx
+            .prepare("SELECT id, customer_id FROM customer_user WHERE is_guest = 0 ORDER BY seq LIMIT 12")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let now = tx.now();
+        for (n, (id, customer)) in ids.iter().enumerate() {
+            // One shared hash keeps first launch fast; each user is still argon2id-verified.
+            let status = if n >= 10 { "reset" } else { "active" };
+            tx.execute(
+                "UPDATE customer_user SET password_hash = ?2, password_changed_at = ?3, auth_status = ?4,
+                    login_count = ?5, last_login = ?3 WHERE id = ?1",
+                params![id, hash, now, status, (n * 3) as i64],
+            )?;
+            if n < 3 {
+                tx.execute(
+                    "INSERT INTO sales_order (id, identifier, customer_user_id, customer_id, total, currency, created_at)
+                     VALUES (?1, ?2, ?3, ?4, '1250.00', 'USD', ?5)",
+                    params![new_id(), format!("SO-{:04}", n + 1), id, customer, now],
+                )?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(true)
 }

@@ -1,8 +1,22 @@
-//! The Customer Users core: rules, store and change log. Knows nothing of Tauri or HTTP.
+//! The Customer Users core: rules, store and change log. Knows nothing of Tauri or HTTP;
+//! the desktop shell and the CLI are thin adapters over it.
 
+pub mod address;
+mod base_data;
+pub mod customer_user;
+pub mod customer_user_input;
+pub mod customer_user_write;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod generate;
+pub mod grid;
+mod hlc;
+pub mod history;
+pub mod password;
+pub mod reference;
+pub mod rules;
+pub mod ui_state;
 
 pub use db::Database;
-pub use error::{CoreError, FieldError, Result};
+pub use error::{CoreError, ErrorCode, FieldError, Result};

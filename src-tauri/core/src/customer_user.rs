@@ -1,0 +1,195 @@
+//! The customer user as the UI and the CLI see it, and reading it back from the store.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::reference::{self, Ref, RoleRef};
+use crate::{CoreError, Result};
+
+/// Oro's `cu_auth_status`: the grid's "Password" column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuthStatus {
+    Active,
+    Reset,
+}
+
+impl AuthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthStatus::Active => "active",
+            AuthStatus::Reset => "reset",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(AuthStatus::Active),
+            "reset" => Some(AuthStatus::Reset),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AddressType {
+    Billing,
+    Shipping,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Address {
+    pub id: String,
+    pub label: Option<String>,
+    pub name_prefix: Option<String>,
+    pub first_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub last_name: Option<String>,
+    pub name_suffix: Option<String>,
+    pub organization: Option<String>,
+    pub street: String,
+    pub street2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub region: Option<String>,
+    pub phone: Option<String>,
+    pub types: Vec<AddressType>,
+    pub defaults: Vec<AddressType>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerUser {
+    pub id: String,
+    pub name_prefix: Option<String>,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub last_name: String,
+    pub name_suffix: Option<String>,
+    pub email: String,
+    pub birthday: Option<String>,
+    pub enabled: bool,
+    pub confirmed: bool,
+    pub is_guest: bool,
+    pub auth_status: AuthStatus,
+    pub has_password: bool,
+    pub login_count: i64,
+    pub last_login: Option<String>,
+    pub password_changed_at: Option<String>,
+    pub password_requested_at: Option<String>,
+    pub customer: Ref,
+    pub website: Option<Ref>,
+    pub preferred_localization: Option<Ref>,
+    pub owner: Option<Ref>,
+    pub organization: Ref,
+    pub user_roles: Vec<RoleRef>,
+    pub sales_representatives: Vec<Ref>,
+    pub addresses: Vec<Address>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl CustomerUser {
+    /// "First Last" with the optional parts, as Oro's name formatter.
+    pub fn full_name(&self) -> String {
+        [&self.name_prefix, &Some(self.first_name.clone()), &self.middle_name, &Some(self.last_name.clone()), &self.name_suffix]
+            .iter()
+            .filter_map(|p| p.as_deref().filter(|s| !s.is_empty()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The customer user's internal id for a public id, or `not_found`.
+pub fn require_id(conn: &Connection, id: &str) -> Result<String> {
+    conn.query_row("SELECT id FROM customer_user WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("Customer user", id))
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
+    let mut user = conn
+        .query_row(
+            "SELECT cu.id, name_prefix, first_name, middle_name, last_name, name_suffix, email, birthday,
+                    enabled, confirmed, is_guest, auth_status, password_hash IS NOT NULL, login_count, last_login,
+                    password_changed_at, password_requested_at, customer_id, cu.customer_name, cu.website_id,
+                    owner_id, organization_id, created_at, updated_at, s.localization_id
+             FROM customer_user cu
+             LEFT JOIN customer_user_settings s ON s.customer_user_id = cu.id AND s.website_id = cu.website_id
+             WHERE cu.id = ?1",
+            [id],
+            |r| {
+                let status: String = r.get(11)?;
+                Ok((
+                    CustomerUser {
+                        id: r.get(0)?,
+                        name_prefix: r.get(1)?,
+                        first_name: r.get(2)?,
+                        middle_name: r.get(3)?,
+                        last_name: r.get(4)?,
+                        name_suffix: r.get(5)?,
+                        email: r.get(6)?,
+                        birthday: r.get(7)?,
+                        enabled: r.get(8)?,
+                        confirmed: r.get(9)?,
+                        is_guest: r.get(10)?,
+                        auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
+                        has_password: r.get(12)?,
+                        login_count: r.get(13)?,
+                        last_login: r.get(14)?,
+                        password_changed_at: r.get(15)?,
+                        password_requested_at: r.get(16)?,
+                        customer: Ref { id: r.get(17)?, name: r.get(18)? },
+                        website: None,
+                        preferred_localization: None,
+                        owner: None,
+                        organization: Ref { id: r.get(21)?, name: String::new() },
+                        user_roles: Vec::new(),
+                        sales_representatives: Vec::new(),
+                        addresses: Vec::new(),
+                        created_at: r.get(22)?,
+                        updated_at: r.get(23)?,
+                    },
+                    r.get::<_, Option<String>>(19)?,
+                    r.get::<_, Option<String>>(20)?,
+                    r.get::<_, Option<String>>(24)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((ref mut user, website, owner, localization)) = user else {
+        return Err(CoreError::not_found("Customer user", id));
+    };
+    user.website = match website {
+        Some(w) => Some(reference::get_website(conn, &w).map(|w| Ref { id: w.id, name: w.name })?),
+        None => None,
+    };
+    user.preferred_localization = localization.map(|l| reference::localization_ref(conn, &l)).transpose()?.flatten();
+    user.owner = owner.map(|o| reference::user_ref(conn, &o)).transpose()?.flatten();
+    user.organization = reference::organization_ref(conn, &user.organization.id)?;
+    user.user_roles = conn
+        .prepare(
+            "SELECT r.id, r.role, r.label, r.customer_id FROM customer_user_role_link l
+             JOIN customer_user_role r ON r.id = l.role_id WHERE l.customer_user_id = ?1 ORDER BY r.label, r.id",
+        )?
+        .query_map([id], |r| Ok(RoleRef { id: r.get(0)?, role: r.get(1)?, label: r.get(2)?, customer_id: r.get(3)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    user.sales_representatives = conn
+        .prepare(
+            "SELECT u.id, u.first_name || ' ' || u.last_name FROM customer_user_sales_rep s
+             JOIN app_user u ON u.id = s.user_id WHERE s.customer_user_id = ?1 ORDER BY u.last_name, u.first_name, u.id",
+        )?
+        .query_map([id], |r| Ok(Ref { id: r.get(0)?, name: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    user.addresses = crate::address::list(conn, id)?;
+    Ok(user.clone())
+}

@@ -1,0 +1,270 @@
+//! A deterministic data set of any size: the organization's websites, localizations,
+//! back-office users, a customer tree and customer users in every state. The demo data and
+//! the benchmarks are built from it. Users are written through the normal write path.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::address::AddressInput;
+use crate::customer_user::AddressType;
+use crate::customer_user_input::CustomerUserInput;
+use crate::customer_user_write::create_in;
+use crate::db::{new_id, Tx};
+use crate::reference::CustomerInput;
+use crate::{Database, Result};
+
+const FIRST_NAMES: &[&str] = &[
+    "Amanda", "Brandon", "Carla", "Daniel", "Elena", "Felix", "Grace", "Hiroshi", "Irene", "Jamal", "Karin", "Liam",
+    "Maria", "Nikolai", "Olivia", "Pedro", "Quinn", "Rosa", "Samuel", "Tamara", "Umar", "Vera", "William", "Ximena",
+    "Yusuf", "Zoe", "Anna", "Bruno", "Chloe", "Dmitri", "Emma", "Farid", "Greta", "Hugo", "Ingrid", "Jonas", "Kenji",
+    "Lucia", "Marek", "Nora", "Oscar", "Priya", "Rafael", "Sofia", "Tobias", "Ulla", "Viktor", "Wen", "Yara", "Zain",
+];
+const LAST_NAMES: &[&str] = &[
+    "Anderson", "Brown", "Coleman", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ivanova", "Jensen", "Kowalski",
+    "Lopez", "Miller", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga",
+    "Williams", "Xu", "Yilmaz", "Zimmermann", "Adams", "Becker", "Costa", "Dias", "Eriksson", "Ferreira", "Gomez",
+    "Horvat", "Ito", "Johnson", "Kim", "Larsen", "Moreau", "Novak", "Olsen", "Park", "Reyes", "Silva", "Torres",
+    "Ulrich", "Vogel", "Weber", "Young", "Zhang",
+];
+/// The first customers: a small tree (child, parent index) that reads well in a demo.
+const CUSTOMERS: &[(&str, Option<usize>)] = &[
+    ("Acme Corporation", None),
+    ("Acme East", Some(0)),
+    ("Acme West", Some(0)),
+    ("Globex", None),
+    ("Globex Retail", Some(3)),
+    ("Initech", None),
+    ("Umbrella Supplies", None),
+    ("Stark Industrial", None),
+    ("Wayne Enterprises", None),
+    ("Wayne Retail", Some(8)),
+];
+const STREETS: &[&str] = &["Main Street", "Oak Avenue", "Industrial Way", "Harbor Road", "Market Square"];
+const CITIES: &[(&str, &str, &str)] =
+    &[("Los Angeles", "90001", "US"), ("Berlin", "10115", "DE"), ("Lyon", "69001", "FR"), ("Austin", "73301", "US")];
+
+/// What a generation run wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Generated {
+    pub users: u64,
+    pub customers: u64,
+    pub websites: u64,
+    pub localizations: u64,
+    pub back_office_users: u64,
+}
+
+/// SplitMix64: a fixed sequence of numbers for row `i`, so every run writes the same data.
+fn mix(i: u64, salt: u64) -> u64 {
+    let mut z = i.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(salt);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn pct(i: u64, salt: u64) -> u64 {
+    mix(i, salt) % 100
+}
+
+/// The websites, localizations, back-office users and customers `users` need. Idempotent.
+pub struct Catalog {
+    pub websites: Vec<(String, Vec<String>)>,
+    pub customers: Vec<String>,
+    pub customer_roles: Vec<(String, String)>,
+}
+
+fn id_by(tx: &Tx<'_>, sql: &str, key: &str) -> Result<Option<String>> {
+    Ok(tx.query_row(sql, [key], |r| r.get(0)).optional()?)
+}
+
+fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
+    let org: String = tx.query_row("SELECT id FROM organization ORDER BY name LIMIT 1", [], |r| r.get(0))?;
+    let mut localizations = Vec::new();
+    for (name, code) in [("English (United States)", "en_US"), ("German (Germany)", "de_DE")] {
+        let id = match id_by(tx, "SELECT id FROM localization WHERE code = ?1", code)? {
+            Some(id) => id,
+            None => {
+                let id = new_id();
+                tx.execute("INSERT INTO localization (id, name, code) VALUES (?1, ?2, ?3)", params![id, name, code])?;
+                id
+            }
+        };
+        localizations.push(id);
+    }
+    let buyer: String = tx.query_row("SELECT id FROM customer_user_role WHERE role = 'ROLE_FRONTEND_BUYER'", [], |r| r.get(0))?;
+    let guest: String =
+        tx.query_row("SELECT id FROM customer_user_role WHERE role = 'ROLE_FRONTEND_ANONYMOUS'", [], |r| r.get(0))?;
+    let mut websites = Vec::new();
+    for (name, url, locs) in [
+        ("Default", "https://shop.example.com/", localizations.clone()),
+        ("Wholesale", "https://wholesale.example.com/", vec![localizations[0].clone()]),
+    ] {
+        let id = match id_by(tx, "SELECT id FROM website WHERE name = ?1", name)? {
+            Some(id) => id,
+            None => {
+                let id = new_id();
+                tx.execute(
+                    "INSERT INTO website (id, organization_id, name, url, default_role_id, guest_role_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, org, name, url, buyer, guest],
+                )?;
+                for loc in &locs {
+                    tx.execute(
+                        "INSERT INTO website_localization (website_id, localization_id) VALUES (?1, ?2)",
+                        params![id, loc],
+                    )?;
+                }
+                id
+            }
+        };
+        websites.push((id, locs));
+    }
+    let mut reps = Vec::new();
+    for (username, first, last) in
+        [("ann.rivera", "Ann", "Rivera"), ("ben.okafor", "Ben", "Okafor"), ("chen.li", "Chen", "Li")]
+    {
+        let id = match id_by(tx, "SELECT id FROM app_user WHERE username = ?1", username)? {
+            Some(id) => id,
+            None => {
+                let id = new_id();
+                tx.execute(
+                    "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, org, username, format!("{username}@example.com"), first, last],
+                )?;
+                id
+            }
+        };
+        reps.push(id);
+    }
+    let mut customers: Vec<String> = tx
+        .prepare("SELECT id FROM customer ORDER BY created_at, id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    while customers.len() < customers_wanted {
+        let n = customers.len();
+        let (name, parent) = match CUSTOMERS.get(n) {
+            Some((name, parent)) => (name.to_string(), parent.map(|p| customers[p].clone())),
+            // Every fifth customer is a subsidiary of the one before it.
+            None => (format!("Customer {:05}", n + 1), (n % 5 == 4).then(|| customers[n - 1].clone())),
+        };
+        let input = CustomerInput {
+            name,
+            parent,
+            sales_representatives: Some(vec![reps[n % reps.len()].clone()]),
+        };
+        customers.push(crate::reference::create_customer(tx, &org, &input, "")?);
+    }
+    // One customer-specific role, to show roles beyond the predefined ones.
+    let acme = customers[0].clone();
+    let acme_role = match id_by(tx, "SELECT id FROM customer_user_role WHERE role = ?1", "ROLE_FRONTEND_ACME_PURCHASER")? {
+        Some(id) => id,
+        None => {
+            let id = new_id();
+            tx.execute(
+                "INSERT INTO customer_user_role (id, organization_id, customer_id, role, label, self_managed, public)
+                 VALUES (?1, ?2, ?3, 'ROLE_FRONTEND_ACME_PURCHASER', 'Acme Purchaser', 1, 1)",
+                params![id, org, acme],
+            )?;
+            id
+        }
+    };
+    Ok(Catalog { websites, customers, customer_roles: vec![(acme, acme_role)] })
+}
+
+/// The input for generated user number `i`.
+fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
+    let first = FIRST_NAMES[(mix(i, 1) % FIRST_NAMES.len() as u64) as usize];
+    let last = LAST_NAMES[(mix(i, 2) % LAST_NAMES.len() as u64) as usize];
+    let customer = &catalog.customers[(mix(i, 3) % catalog.customers.len() as u64) as usize];
+    let is_guest = pct(i, 4) < 2;
+    let enabled = pct(i, 5) >= 15;
+    let mut roles = Vec::new();
+    if enabled || pct(i, 6) >= 30 {
+        roles.push("ROLE_FRONTEND_BUYER".to_string());
+        if pct(i, 7) < 10 {
+            roles.push("ROLE_FRONTEND_ADMINISTRATOR".to_string());
+        }
+        if let Some((_, role)) = catalog.customer_roles.iter().find(|(c, _)| c == customer) {
+            if pct(i, 8) < 50 {
+                roles.push(role.clone());
+            }
+        }
+    }
+    let (website, localization) = match pct(i, 9) {
+        0..=69 => {
+            let (id, locs) = &catalog.websites[0];
+            (Some(id.clone()), (pct(i, 10) < 50).then(|| locs[locs.len() - 1].clone()))
+        }
+        70..=94 => (Some(catalog.websites[1].0.clone()), None),
+        _ => (None, None),
+    };
+    let birthday = (pct(i, 11) < 60).then(|| {
+        let days = mix(i, 12) % (365 * 45);
+        (chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default() + chrono::Days::new(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    });
+    let addresses = if pct(i, 13) < 10 {
+        let (city, postal, country) = CITIES[(mix(i, 14) % CITIES.len() as u64) as usize];
+        vec![AddressInput {
+            label: Some("Primary address".into()),
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            street: format!("{} {}", 1 + mix(i, 15) % 999, STREETS[(mix(i, 16) % STREETS.len() as u64) as usize]),
+            city: city.into(),
+            postal_code: postal.into(),
+            country: country.into(),
+            types: vec![AddressType::Billing, AddressType::Shipping],
+            defaults: vec![AddressType::Billing, AddressType::Shipping],
+            ..Default::default()
+        }]
+    } else {
+        Vec::new()
+    };
+    CustomerUserInput {
+        name_prefix: (pct(i, 17) < 10).then(|| ["Mr.", "Ms.", "Dr."][(mix(i, 18) % 3) as usize].to_string()),
+        first_name: first.into(),
+        last_name: last.into(),
+        email: format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i + 1),
+        birthday,
+        enabled: Some(enabled),
+        confirmed: Some(pct(i, 19) >= 10),
+        is_guest: Some(is_guest),
+        customer: Some(customer.clone()),
+        website,
+        preferred_localization: localization,
+        user_roles: Some(roles),
+        addresses: Some(addresses),
+        ..Default::default()
+    }
+}
+
+/// Adds `users` customer users (and whatever they need) through the write path, in
+/// batches of one transaction each; `progress` hears the running total.
+pub fn generate(db: &Database, users: u64, mut progress: impl FnMut(u64)) -> Result<Generated> {
+    const BATCH: u64 = 5_000;
+    let start: u64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| r.get::<_, i64>(0))? as u64))?;
+    let customers_wanted = ((start + users) / 100).max(CUSTOMERS.len() as u64) as usize;
+    let catalog = db.write(|tx| catalog(tx, customers_wanted))?;
+    let mut done = 0;
+    while done < users {
+        let n = BATCH.min(users - done);
+        db.write(|tx| {
+            for i in start + done..start + done + n {
+                create_in(tx, &user_input(i, &catalog), false)?;
+            }
+            Ok(())
+        })?;
+        done += n;
+        progress(done);
+    }
+    let count = |sql: &str| db.read(|c| Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64));
+    Ok(Generated {
+        users: done,
+        customers: count("SELECT count(*) FROM customer")?,
+        websites: count("SELECT count(*) FROM website")?,
+        localizations: count("SELECT count(*) FROM localization")?,
+        back_office_users: count("SELECT count(*) FROM app_user")?,
+    })
+}

@@ -1,0 +1,511 @@
+//! The Customer Users grid: filters, quick search, sort on every column, keyset paging.
+//!
+//! A page is read one of two ways. When some filter matches few rows (at most
+//! [`SMALL_SET`]), the query starts from that filter's index (or the trigram index for
+//! text) and sorts those rows. Otherwise matches are dense, and walking the sort column's
+//! index while testing the filters reaches a page's worth of rows quickly. Either way no
+//! OFFSET is used: cursors carry the last row's sort key and `seq`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::customer_user::AuthStatus;
+use crate::{CoreError, Result};
+
+/// The most rows a "selective" filter may match for the query to start from it.
+const SMALL_SET: i64 = 4_000;
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
+pub const MAX_PAGE_SIZE: u32 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SortField {
+    #[default]
+    Id,
+    CustomerName,
+    FirstName,
+    LastName,
+    Email,
+    Enabled,
+    Confirmed,
+    IsGuest,
+    AuthStatus,
+    CreatedAt,
+    UpdatedAt,
+    WebsiteName,
+    Roles,
+}
+
+impl SortField {
+    pub const ALL: [SortField; 13] = [
+        SortField::Id,
+        SortField::CustomerName,
+        SortField::FirstName,
+        SortField::LastName,
+        SortField::Email,
+        SortField::Enabled,
+        SortField::Confirmed,
+        SortField::IsGuest,
+        SortField::AuthStatus,
+        SortField::CreatedAt,
+        SortField::UpdatedAt,
+        SortField::WebsiteName,
+        SortField::Roles,
+    ];
+
+    /// The column and the index that orders it (`None`: the table's own `seq` order).
+    fn column(self) -> (&'static str, Option<&'static str>) {
+        match self {
+            SortField::Id => ("seq", None),
+            SortField::CustomerName => ("customer_name", Some("idx_cu_customer_name")),
+            SortField::FirstName => ("first_name", Some("idx_cu_first_name")),
+            SortField::LastName => ("last_name", Some("idx_cu_last_name")),
+            SortField::Email => ("email", Some("idx_cu_email")),
+            SortField::Enabled => ("enabled", Some("idx_cu_enabled")),
+            SortField::Confirmed => ("confirmed", Some("idx_cu_confirmed")),
+            SortField::IsGuest => ("is_guest", Some("idx_cu_is_guest")),
+            SortField::AuthStatus => ("auth_status", Some("idx_cu_auth_status")),
+            SortField::CreatedAt => ("created_at", Some("idx_cu_created_at")),
+            SortField::UpdatedAt => ("updated_at", Some("idx_cu_updated_at")),
+            SortField::WebsiteName => ("website_name", Some("idx_cu_website_name")),
+            SortField::Roles => ("roles_label", Some("idx_cu_roles_label")),
+        }
+    }
+
+    fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum SortOrder {
+    #[default]
+    #[serde(rename = "ASC")]
+    Asc,
+    #[serde(rename = "DESC")]
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Sort {
+    pub field: SortField,
+    pub order: SortOrder,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct GridFilter {
+    #[ts(optional)]
+    pub customer_name: Option<String>,
+    #[ts(optional)]
+    pub customer_name_eq: Option<String>,
+    #[ts(optional)]
+    pub first_name: Option<String>,
+    #[ts(optional)]
+    pub first_name_eq: Option<String>,
+    #[ts(optional)]
+    pub last_name: Option<String>,
+    #[ts(optional)]
+    pub last_name_eq: Option<String>,
+    #[ts(optional)]
+    pub email: Option<String>,
+    #[ts(optional)]
+    pub email_eq: Option<String>,
+    /// A role label contained in the user's roles.
+    #[ts(optional)]
+    pub roles: Option<String>,
+    #[ts(optional)]
+    pub enabled: Option<bool>,
+    #[ts(optional)]
+    pub confirmed: Option<bool>,
+    #[ts(optional)]
+    pub is_guest: Option<bool>,
+    #[ts(optional)]
+    pub auth_status: Option<AuthStatus>,
+    #[ts(optional)]
+    pub customer_id: Option<String>,
+    #[ts(optional)]
+    pub website_id: Option<String>,
+    #[ts(optional)]
+    pub created_from: Option<String>,
+    #[ts(optional)]
+    pub created_to: Option<String>,
+    #[ts(optional)]
+    pub updated_from: Option<String>,
+    #[ts(optional)]
+    pub updated_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct GridQuery {
+    #[serde(default)]
+    #[ts(optional)]
+    pub filter: Option<GridFilter>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub q: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub sort: Option<Sort>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub page_size: Option<u32>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub after: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub before: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CustomerUserRow {
+    pub id: String,
+    pub customer_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub enabled: bool,
+    pub confirmed: bool,
+    pub is_guest: bool,
+    pub auth_status: AuthStatus,
+    pub website_name: String,
+    pub roles: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub prev_cursor: Option<String>,
+}
+
+/// A filter as SQL, with an optional faster way to list the rows it matches.
+struct Predicate {
+    sql: String,
+    params: Vec<SqlValue>,
+    /// `SELECT seq …` through an index, used when the filter is selective.
+    driver: Option<(String, Vec<SqlValue>)>,
+    /// The predicate whose driver (the shared trigram search) also answers this one.
+    answered_by: Option<usize>,
+}
+
+/// `%`, `_` and `\` taken literally inside a LIKE pattern with `ESCAPE '\'`.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A phrase for FTS5 MATCH: the text in double quotes, inner quotes doubled.
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn text(v: &str) -> SqlValue {
+    SqlValue::Text(v.to_string())
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Builds the predicates of `filter` and `q`. Text "contains" filters of three or more
+/// characters also get one shared trigram-index driver.
+fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
+    let mut preds = Vec::new();
+    let mut fts_terms: Vec<String> = Vec::new();
+    let mut fts_covered: Vec<usize> = Vec::new();
+
+    let contains: [(&str, &Option<String>); 4] = [
+        ("customer_name", &filter.customer_name),
+        ("first_name", &filter.first_name),
+        ("last_name", &filter.last_name),
+        ("email", &filter.email),
+    ];
+    for (column, value) in contains {
+        if let Some(v) = present(value) {
+            if v.chars().count() >= 3 {
+                fts_terms.push(format!("{column} : {}", fts_phrase(v)));
+                fts_covered.push(preds.len());
+            }
+            preds.push(Predicate {
+                sql: format!("{column} LIKE ? ESCAPE '\\'"),
+                params: vec![text(&format!("%{}%", escape_like(v)))],
+                driver: None,
+                answered_by: None,
+            });
+        }
+    }
+    for term in q.unwrap_or("").split_whitespace() {
+        if term.chars().count() >= 3 {
+            fts_terms.push(fts_phrase(term));
+            fts_covered.push(preds.len());
+        }
+        let pattern = text(&format!("%{}%", escape_like(term)));
+        preds.push(Predicate {
+            sql: "(first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' \
+                  OR customer_name LIKE ? ESCAPE '\\')"
+                .into(),
+            params: vec![pattern; 4],
+            driver: None,
+            answered_by: None,
+        });
+    }
+    if !fts_terms.is_empty() {
+        // One driver for all text terms; its predicates are then implied and skipped.
+        let sql = "SELECT rowid FROM customer_user_search WHERE customer_user_search MATCH ?".to_string();
+        let first = fts_covered[0];
+        preds[first].driver = Some((sql, vec![text(&fts_terms.join(" AND "))]));
+        for &i in &fts_covered {
+            preds[i].answered_by = Some(first);
+        }
+    }
+
+    let equals: [(&str, &Option<String>); 4] = [
+        ("customer_name", &filter.customer_name_eq),
+        ("first_name", &filter.first_name_eq),
+        ("last_name", &filter.last_name_eq),
+        ("email", &filter.email_eq),
+    ];
+    for (column, value) in equals {
+        if let Some(v) = present(value) {
+            preds.push(indexed(column, text(v)));
+        }
+    }
+    if let Some(v) = present(&filter.roles) {
+        preds.push(Predicate {
+            sql: "roles_label LIKE ? ESCAPE '\\'".into(),
+            params: vec![text(&format!("%{}%", escape_like(v)))],
+            driver: None,
+            answered_by: None,
+        });
+    }
+    for (column, value) in
+        [("enabled", filter.enabled), ("confirmed", filter.confirmed), ("is_guest", filter.is_guest)]
+    {
+        if let Some(v) = value {
+            preds.push(indexed(column, SqlValue::Integer(v as i64)));
+        }
+    }
+    if let Some(status) = filter.auth_status {
+        preds.push(indexed("auth_status", text(status.as_str())));
+    }
+    if let Some(v) = present(&filter.customer_id) {
+        preds.push(indexed("customer_id", text(v)));
+    }
+    if let Some(v) = present(&filter.website_id) {
+        preds.push(indexed("website_id", text(v)));
+    }
+    for (column, from, to, from_field, to_field) in [
+        ("created_at", &filter.created_from, &filter.created_to, "filter.createdFrom", "filter.createdTo"),
+        ("updated_at", &filter.updated_from, &filter.updated_to, "filter.updatedFrom", "filter.updatedTo"),
+    ] {
+        let lower = present(from).map(|v| time_bound(v, false, from_field)).transpose()?;
+        let upper = present(to).map(|v| time_bound(v, true, to_field)).transpose()?;
+        if lower.is_none() && upper.is_none() {
+            continue;
+        }
+        let mut conds = Vec::new();
+        let mut params = Vec::new();
+        if let Some(l) = lower {
+            conds.push(format!("{column} >= ?"));
+            params.push(text(&l));
+        }
+        if let Some(u) = upper {
+            conds.push(format!("{column} < ?"));
+            params.push(text(&u));
+        }
+        let sql = conds.join(" AND ");
+        preds.push(Predicate {
+            driver: Some((format!("SELECT seq FROM customer_user WHERE {sql}"), params.clone())),
+            answered_by: None,
+            sql,
+            params,
+        });
+    }
+    Ok(preds)
+}
+
+/// `column = value`, listed through the column's own index when selective.
+fn indexed(column: &str, value: SqlValue) -> Predicate {
+    Predicate {
+        sql: format!("{column} = ?"),
+        params: vec![value.clone()],
+        driver: Some((format!("SELECT seq FROM customer_user WHERE {column} = ?"), vec![value])),
+        answered_by: None,
+    }
+}
+
+/// A date or timestamp as a bound on RFC 3339 text. An upper date bound includes that day.
+fn time_bound(value: &str, upper: bool, field: &str) -> Result<String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let day = if upper { date.succ_opt().unwrap_or(date) } else { date };
+        return Ok(format!("{}T00:00:00.000Z", day.format("%Y-%m-%d")));
+    }
+    match chrono::DateTime::parse_from_rfc3339(value) {
+        Ok(t) => {
+            let t = t.with_timezone(&chrono::Utc);
+            let t = if upper { t + chrono::Duration::milliseconds(1) } else { t };
+            Ok(crate::db::timestamp(t))
+        }
+        Err(_) => Err(CoreError::field(field, "This value is not a valid date.")),
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Cursor(String, serde_json::Value, i64);
+
+fn encode_cursor(field: SortField, key: &SqlValue, seq: i64) -> String {
+    let key = match key {
+        SqlValue::Integer(i) => serde_json::json!(i),
+        SqlValue::Text(s) => serde_json::json!(s),
+        _ => serde_json::Value::Null,
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor(field.name(), key, seq)).unwrap_or_default())
+}
+
+fn decode_cursor(field: SortField, cursor: &str, name: &str) -> Result<(SqlValue, i64)> {
+    let bad = || CoreError::field(name, "This cursor is not valid for this sort; start from the first page.");
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let Cursor(f, key, seq) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if f != field.name() {
+        return Err(bad());
+    }
+    let key = match key {
+        serde_json::Value::Number(n) => SqlValue::Integer(n.as_i64().ok_or_else(bad)?),
+        serde_json::Value::String(s) => SqlValue::Text(s),
+        _ => return Err(bad()),
+    };
+    Ok((key, seq))
+}
+
+const ROW_COLUMNS: &str = "id, customer_name, first_name, last_name, email, enabled, confirmed, is_guest, \
+                           auth_status, website_name, roles_label, created_at, updated_at, seq";
+
+/// One page of the grid.
+pub fn list(conn: &Connection, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
+    let sort = query.sort.unwrap_or_default();
+    let (column, index) = sort.field.column();
+    let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    if page_size == 0 || page_size > MAX_PAGE_SIZE {
+        return Err(CoreError::field("pageSize", format!("The page size must be between 1 and {MAX_PAGE_SIZE}.")));
+    }
+    let backwards = query.before.is_some();
+    let cursor = match (&query.after, &query.before) {
+        (Some(_), Some(_)) => return Err(CoreError::invalid_input("Give either `after` or `before`, not both.")),
+        (Some(c), None) => Some(decode_cursor(sort.field, c, "after")?),
+        (None, Some(c)) => Some(decode_cursor(sort.field, c, "before")?),
+        (None, None) => None,
+    };
+    let preds = predicates(&query.filter.clone().unwrap_or_default(), query.q.as_deref())?;
+    let driver = pick_driver(conn, &preds)?;
+
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<SqlValue> = Vec::new();
+    let from = match (&driver, index) {
+        (Some(i), _) => {
+            let (sql, p) = preds[*i].driver.clone().unwrap_or_default();
+            conds.push(format!("seq IN ({sql})"));
+            params.extend(p);
+            "customer_user".to_string()
+        }
+        (None, Some(index)) => format!("customer_user INDEXED BY {index}"),
+        (None, None) => "customer_user NOT INDEXED".to_string(),
+    };
+    for (i, p) in preds.iter().enumerate() {
+        // Predicates answered by the chosen driver need no second test.
+        if driver != Some(i) && (driver.is_none() || p.answered_by != driver) {
+            conds.push(p.sql.clone());
+            params.extend(p.params.iter().cloned());
+        }
+    }
+    // Forward in the sort order, or backward from a `before` cursor.
+    let ascending = (sort.order == SortOrder::Asc) != backwards;
+    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    if let Some((key, seq)) = cursor {
+        if column == "seq" {
+            conds.push(format!("seq {cmp} ?"));
+            params.push(SqlValue::Integer(seq));
+        } else {
+            conds.push(format!("({column}, seq) {cmp} (?, ?)"));
+            params.push(key);
+            params.push(SqlValue::Integer(seq));
+        }
+    }
+    let where_sql = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    // With a driver the matches are few: sort them, rather than walking the sort index.
+    let order_col = if driver.is_some() && column != "seq" { format!("+{column}") } else { column.to_string() };
+    let order = if column == "seq" { format!("seq {dir}") } else { format!("{order_col} {dir}, seq {dir}") };
+    let sql = format!("SELECT {ROW_COLUMNS}, {column} FROM {from} {where_sql} ORDER BY {order} LIMIT ?");
+    params.push(SqlValue::Integer(page_size as i64 + 1));
+
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows: Vec<(CustomerUserRow, SqlValue, i64)> = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            let status: String = r.get(8)?;
+            Ok((
+                CustomerUserRow {
+                    id: r.get(0)?,
+                    customer_name: r.get(1)?,
+                    first_name: r.get(2)?,
+                    last_name: r.get(3)?,
+                    email: r.get(4)?,
+                    enabled: r.get(5)?,
+                    confirmed: r.get(6)?,
+                    is_guest: r.get(7)?,
+                    auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
+                    website_name: r.get(9)?,
+                    roles: r.get(10)?,
+                    created_at: r.get(11)?,
+                    updated_at: r.get(12)?,
+                },
+                r.get::<_, SqlValue>(14)?,
+                r.get(13)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let more = rows.len() > page_size as usize;
+    rows.truncate(page_size as usize);
+    if backwards {
+        rows.reverse();
+    }
+    let cursor_at = |i: usize| rows.get(i).map(|(_, key, seq)| encode_cursor(sort.field, key, *seq));
+    let last = rows.len().saturating_sub(1);
+    let (next_cursor, prev_cursor) = if backwards {
+        (cursor_at(last), if more { cursor_at(0) } else { None })
+    } else {
+        (if more { cursor_at(last) } else { None }, if query.after.is_some() { cursor_at(0) } else { None })
+    };
+    Ok(Page { rows: rows.into_iter().map(|(row, _, _)| row).collect(), next_cursor, prev_cursor })
+}
+
+/// The predicate whose own index lists the fewest rows, if that is at most [`SMALL_SET`].
+fn pick_driver(conn: &Connection, preds: &[Predicate]) -> Result<Option<usize>> {
+    let mut best: Option<(usize, i64)> = None;
+    for (i, p) in preds.iter().enumerate() {
+        let Some((sql, params)) = &p.driver else { continue };
+        let count: i64 = conn
+            .prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT {})", SMALL_SET + 1))?
+            .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
+        if count <= SMALL_SET && best.is_none_or(|(_, c)| count < c) {
+            best = Some((i, count));
+        }
+    }
+    Ok(best.map(|(i, _)| i))
+}
