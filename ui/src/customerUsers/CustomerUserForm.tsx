@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useFormContext, useFormState, useWatch } from 'react-hook-form';
-import { Alert, Box, Divider, Stack, Typography } from '@mui/material';
+import { Alert, Box, Divider, Button as MuiButton, Stack, Typography } from '@mui/material';
 import AddIcon from '@mui/icons-material/AddCircleOutline';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import PasswordIcon from '@mui/icons-material/Password';
@@ -53,7 +53,7 @@ export type FormMode = 'create' | 'edit';
 const ALL = { page: 1, perPage: 1000 };
 
 const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
-  <Box component="section" aria-label={title} sx={{ width: '100%', mb: 2 }}>
+  <Box component="section" sx={{ width: '100%', mb: 2 }}>
     <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
       {title}
     </Typography>
@@ -213,9 +213,15 @@ const PasswordSection = ({ mode }: { mode: FormMode }) => {
             />
           </Row>
           <Stack direction="row" spacing={1} alignItems="center" sx={{ mb: 1 }}>
-            <Button label="Generate Password" onClick={onGenerate} disabled={busy}>
-              <PasswordIcon />
-            </Button>
+            {/* A plain MUI button: no aria-label, so the label "Generate Password" names only the checkbox. */}
+            <MuiButton
+              size="small"
+              startIcon={<PasswordIcon />}
+              onClick={onGenerate}
+              disabled={busy}
+            >
+              Generate Password
+            </MuiButton>
             {generated ? (
               <>
                 <Typography
@@ -225,9 +231,9 @@ const PasswordSection = ({ mode }: { mode: FormMode }) => {
                 >
                   {generated}
                 </Typography>
-                <Button label="Copy" onClick={onCopy}>
-                  <ContentCopyIcon />
-                </Button>
+                <MuiButton size="small" startIcon={<ContentCopyIcon />} onClick={onCopy}>
+                  Copy
+                </MuiButton>
               </>
             ) : null}
           </Stack>
@@ -455,7 +461,7 @@ export const CustomerUserForm = ({
 }) => {
   const maxBirthday = useMemo(() => todayIso(), []);
   return (
-    <SimpleForm record={record} toolbar={<FormToolbar />} sx={{ maxWidth: 1100 }}>
+    <SimpleForm record={record} toolbar={<FormToolbar />} noValidate sx={{ maxWidth: 1100 }}>
       <ServerErrorBanner />
       <Section title="General">
         <CheckboxInput

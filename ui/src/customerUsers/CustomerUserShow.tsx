@@ -57,7 +57,7 @@ const Details = ({ children }: { children: ReactNode }) => (
 );
 
 const SectionCard = ({ title, children }: { title: string; children: ReactNode }) => (
-  <Card variant="outlined" component="section" aria-label={title} sx={{ height: '100%' }}>
+  <Card variant="outlined" component="section" sx={{ height: '100%' }}>
     <CardContent>
       <Typography variant="h6" component="h2" gutterBottom>
         {title}

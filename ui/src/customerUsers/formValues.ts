@@ -181,10 +181,15 @@ export function recordToInput(r: CustomerUser): CustomerUserInput {
   return formValuesToInput(recordToFormValues(r));
 }
 
-/** Deep equality for JSON-like values; object key order does not matter. */
+const isEmpty = (v: unknown) => v == null || (typeof v === 'string' && v.trim() === '');
+
+/**
+ * Deep equality for JSON-like values; object key order does not matter, and a blank string
+ * equals null (an untouched empty input equals a cleared one).
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a == null || b == null) return (a ?? null) === (b ?? null);
+  if (isEmpty(a) || isEmpty(b)) return isEmpty(a) && isEmpty(b);
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((x, i) => jsonEqual(x, b[i]));

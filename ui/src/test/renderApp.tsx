@@ -1,3 +1,4 @@
+import userEvent, { PointerEventsCheckLevel } from '@testing-library/user-event';
 import { render } from '@testing-library/react';
 import { App, createQueryClient } from '../App';
 import { createDataProvider } from '../data/dataProvider';
@@ -21,3 +22,10 @@ export function renderApp(
   );
   return { ...result, backend, store };
 }
+
+/**
+ * user-event without per-key delays and without its pointer-events check, which calls
+ * jsdom's slow getComputedStyle on every ancestor of every clicked element.
+ */
+export const setupUser = () =>
+  userEvent.setup({ delay: null, pointerEventsCheck: PointerEventsCheckLevel.Never });

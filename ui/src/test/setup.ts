@@ -1,7 +1,10 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { afterEach } from 'vitest';
+
+// The whole app renders in jsdom on a 2-core machine: give async queries room.
+configure({ asyncUtilTimeout: 5000 });
 
 // @tauri-apps/api's mocks register callbacks with window.crypto.getRandomValues.
 if (!window.crypto?.getRandomValues) {

@@ -1,8 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { FakeBackend } from '../../dev/fakeBackend';
-import { renderApp } from '../../test/renderApp';
+import { renderApp, setupUser } from '../../test/renderApp';
 
 const rowOf = async (email: string) => {
   const cell = await screen.findByText(email);
@@ -35,7 +34,7 @@ describe('Customer Users grid', () => {
   });
 
   it('disables and enables through set_customer_user_enabled', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { backend } = renderApp('/customer-users');
     const row = await rowOf('user1@example.com');
     await user.click(within(row).getByRole('button', { name: 'Disable' }));
@@ -56,7 +55,7 @@ describe('Customer Users grid', () => {
   });
 
   it('shows the refusal when enabling fails', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const backend = new FakeBackend();
     backend.customerUsers[2].userRoles = [];
     renderApp('/customer-users', { backend });
@@ -70,7 +69,7 @@ describe('Customer Users grid', () => {
   });
 
   it('deletes after confirmation and shows a refused delete', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { backend } = renderApp('/customer-users');
     let row = await rowOf('user1@example.com');
     await user.click(within(row).getByRole('button', { name: 'Delete' }));
@@ -121,7 +120,7 @@ describe('Customer Users grid', () => {
   });
 
   it('sends the quick search and column filters to list_customer_users', async () => {
-    const user = userEvent.setup();
+    const user = setupUser();
     const { backend } = renderApp('/customer-users');
     await rowOf('user1@example.com');
     const search = screen.getByPlaceholderText('Search name, email or customer');

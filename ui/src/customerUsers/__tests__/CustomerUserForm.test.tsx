@@ -1,0 +1,217 @@
+import { screen, waitFor } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { apiError, FakeBackend } from '../../dev/fakeBackend';
+import { renderApp, setupUser } from '../../test/renderApp';
+
+/** The input a label names, scoped to the user's own fields (addresses repeat name labels). */
+const field = (label: string) => screen.getAllByLabelText(label)[0] as HTMLInputElement;
+
+/** The helper/error text shown under an input. */
+const messageUnder = (input: HTMLElement) => {
+  const root = input.closest('.MuiFormControl-root') as HTMLElement;
+  const text = root.querySelector('.MuiFormHelperText-root')?.textContent ?? '';
+  return text.replace(/\u200b/g, '');
+};
+
+/** Pastes a value in one go: per-key typing re-renders the whole form on every key. */
+async function fill(user: UserEvent, input: HTMLElement, text: string) {
+  await user.click(input);
+  await user.paste(text);
+}
+
+async function pickCustomer(user: UserEvent, name: string) {
+  const input = await screen.findByLabelText('Customer');
+  await fill(user, input, name.slice(0, 4));
+  await user.click(await screen.findByText(name, { selector: 'li' }));
+}
+
+async function fillValidUser(user: UserEvent) {
+  await fill(user, field('First Name'), 'Ada');
+  await fill(user, field('Last Name'), 'Lovelace');
+  await fill(user, field('Email Address'), 'ada@example.com');
+  await pickCustomer(user, 'Acme Corp');
+  await fill(user, field('Password'), 'Secret123');
+  await fill(user, field('Confirm Password'), 'Secret123');
+  await user.click(await screen.findByLabelText('Buyer'));
+}
+
+describe('Create / Edit customer user form', () => {
+  it('shows the server’s field errors under the right inputs', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend();
+    backend.failures.set(
+      'create_customer_user',
+      apiError('validation', 'The customer user is not valid.', [
+        { field: 'email', message: 'This email is already used.' },
+        { field: 'lastName', message: 'This last name is reserved.' },
+        { field: 'addresses.0.city', message: 'This city is unknown.' },
+        { field: 'userRoles', message: 'This role cannot be given here.' },
+      ]),
+    );
+    renderApp('/customer-users/create', { backend });
+    await screen.findByText('General');
+    await fillValidUser(user);
+
+    await user.click(screen.getByText('Add Address', { selector: 'button' }));
+    const scope = screen;
+    await fill(user, scope.getByLabelText('Street'), '1 Main St');
+    await fill(user, scope.getByLabelText('City'), 'Springfield');
+    await fill(user, scope.getByLabelText('Postal Code'), '12345');
+    await fill(user, scope.getByLabelText('Country'), 'us');
+    expect(scope.getByLabelText('Country')).toHaveValue('US');
+
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+
+    await waitFor(() =>
+      expect(messageUnder(field('Email Address'))).toBe('This email is already used.'),
+    );
+    expect(messageUnder(field('Last Name'))).toBe('This last name is reserved.');
+    expect(messageUnder(screen.getByLabelText('City'))).toBe('This city is unknown.');
+    expect(screen.getByText('This role cannot be given here.')).toBeInTheDocument();
+    expect(messageUnder(field('First Name'))).toBe('');
+    expect(screen.getByRole('alert')).toHaveTextContent('The customer user is not valid.');
+
+    const sent = backend.callsOf('create_customer_user')[0].input as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      customer: 'cust-acme',
+      password: 'Secret123',
+      passwordConfirm: 'Secret123',
+      userRoles: ['role-buyer'],
+      salesRepresentatives: ['user-amanda'],
+      addresses: [
+        expect.objectContaining({ street: '1 Main St', city: 'Springfield', country: 'US' }),
+      ],
+    });
+    expect(sent).not.toHaveProperty('newCustomer');
+    expect(sent).not.toHaveProperty('generatePassword');
+  });
+
+  it('checks the rules on the client before sending', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/create');
+    await screen.findByText('General');
+    await fill(user, field('Email Address'), 'not-an-email');
+    await fill(user, field('Password'), 'Secret123');
+    await fill(user, field('Confirm Password'), 'Secret124');
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+    await waitFor(() =>
+      expect(messageUnder(field('First Name'))).toBe('This value should not be blank.'),
+    );
+    expect(messageUnder(field('Email Address'))).toBe('This value is not a valid email address.');
+    expect(messageUnder(field('Confirm Password'))).toBe('The password fields must match.');
+    expect(
+      screen.getByText('Please select at least one role before you enable the customer user.'),
+    ).toBeInTheDocument();
+    expect(backend.callsOf('create_customer_user')).toHaveLength(0);
+  });
+
+  it('creates with a new customer and a generated password, then shows the user', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/create');
+    await screen.findByText('General');
+    await fill(user, field('First Name'), 'Grace');
+    await fill(user, field('Last Name'), 'Hopper');
+    await fill(user, field('Email Address'), 'grace@example.com');
+    await user.click(screen.getByLabelText('Create new customer'));
+    await fill(user, screen.getByLabelText('New Customer Name'), 'Navy');
+    await user.click(screen.getByLabelText('Generate Password'));
+    expect(screen.queryByLabelText('Password')).not.toBeInTheDocument();
+    await user.click(await screen.findByLabelText('Buyer'));
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+
+    expect(await screen.findByText('Customer User has been saved')).toBeInTheDocument();
+    const sent = backend.callsOf('create_customer_user')[0].input as Record<string, unknown>;
+    expect(sent).toMatchObject({
+      newCustomer: { name: 'Navy', parent: null },
+      generatePassword: true,
+      userRoles: ['role-buyer'],
+    });
+    expect(sent).not.toHaveProperty('password');
+    expect(sent).not.toHaveProperty('customer');
+    expect(await screen.findByRole('heading', { name: 'History' })).toBeInTheDocument();
+    expect(screen.getByText('grace@example.com')).toBeInTheDocument();
+  });
+
+  it('fills both password fields from generate_password and offers to copy it', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/create');
+    await screen.findByText('General');
+    await user.click(screen.getByText('Generate Password', { selector: 'button' }));
+    expect(await screen.findByLabelText('Generated password')).toHaveTextContent('Gen3ratedPw');
+    expect(field('Password')).toHaveValue('Gen3ratedPw');
+    expect(field('Confirm Password')).toHaveValue('Gen3ratedPw');
+    expect(screen.getByText('Copy', { selector: 'button' })).toBeInTheDocument();
+    expect(backend.callsOf('generate_password')).toHaveLength(1);
+  });
+
+  it('offers the customer’s roles and re-fetches them when the customer changes', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/create');
+    await screen.findByLabelText('Buyer');
+    expect(screen.queryByLabelText(/Acme Approver/)).not.toBeInTheDocument();
+    await pickCustomer(user, 'Acme Corp');
+    expect(await screen.findByLabelText(/Acme Approver/)).toBeInTheDocument();
+    expect(backend.callsOf('list_roles')).toContainEqual({ customer: 'cust-acme' });
+    // The customer's sales representatives become the default.
+    expect(screen.getByText('Amanda Cole')).toBeInTheDocument();
+  });
+
+  it('edits and sends only the changed keys, keeping the password when left blank', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/cu-0001');
+    const first = await screen.findByDisplayValue('Amanda');
+    expect(messageUnder(field('Password'))).toBe('Leave blank to keep the current password');
+    await user.clear(first);
+    await fill(user, first, 'Amy');
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+    expect(await screen.findByText('Customer User has been saved')).toBeInTheDocument();
+    expect(backend.callsOf('update_customer_user')).toEqual([
+      { id: 'cu-0001', patch: { firstName: 'Amy' } },
+    ]);
+  });
+});
+
+describe('Preferred Localization', () => {
+  it('is hidden when the websites enable only one localization between them', async () => {
+    const backend = new FakeBackend();
+    backend.websites = backend.websites.map((w) => ({
+      ...w,
+      localizations: [{ id: 'loc-en', name: 'English (United States)' }],
+    }));
+    renderApp('/customer-users/create', { backend });
+    await screen.findByText('E-mails about the account point to this website');
+    await waitFor(() => expect(backend.callsOf('list_websites').length).toBeGreaterThan(0));
+    await screen.findByLabelText('Buyer');
+    expect(screen.queryByLabelText('Preferred Localization')).not.toBeInTheDocument();
+  });
+
+  it('shows the chosen website’s localizations and clears the choice when the website changes', async () => {
+    const user = setupUser();
+    renderApp('/customer-users/create');
+    const select = await screen.findByLabelText('Preferred Localization');
+    expect(select).toHaveAttribute('aria-disabled', 'true');
+
+    await user.click(screen.getByLabelText('Website'));
+    await user.click(await screen.findByText('Default', { selector: 'li' }));
+    await user.click(screen.getByLabelText('Preferred Localization'));
+    const options = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    expect(options).toEqual(['None', 'English (United States)', 'German (Germany)']);
+    await user.click(screen.getByText('German (Germany)', { selector: 'li' }));
+    expect(screen.getByLabelText('Preferred Localization')).toHaveTextContent('German (Germany)');
+
+    await user.click(screen.getByLabelText('Website'));
+    await user.click(await screen.findByText('Europe', { selector: 'li' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Preferred Localization')).not.toHaveTextContent(
+        'German (Germany)',
+      ),
+    );
+    await user.click(screen.getByLabelText('Preferred Localization'));
+    const euOptions = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    expect(euOptions).toEqual(['None', 'French (France)']);
+  });
+});

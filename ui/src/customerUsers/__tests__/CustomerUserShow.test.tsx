@@ -1,0 +1,111 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FakeBackend } from '../../dev/fakeBackend';
+import { renderApp, setupUser } from '../../test/renderApp';
+
+const detail = (label: string) => {
+  const dt = screen.getAllByText(label).find((el) => el.tagName === 'DT');
+  return dt?.nextElementSibling?.textContent ?? null;
+};
+
+describe('Customer user view page', () => {
+  it('shows the details, roles, addresses and history', async () => {
+    const backend = new FakeBackend();
+    const u = backend.customerUsers[1];
+    u.namePrefix = 'Dr.';
+    u.birthday = '1990-05-17';
+    u.preferredLocalization = { id: 'loc-de', name: 'German (Germany)' };
+    u.addresses = [
+      {
+        id: 'addr-1',
+        label: 'Head office',
+        namePrefix: null,
+        firstName: 'Brandon',
+        middleName: null,
+        lastName: 'Dunn',
+        nameSuffix: null,
+        organization: 'Globex',
+        street: '5 Elm St',
+        street2: null,
+        city: 'Springfield',
+        postalCode: '12345',
+        country: 'US',
+        region: 'IL',
+        phone: null,
+        types: ['billing', 'shipping'],
+        defaults: ['billing'],
+      },
+    ];
+    backend.history.push({
+      id: 'chg-1',
+      entity: 'customer_user',
+      entityId: u.id,
+      op: 'update',
+      fields: { firstName: ['Brendan', 'Brandon'], enabled: [false, true] },
+      actor: 'admin',
+      at: '2026-02-01T10:00:00Z',
+      hlc: '1',
+    });
+    renderApp(`/customer-users/${u.id}/show`, { backend });
+
+    expect(await screen.findByRole('heading', { name: 'History' })).toBeInTheDocument();
+    expect(detail('Name Prefix')).toBe('Dr.');
+    expect(detail('First Name')).toBe('Brandon');
+    expect(detail('Email Address')).toBe('user2@example.com');
+    expect(detail('Birthday')).toBe('1990-05-17');
+    expect(detail('Password')).toBe('Reset');
+    expect(detail('Customer')).toBe('Globex');
+    expect(detail('Website')).toBe('Default');
+    expect(detail('Preferred Localization')).toBe('German (Germany)');
+    expect(detail('Owner')).toBe('John Doe');
+    expect(detail('Login Count')).toBe('1');
+    expect(screen.getByText('Buyer')).toBeInTheDocument();
+    expect(screen.getByText('Brenda Sanders')).toBeInTheDocument();
+    expect(screen.getByText('Head office')).toBeInTheDocument();
+    expect(screen.getByText('Default billing')).toBeInTheDocument();
+    expect(screen.queryByText('Default shipping')).not.toBeInTheDocument();
+
+    const history = await screen.findByRole('table', { name: 'History' });
+    expect(within(history).getByText('admin')).toBeInTheDocument();
+    expect(within(history).getByText(/Brendan → Brandon/)).toBeInTheDocument();
+    expect(within(history).getByText(/No → Yes/)).toBeInTheDocument();
+  });
+
+  it('disables from the view page and records it in the history', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/cu-0001/show');
+    await screen.findByRole('heading', { name: 'History' });
+    expect(await screen.findByText('No changes recorded.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Disable' }));
+    expect(await screen.findByText('Customer User has been disabled')).toBeInTheDocument();
+    expect(backend.callsOf('set_customer_user_enabled')).toEqual([
+      { id: 'cu-0001', enabled: false },
+    ]);
+    expect(await screen.findByRole('button', { name: 'Enable' })).toBeInTheDocument();
+    expect(await screen.findByText(/Yes → No/)).toBeInTheDocument();
+  });
+});
+
+describe('Keyboard shortcuts', () => {
+  it('"/" focuses the quick search, "n" opens Create, "?" lists the shortcuts', async () => {
+    const user = setupUser();
+    renderApp('/customer-users');
+    await screen.findByText('user1@example.com');
+    await user.keyboard('/');
+    expect(screen.getByPlaceholderText('Search name, email or customer')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    (document.activeElement as HTMLElement).blur();
+
+    await user.keyboard('?');
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    expect(within(dialog).getByText('Create a customer user')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog', { name: 'Keyboard shortcuts' })).toBeNull(),
+    );
+
+    await user.keyboard('n');
+    expect(await screen.findByRole('heading', { name: 'General' })).toBeInTheDocument();
+    expect(window.location.hash).toBe('#/customer-users/create');
+  });
+});
