@@ -254,7 +254,7 @@ pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor
     };
     let organization = match customer_org.or(website_org.clone()) {
         Some(org) => org,
-        None => default_organization(conn, actor)?,
+        None => reference::default_organization(conn, actor)?,
     };
     if website_org.as_ref().is_some_and(|w| *w != organization) {
         v.add("website", "The website belongs to another organization than the customer.");
@@ -392,17 +392,4 @@ fn check_password(input: &CustomerUserInput, mode: Mode<'_>, v: &mut Violations)
         v.add("password", message);
     }
     Some(password.to_string())
-}
-
-/// The organization of the acting admin, else the first one.
-fn default_organization(conn: &Connection, actor: &str) -> Result<String> {
-    let org: Option<String> = conn
-        .query_row(
-            "SELECT organization_id FROM app_user WHERE username = ?1
-             UNION ALL SELECT id FROM (SELECT id FROM organization ORDER BY name LIMIT 1) LIMIT 1",
-            [actor],
-            |r| r.get(0),
-        )
-        .optional()?;
-    org.ok_or_else(|| CoreError::internal("The store has no organization."))
 }

@@ -289,6 +289,28 @@ pub fn list_customers(conn: &Connection, q: Option<&str>, limit: Option<u32>) ->
     ids.iter().map(|id| get_customer(conn, id)).collect()
 }
 
+/// The organization of the acting admin, else the first one.
+pub fn default_organization(conn: &Connection, actor: &str) -> Result<String> {
+    let org: Option<String> = conn
+        .query_row(
+            "SELECT organization_id FROM app_user WHERE username = ?1
+             UNION ALL SELECT id FROM (SELECT id FROM organization ORDER BY name LIMIT 1) LIMIT 1",
+            [actor],
+            |r| r.get(0),
+        )
+        .optional()?;
+    org.ok_or_else(|| CoreError::internal("The store has no organization."))
+}
+
+/// Creates a customer in the acting admin's organization.
+pub fn add_customer(db: &crate::Database, input: &CustomerInput) -> Result<Customer> {
+    db.write(|tx| {
+        let organization = default_organization(tx, tx.actor())?;
+        let id = create_customer(tx, &organization, input, "")?;
+        get_customer(tx, &id)
+    })
+}
+
 /// Creates a customer in `organization`, checking its name, parent and representatives.
 /// `prefix` is the input path the fields sit under (`newCustomer.` inside a user form).
 pub fn create_customer(tx: &mut Tx<'_>, organization: &str, input: &CustomerInput, prefix: &str) -> Result<String> {

@@ -1,0 +1,59 @@
+//! Shared set-up for the core's integration tests: a real SQLite file in a temp folder.
+
+#![allow(dead_code)]
+
+use cu_core::customer_user::CustomerUser;
+use cu_core::customer_user_input::CustomerUserInput;
+use cu_core::{customer_user_write, generate, CoreError, Database};
+use serde_json::{json, Value};
+
+pub struct TestDb {
+    pub db: Database,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh store with the generated catalog (websites, customers, roles) and `users` users.
+pub fn store(users: u64) -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&dir.path().join("test.sqlite3")).unwrap();
+    generate::generate(&db, users, |_| {}).unwrap();
+    TestDb { db, _dir: dir }
+}
+
+pub fn customer_id(db: &Database, name: &str) -> String {
+    db.read(|c| Ok(c.query_row("SELECT id FROM customer WHERE name = ?1", [name], |r| r.get(0))?)).unwrap()
+}
+
+pub fn website_id(db: &Database, name: &str) -> String {
+    db.read(|c| Ok(c.query_row("SELECT id FROM website WHERE name = ?1", [name], |r| r.get(0))?)).unwrap()
+}
+
+/// A valid create input for `email`, merged with `extra`.
+pub fn input(email: &str, extra: Value) -> CustomerUserInput {
+    let mut base = json!({
+        "firstName": "Jerry",
+        "lastName": "Coleman",
+        "email": email,
+        "customer": "Acme Corporation",
+        "password": "Secret123",
+        "passwordConfirm": "Secret123",
+        "userRoles": ["ROLE_FRONTEND_BUYER"],
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    CustomerUserInput::from_json(base).unwrap()
+}
+
+pub fn create(db: &Database, email: &str, extra: Value) -> Result<CustomerUser, CoreError> {
+    customer_user_write::create(db, &input(email, extra))
+}
+
+pub fn count(db: &Database, sql: &str) -> i64 {
+    db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap()
+}
+
+/// The field → message pairs of a validation error.
+pub fn fields(err: &CoreError) -> Vec<(String, String)> {
+    err.fields.iter().map(|f| (f.field.clone(), f.message.clone())).collect()
+}
