@@ -400,6 +400,11 @@ const ROW_COLUMNS: &str = "id, customer_name, first_name, last_name, email, enab
 
 /// One page of the grid.
 pub fn list(conn: &Connection, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
+    list_planned(conn, query, SMALL_SET)
+}
+
+/// [`list`] with the small-set threshold as a parameter, so tests can force either plan.
+fn list_planned(conn: &Connection, query: &GridQuery, small_set: i64) -> Result<Page<CustomerUserRow>> {
     let sort = query.sort.unwrap_or_default();
     let (column, index) = sort.field.column();
     let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
@@ -414,7 +419,7 @@ pub fn list(conn: &Connection, query: &GridQuery) -> Result<Page<CustomerUserRow
         (None, None) => None,
     };
     let preds = predicates(&query.filter.clone().unwrap_or_default(), query.q.as_deref())?;
-    let driver = pick_driver(conn, &preds)?;
+    let driver = pick_driver(conn, &preds, small_set)?;
 
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<SqlValue> = Vec::new();
@@ -495,17 +500,20 @@ pub fn list(conn: &Connection, query: &GridQuery) -> Result<Page<CustomerUserRow
     Ok(Page { rows: rows.into_iter().map(|(row, _, _)| row).collect(), next_cursor, prev_cursor })
 }
 
-/// The predicate whose own index lists the fewest rows, if that is at most [`SMALL_SET`].
-fn pick_driver(conn: &Connection, preds: &[Predicate]) -> Result<Option<usize>> {
+/// The predicate whose own index lists the fewest rows, if that is at most `small_set`.
+fn pick_driver(conn: &Connection, preds: &[Predicate], small_set: i64) -> Result<Option<usize>> {
     let mut best: Option<(usize, i64)> = None;
     for (i, p) in preds.iter().enumerate() {
         let Some((sql, params)) = &p.driver else { continue };
         let count: i64 = conn
-            .prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT {})", SMALL_SET + 1))?
+            .prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT {})", small_set.saturating_add(1)))?
             .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
-        if count <= SMALL_SET && best.is_none_or(|(_, c)| count < c) {
+        if count <= small_set && best.is_none_or(|(_, c)| count < c) {
             best = Some((i, count));
         }
     }
     Ok(best.map(|(i, _)| i))
 }
+
+#[cfg(test)]
+mod tests;
