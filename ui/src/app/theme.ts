@@ -15,12 +15,21 @@ const fontFamily = [
   'sans-serif',
 ].join(',');
 
-export const lightTheme: RaThemeOptions = {
-  ...defaultLightTheme,
-  typography: { ...(defaultLightTheme.typography as object), fontFamily },
-};
+/** Buttons keep their written case, so the text on screen is the text in the DOM. */
+const withOverrides = (base: RaThemeOptions): RaThemeOptions => ({
+  ...base,
+  typography: { ...(base.typography as object), fontFamily, button: { textTransform: 'none' } },
+  components: {
+    ...base.components,
+    MuiButton: {
+      ...base.components?.MuiButton,
+      styleOverrides: {
+        ...(base.components?.MuiButton?.styleOverrides as object),
+        root: { textTransform: 'none' },
+      },
+    },
+  },
+});
 
-export const darkTheme: RaThemeOptions = {
-  ...defaultDarkTheme,
-  typography: { ...(defaultDarkTheme.typography as object), fontFamily },
-};
+export const lightTheme = withOverrides(defaultLightTheme);
+export const darkTheme = withOverrides(defaultDarkTheme);

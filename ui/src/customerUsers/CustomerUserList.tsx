@@ -49,6 +49,7 @@ export const customerUserFilters = [
     alwaysOn
     placeholder="Search name, email or customer"
     inputProps={{ 'aria-label': 'Quick search' }}
+    sx={{ minWidth: 320 }}
   />,
   ...textFilters('customerName', 'Customer'),
   ...textFilters('firstName', 'First Name'),
@@ -86,7 +87,11 @@ const RowActions = (_props: { label?: string }) => {
       spacing={0.5}
       justifyContent="flex-end"
       onClick={(e) => e.stopPropagation()}
-      sx={{ whiteSpace: 'nowrap' }}
+      sx={{
+        whiteSpace: 'nowrap',
+        '& .MuiButton-root': { minWidth: 0, px: 0.75 },
+        '& .MuiButton-startIcon': { display: 'none' },
+      }}
     >
       <ShowButton label="View" />
       <EditButton />
@@ -157,6 +162,7 @@ export const CustomerUserList = () => (
       omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
       empty={<NoResults />}
       size="small"
+      sx={{ '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap' } }}
     >
       <TextField source="customerName" label="Customer" />
       <TextField source="firstName" label="First Name" />

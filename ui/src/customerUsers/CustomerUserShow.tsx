@@ -56,8 +56,16 @@ const Details = ({ children }: { children: ReactNode }) => (
   </Box>
 );
 
-const SectionCard = ({ title, children }: { title: string; children: ReactNode }) => (
-  <Card variant="outlined" component="section" sx={{ height: '100%' }}>
+const SectionCard = ({
+  title,
+  children,
+  fill = true,
+}: {
+  title: string;
+  children: ReactNode;
+  fill?: boolean;
+}) => (
+  <Card variant="outlined" component="section" sx={{ height: fill ? '100%' : undefined }}>
     <CardContent>
       <Typography variant="h6" component="h2" gutterBottom>
         {title}
@@ -271,7 +279,7 @@ const CustomerUserDetails = () => {
           </SectionCard>
         </Grid>
         <Grid size={{ xs: 12, md: 6 }}>
-          <SectionCard title="Customer and website">
+          <SectionCard title="Customer and website" fill={false}>
             <Details>
               <Detail label="Customer">{r.customer?.name ?? '—'}</Detail>
               <Detail label="Website">{r.website?.name ?? '—'}</Detail>
@@ -281,7 +289,7 @@ const CustomerUserDetails = () => {
             </Details>
           </SectionCard>
           <Box sx={{ mt: 2 }}>
-            <SectionCard title="Activity">
+            <SectionCard title="Activity" fill={false}>
               <Details>
                 <Detail label="Login Count">{String(r.loginCount ?? 0)}</Detail>
                 <Detail label="Last Login">{formatDateTime(r.lastLogin)}</Detail>

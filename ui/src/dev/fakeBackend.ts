@@ -148,7 +148,8 @@ export class FakeBackend {
         isGuest: false,
         authStatus: i % 2 === 1 ? 'reset' : 'active',
         hasPassword: true,
-        loginCount: i,
+        // JSON carries a number; ts-rs types the u64 as bigint.
+        loginCount: i as unknown as CustomerUser['loginCount'],
         lastLogin: null,
         passwordChangedAt: null,
         passwordRequestedAt: null,
@@ -368,7 +369,20 @@ export class FakeBackend {
         .filter((u) => input.salesRepresentatives!.includes(u.id))
         .map((u) => ({ id: u.id, name: u.name }));
     if (input.addresses)
-      user.addresses = input.addresses.map((a) => ({ ...a, id: a.id ?? newId('addr') }));
+      user.addresses = input.addresses.map((a) => ({
+        label: null,
+        namePrefix: null,
+        firstName: null,
+        middleName: null,
+        lastName: null,
+        nameSuffix: null,
+        organization: null,
+        street2: null,
+        region: null,
+        phone: null,
+        ...a,
+        id: a.id ?? newId('addr'),
+      }));
     if (input.password || input.generatePassword) {
       user.authStatus = 'active';
       user.passwordChangedAt = now();
@@ -397,7 +411,7 @@ export class FakeBackend {
       isGuest: false,
       authStatus: 'active',
       hasPassword: true,
-      loginCount: 0,
+      loginCount: 0 as unknown as CustomerUser['loginCount'],
       lastLogin: null,
       passwordChangedAt: t,
       passwordRequestedAt: null,
