@@ -151,6 +151,13 @@ const FIELD_LABELS: Record<string, string> = {
   salesRepresentatives: 'Sales Representatives',
   addresses: 'Addresses',
   password: 'Password',
+  hasPassword: 'Has Password',
+  loginCount: 'Login Count',
+  lastLogin: 'Last Login',
+  passwordChangedAt: 'Password Changed At',
+  passwordRequestedAt: 'Password Requested At',
+  createdAt: 'Created At',
+  updatedAt: 'Updated At',
 };
 
 export function formatHistoryValue(value: unknown): string {
