@@ -10,11 +10,18 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
-use cu_core::{customer_user, customer_user_write, generate, history, reference, CoreError, Database, ErrorCode};
+use cu_core::{
+    customer_user, customer_user_write, generate, history, reference, CoreError, Database,
+    ErrorCode,
+};
 use serde::Serialize;
 
 #[derive(Parser)]
-#[command(name = "customer-users", version, about = "Manage a B2B storefront's customer users from the shell")]
+#[command(
+    name = "customer-users",
+    version,
+    about = "Manage a B2B storefront's customer users from the shell"
+)]
 struct Cli {
     /// The database file (default: the desktop app's, in the OS app-data folder).
     #[arg(long, global = true, env = "CUSTOMER_USERS_DB")]
@@ -99,7 +106,10 @@ fn main() -> ExitCode {
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("{}", serde_json::to_string_pretty(&err).unwrap_or_else(|_| err.message.clone()));
+            eprintln!(
+                "{}",
+                serde_json::to_string_pretty(&err).unwrap_or_else(|_| err.message.clone())
+            );
             ExitCode::from(match err.code {
                 ErrorCode::Validation | ErrorCode::InvalidInput => 2,
                 ErrorCode::NotFound => 3,
@@ -113,18 +123,34 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), CoreError> {
     let path = match &cli.db {
         Some(p) => p.clone(),
-        None => cu_core::db::default_path()
-            .ok_or_else(|| CoreError::invalid_input("No app-data folder is known here; pass --db PATH."))?,
+        None => cu_core::db::default_path().ok_or_else(|| {
+            CoreError::invalid_input("No app-data folder is known here; pass --db PATH.")
+        })?,
     };
     let db = Database::open(&path)?;
     db.set_actor(&cli.actor);
     let out = Output { json: cli.json };
     match &cli.command {
-        Command::List { q, filters, sort, desc, page_size, after, before } => {
+        Command::List {
+            q,
+            filters,
+            sort,
+            desc,
+            page_size,
+            after,
+            before,
+        } => {
             let query = GridQuery {
                 filter: Some(parse_filters(filters)?),
                 q: q.clone(),
-                sort: Some(Sort { field: parse_sort(sort)?, order: if *desc { SortOrder::Desc } else { SortOrder::Asc } }),
+                sort: Some(Sort {
+                    field: parse_sort(sort)?,
+                    order: if *desc {
+                        SortOrder::Desc
+                    } else {
+                        SortOrder::Asc
+                    },
+                }),
                 page_size: Some(*page_size),
                 after: after.clone(),
                 before: before.clone(),
@@ -147,7 +173,17 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                 ]
             });
             print_table(
-                &["ID", "Customer", "First Name", "Last Name", "Email Address", "Enabled", "Confirmed", "Guest", "Password"],
+                &[
+                    "ID",
+                    "Customer",
+                    "First Name",
+                    "Last Name",
+                    "Email Address",
+                    "Enabled",
+                    "Confirmed",
+                    "Guest",
+                    "Password",
+                ],
                 rows,
             );
             if let Some(next) = &page.next_cursor {
@@ -163,7 +199,9 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             let input = CustomerUserInput::from_json(read_stdin_json()?)?;
             out.print(&customer_user_write::create(&db, &input)?)
         }
-        Command::Update { id } => out.print(&customer_user_write::update(&db, id, &read_stdin_json()?)?),
+        Command::Update { id } => {
+            out.print(&customer_user_write::update(&db, id, &read_stdin_json()?)?)
+        }
         Command::Delete { id } => {
             customer_user_write::delete(&db, id)?;
             out.done(&format!("Customer User {id} deleted"))
@@ -175,19 +213,28 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             out.print(&db.read(|c| history::for_record(c, "customer_user", id))?)
         }
         Command::Generate { users } => {
-            let report = generate::generate(&db, *users, |done| eprintln!("generated {done} of {users}"))?;
+            let report =
+                generate::generate(&db, *users, |done| eprintln!("generated {done} of {users}"))?;
             out.print(&report)
         }
         Command::Demo => {
             let seeded = cu_core::demo::seed_demo_if_empty(&db)?;
-            out.done(if seeded { "Demo data seeded" } else { "The database already has customer users" })
+            out.done(if seeded {
+                "Demo data seeded"
+            } else {
+                "The database already has customer users"
+            })
         }
         Command::Customers { q, limit } => {
             let list = db.read(|c| reference::list_customers(c, q.as_deref(), Some(*limit)))?;
             if out.json {
                 return out.print(&list);
             }
-            print_table(&["ID", "Customer", "Path"], list.iter().map(|c| vec![c.id.clone(), c.name.clone(), c.path.clone()]));
+            print_table(
+                &["ID", "Customer", "Path"],
+                list.iter()
+                    .map(|c| vec![c.id.clone(), c.name.clone(), c.path.clone()]),
+            );
             Ok(())
         }
         Command::Websites => {
@@ -198,7 +245,12 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             print_table(
                 &["ID", "Website", "URL", "Localizations"],
                 list.iter().map(|w| {
-                    let locs = w.localizations.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", ");
+                    let locs = w
+                        .localizations
+                        .iter()
+                        .map(|l| l.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     vec![w.id.clone(), w.name.clone(), w.url.clone(), locs]
                 }),
             );
@@ -206,9 +258,10 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
         }
         Command::Roles { customer } => {
             let customer = match customer {
-                Some(key) => Some(db.read(|c| reference::resolve_customer(c, key))?.ok_or_else(|| {
-                    CoreError::not_found("Customer", key)
-                })?),
+                Some(key) => Some(
+                    db.read(|c| reference::resolve_customer(c, key))?
+                        .ok_or_else(|| CoreError::not_found("Customer", key))?,
+                ),
                 None => None,
             };
             let list = db.read(|c| reference::list_roles(c, customer.as_deref()))?;
@@ -218,8 +271,17 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             print_table(
                 &["ID", "Role", "Label", "Type"],
                 list.iter().map(|r| {
-                    let kind = if r.customer_id.is_some() { "Customizable" } else { "Predefined" };
-                    vec![r.id.clone(), r.role.clone(), r.label.clone(), kind.to_string()]
+                    let kind = if r.customer_id.is_some() {
+                        "Customizable"
+                    } else {
+                        "Predefined"
+                    };
+                    vec![
+                        r.id.clone(),
+                        r.role.clone(),
+                        r.label.clone(),
+                        kind.to_string(),
+                    ]
                 }),
             );
             Ok(())
@@ -231,7 +293,14 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             }
             print_table(
                 &["ID", "Username", "Name", "Email"],
-                list.iter().map(|u| vec![u.id.clone(), u.username.clone(), u.name.clone(), u.email.clone()]),
+                list.iter().map(|u| {
+                    vec![
+                        u.id.clone(),
+                        u.username.clone(),
+                        u.name.clone(),
+                        u.email.clone(),
+                    ]
+                }),
             );
             Ok(())
         }
@@ -245,7 +314,10 @@ struct Output {
 impl Output {
     /// Records print as JSON either way: a detail reads best that way in a terminal too.
     fn print(&self, value: &impl Serialize) -> Result<(), CoreError> {
-        println!("{}", serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(e.to_string()))?
+        );
         Ok(())
     }
 
@@ -265,7 +337,9 @@ fn read_stdin_json() -> Result<serde_json::Value, CoreError> {
         .read_to_string(&mut text)
         .map_err(|e| CoreError::invalid_input(format!("Cannot read standard input: {e}")))?;
     if text.trim().is_empty() {
-        return Err(CoreError::invalid_input("Expected one JSON object on standard input; got nothing."));
+        return Err(CoreError::invalid_input(
+            "Expected one JSON object on standard input; got nothing.",
+        ));
     }
     Ok(serde_json::from_str(&text)?)
 }
@@ -274,9 +348,19 @@ fn parse_sort(name: &str) -> Result<SortField, CoreError> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
         let names: Vec<String> = SortField::ALL
             .iter()
-            .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_string)))
+            .filter_map(|f| {
+                serde_json::to_value(f)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+            })
             .collect();
-        CoreError::field("sort", format!("Unknown sort column \"{name}\"; use one of {}.", names.join(", ")))
+        CoreError::field(
+            "sort",
+            format!(
+                "Unknown sort column \"{name}\"; use one of {}.",
+                names.join(", ")
+            ),
+        )
     })
 }
 
@@ -288,13 +372,18 @@ fn parse_filters(pairs: &[String]) -> Result<GridFilter, CoreError> {
             .split_once('=')
             .ok_or_else(|| CoreError::field("filter", format!("\"{pair}\" is not FIELD=VALUE.")))?;
         let value = match value {
-            "true" | "yes" | "1" if matches!(key, "enabled" | "confirmed" | "isGuest") => serde_json::Value::Bool(true),
-            "false" | "no" | "0" if matches!(key, "enabled" | "confirmed" | "isGuest") => serde_json::Value::Bool(false),
+            "true" | "yes" | "1" if matches!(key, "enabled" | "confirmed" | "isGuest") => {
+                serde_json::Value::Bool(true)
+            }
+            "false" | "no" | "0" if matches!(key, "enabled" | "confirmed" | "isGuest") => {
+                serde_json::Value::Bool(false)
+            }
             other => serde_json::Value::String(other.to_string()),
         };
         map.insert(key.to_string(), value);
     }
-    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| CoreError::field("filter", e.to_string()))
+    serde_json::from_value(serde_json::Value::Object(map))
+        .map_err(|e| CoreError::field("filter", e.to_string()))
 }
 
 fn yes_no(b: bool) -> String {
@@ -304,10 +393,20 @@ fn yes_no(b: bool) -> String {
 fn print_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
     let rows: Vec<Vec<String>> = rows.collect();
     let widths: Vec<usize> = (0..headers.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([headers[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         println!("{}", padded.join("  ").trim_end());
     };
     line(headers.iter().map(|h| h.to_string()).collect());

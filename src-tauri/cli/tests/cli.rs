@@ -11,9 +11,15 @@ struct Cli {
 
 impl Cli {
     fn new() -> Self {
-        let cli = Cli { dir: tempfile::tempdir().unwrap() };
+        let cli = Cli {
+            dir: tempfile::tempdir().unwrap(),
+        };
         let out = cli.run(&["generate", "--users", "30"], None);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         cli
     }
 
@@ -28,7 +34,12 @@ impl Cli {
             .spawn()
             .unwrap();
         if let Some(text) = stdin {
-            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
         }
         drop(child.stdin.take());
         child.wait_with_output().unwrap()
@@ -39,7 +50,11 @@ impl Cli {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         let out = self.run(&all, stdin);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
@@ -47,7 +62,10 @@ impl Cli {
     fn error(&self, args: &[&str], stdin: Option<&str>) -> (i32, Value) {
         let out = self.run(args, stdin);
         assert!(!out.status.success(), "{args:?} should fail");
-        (out.status.code().unwrap(), serde_json::from_slice(&out.stderr).unwrap())
+        (
+            out.status.code().unwrap(),
+            serde_json::from_slice(&out.stderr).unwrap(),
+        )
     }
 }
 
@@ -66,7 +84,10 @@ fn create_show_update_enable_disable_history_and_delete() {
     assert!(user.get("password").is_none() && !user.to_string().contains("argon2"));
 
     assert_eq!(cli.json(&["show", id], None)["email"], "jerry@example.com");
-    let updated = cli.json(&["update", id], Some(r#"{"lastName": "Colman", "birthday": "1987-04-19"}"#));
+    let updated = cli.json(
+        &["update", id],
+        Some(r#"{"lastName": "Colman", "birthday": "1987-04-19"}"#),
+    );
     assert_eq!(updated["lastName"], "Colman");
     assert_eq!(updated["birthday"], "1987-04-19");
     assert_eq!(cli.json(&["disable", id], None)["enabled"], false);
@@ -89,16 +110,32 @@ fn create_show_update_enable_disable_history_and_delete() {
 #[test]
 fn rejected_commands_exit_non_zero_with_code_message_and_fields() {
     let cli = Cli::new();
-    let (code, err) = cli.error(&["create"], Some(r#"{"firstName": "", "lastName": "X", "email": "bad", "customer": "Acme Corporation"}"#));
+    let (code, err) = cli.error(
+        &["create"],
+        Some(
+            r#"{"firstName": "", "lastName": "X", "email": "bad", "customer": "Acme Corporation"}"#,
+        ),
+    );
     assert_eq!(code, 2);
     assert_eq!(err["code"], "validation");
-    let fields: Vec<&str> = err["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert!(fields.contains(&"firstName") && fields.contains(&"email") && fields.contains(&"password"), "{err}");
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"firstName") && fields.contains(&"email") && fields.contains(&"password"),
+        "{err}"
+    );
 
     let (code, err) = cli.error(&["create"], Some("{not json"));
     assert_eq!((code, err["code"].as_str()), (2, Some("invalid_input")));
     let (_, err) = cli.error(&["create"], Some(r#"{"firstName": "A", "shoeSize": 42}"#));
-    assert!(err["message"].as_str().unwrap().contains("shoeSize"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("shoeSize"),
+        "{err}"
+    );
     let (_, err) = cli.error(&["create"], Some(""));
     assert!(err["message"].as_str().unwrap().contains("standard input"));
     let (_, err) = cli.error(&["list", "--sort", "shoeSize"], None);
@@ -108,7 +145,9 @@ fn rejected_commands_exit_non_zero_with_code_message_and_fields() {
 
     // A user who owns an order cannot be deleted.
     let user = cli.json(&["create"], Some(NEW_USER));
-    assert!(insert_order(&cli, user["id"].as_str().unwrap()).status.success());
+    assert!(insert_order(&cli, user["id"].as_str().unwrap())
+        .status
+        .success());
     let (code, err) = cli.error(&["delete", user["id"].as_str().unwrap()], None);
     assert_eq!((code, err["code"].as_str()), (4, Some("conflict")));
 }
@@ -129,15 +168,52 @@ fn insert_order(cli: &Cli, user: &str) -> Output {
 fn list_pages_with_cursors_and_lookups_list_reference_data() {
     let cli = Cli::new();
     let first = cli.json(&["list", "--page-size", "10", "--sort", "email"], None);
-    let second = cli.json(&["list", "--page-size", "10", "--sort", "email", "--after", first["nextCursor"].as_str().unwrap()], None);
-    let back = cli.json(&["list", "--page-size", "10", "--sort", "email", "--before", second["prevCursor"].as_str().unwrap()], None);
+    let second = cli.json(
+        &[
+            "list",
+            "--page-size",
+            "10",
+            "--sort",
+            "email",
+            "--after",
+            first["nextCursor"].as_str().unwrap(),
+        ],
+        None,
+    );
+    let back = cli.json(
+        &[
+            "list",
+            "--page-size",
+            "10",
+            "--sort",
+            "email",
+            "--before",
+            second["prevCursor"].as_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(back["rows"], first["rows"]);
     assert_ne!(second["rows"][0], first["rows"][0]);
     assert_eq!(cli.json(&["websites"], None).as_array().unwrap().len(), 2);
-    assert!(cli.json(&["customers", "--q", "acme"], None).as_array().unwrap().len() >= 3);
+    assert!(
+        cli.json(&["customers", "--q", "acme"], None)
+            .as_array()
+            .unwrap()
+            .len()
+            >= 3
+    );
     let roles = cli.json(&["roles", "--customer", "Acme Corporation"], None);
-    assert!(roles.as_array().unwrap().iter().any(|r| r["role"] == "ROLE_FRONTEND_ACME_PURCHASER"));
-    assert!(cli.json(&["users"], None).as_array().unwrap().iter().any(|u| u["username"] == "admin"));
+    assert!(roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["role"] == "ROLE_FRONTEND_ACME_PURCHASER"));
+    assert!(cli
+        .json(&["users"], None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["username"] == "admin"));
     let table = cli.run(&["list", "--page-size", "3"], None);
     assert!(String::from_utf8_lossy(&table.stdout).starts_with("ID"));
 }

@@ -15,7 +15,9 @@ use cu_core::{generate, Database};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -23,32 +25,72 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let users: u64 = arg("--users").and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let users: u64 = arg("--users")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(15);
-    let path = PathBuf::from(arg("--db").unwrap_or_else(|| format!("target/bench-{users}.sqlite3")));
+    let path =
+        PathBuf::from(arg("--db").unwrap_or_else(|| format!("target/bench-{users}.sqlite3")));
     let db = Database::open(&path).expect("open the bench database");
     let have: u64 = db
-        .read(|c| Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| r.get::<_, i64>(0))? as u64))
+        .read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+        })
         .expect("count");
     if have < users {
         let started = Instant::now();
         generate::generate(&db, users - have, |done| {
             if done % 100_000 == 0 {
-                eprintln!("generated {done} in {:.0} s", started.elapsed().as_secs_f64());
+                eprintln!(
+                    "generated {done} in {:.0} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
         })
         .expect("generate");
-        eprintln!("generated {} users in {:.1} s", users - have, started.elapsed().as_secs_f64());
-        db.read(|c| Ok(c.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?)).expect("optimize");
+        eprintln!(
+            "generated {} users in {:.1} s",
+            users - have,
+            started.elapsed().as_secs_f64()
+        );
+        db.read(|c| Ok(c.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?))
+            .expect("optimize");
     }
 
     let cases: Vec<(&str, GridFilter, Option<&str>)> = vec![
         ("no filter", GridFilter::default(), None),
-        ("enabled = No", GridFilter { enabled: Some(false), ..Default::default() }, None),
-        ("last name contains 'son'", GridFilter { last_name: Some("son".into()), ..Default::default() }, None),
-        ("email contains 'rossi12'", GridFilter { email: Some("rossi12".into()), ..Default::default() }, None),
+        (
+            "enabled = No",
+            GridFilter {
+                enabled: Some(false),
+                ..Default::default()
+            },
+            None,
+        ),
+        (
+            "last name contains 'son'",
+            GridFilter {
+                last_name: Some("son".into()),
+                ..Default::default()
+            },
+            None,
+        ),
+        (
+            "email contains 'rossi12'",
+            GridFilter {
+                email: Some("rossi12".into()),
+                ..Default::default()
+            },
+            None,
+        ),
         ("quick search 'anna'", GridFilter::default(), Some("anna")),
-        ("quick search 'wayne kim'", GridFilter::default(), Some("wayne kim")),
+        (
+            "quick search 'wayne kim'",
+            GridFilter::default(),
+            Some("wayne kim"),
+        ),
     ];
     println!("| sort | case | page 1 median | page 1 p95 | page 2 median | page 2 p95 |");
     println!("|---|---|---|---|---|---|");
@@ -71,7 +113,10 @@ fn main() {
                     let page = db.read(|c| grid::list(c, &query)).expect("page 1");
                     first.push(t.elapsed().as_secs_f64() * 1000.0);
                     if let Some(next) = page.next_cursor {
-                        let q2 = GridQuery { after: Some(next), ..query.clone() };
+                        let q2 = GridQuery {
+                            after: Some(next),
+                            ..query.clone()
+                        };
                         let t = Instant::now();
                         db.read(|c| grid::list(c, &q2)).expect("page 2");
                         second.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -80,14 +125,22 @@ fn main() {
                 first.sort_by(f64::total_cmp);
                 second.sort_by(f64::total_cmp);
                 let m1 = percentile(&first, 0.5);
-                let m2 = if second.is_empty() { 0.0 } else { percentile(&second, 0.5) };
+                let m2 = if second.is_empty() {
+                    0.0
+                } else {
+                    percentile(&second, 0.5)
+                };
                 worst = worst.max(m1).max(m2);
                 all.push(m1);
                 if order == SortOrder::Asc {
                     println!(
                         "| {field:?} | {name} | {m1:.2} | {:.2} | {m2:.2} | {:.2} |",
                         percentile(&first, 0.95),
-                        if second.is_empty() { 0.0 } else { percentile(&second, 0.95) }
+                        if second.is_empty() {
+                            0.0
+                        } else {
+                            percentile(&second, 0.95)
+                        }
                     );
                 }
             }

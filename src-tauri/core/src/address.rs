@@ -91,15 +91,18 @@ pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
     let mut default_of: [Option<usize>; 2] = [None, None];
     for (i, a) in addresses.iter().enumerate() {
         let at = |f: &str| format!("addresses.{i}.{f}");
-        for (field, value) in
-            [("street", &a.street), ("city", &a.city), ("postalCode", &a.postal_code), ("country", &a.country)]
-        {
+        for (field, value) in [
+            ("street", &a.street),
+            ("city", &a.city),
+            ("postalCode", &a.postal_code),
+            ("country", &a.country),
+        ] {
             if value.trim().is_empty() {
                 v.add(at(field), NOT_BLANK);
             }
         }
         let country = a.country.trim();
-        if !country.is_empty() && !(country.len() == 2 && country.chars().all(|c| c.is_ascii_alphabetic())) {
+        if !country.is_empty() && !is_country_code(country) {
             v.add(at("country"), rules::INVALID_COUNTRY);
         }
         for (field, value, max) in [
@@ -118,15 +121,29 @@ pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
         }
         for t in &a.defaults {
             if !a.types.contains(t) {
-                v.add(at("defaults"), "An address can only be the default for a type it has.");
+                v.add(
+                    at("defaults"),
+                    "An address can only be the default for a type it has.",
+                );
             }
             let slot = &mut default_of[*t as usize];
             match slot {
-                Some(_) => v.add(at("defaults"), format!("Several addresses have the same default type {}.", type_label(*t))),
+                Some(_) => v.add(
+                    at("defaults"),
+                    format!(
+                        "Several addresses have the same default type {}.",
+                        type_label(*t)
+                    ),
+                ),
                 None => *slot = Some(i),
             }
         }
     }
+}
+
+/// ISO 3166-1 alpha-2 shape: two ASCII letters.
+fn is_country_code(s: &str) -> bool {
+    s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 fn type_label(t: AddressType) -> &'static str {
@@ -145,10 +162,13 @@ pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Address>> {
     let rows = stmt.query_map([user_id], |r| {
         let flags: [bool; 4] = [r.get(15)?, r.get(16)?, r.get(17)?, r.get(18)?];
         let pick = |billing: bool, shipping: bool| {
-            [(billing, AddressType::Billing), (shipping, AddressType::Shipping)]
-                .into_iter()
-                .filter_map(|(on, t)| on.then_some(t))
-                .collect::<Vec<_>>()
+            [
+                (billing, AddressType::Billing),
+                (shipping, AddressType::Shipping),
+            ]
+            .into_iter()
+            .filter_map(|(on, t)| on.then_some(t))
+            .collect::<Vec<_>>()
         };
         Ok(Address {
             id: r.get(0)?,
@@ -175,7 +195,10 @@ pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Address>> {
 
 /// Replaces the user's addresses with `addresses`, keeping the ids of those that had one.
 pub fn replace(tx: &Tx<'_>, user_id: &str, addresses: &[AddressInput]) -> Result<()> {
-    tx.execute("DELETE FROM customer_user_address WHERE customer_user_id = ?1", [user_id])?;
+    tx.execute(
+        "DELETE FROM customer_user_address WHERE customer_user_id = ?1",
+        [user_id],
+    )?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO customer_user_address (id, customer_user_id, position, label, name_prefix, first_name, middle_name,
             last_name, name_suffix, organization, street, street2, city, postal_code, country, region, phone,
@@ -185,7 +208,9 @@ pub fn replace(tx: &Tx<'_>, user_id: &str, addresses: &[AddressInput]) -> Result
     for (i, a) in addresses.iter().enumerate() {
         let has = |list: &[AddressType], t| list.contains(&t);
         stmt.execute(params![
-            a.id.clone().filter(|id| !id.is_empty()).unwrap_or_else(new_id),
+            a.id.clone()
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(new_id),
             user_id,
             i as i64,
             a.label,

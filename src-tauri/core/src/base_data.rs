@@ -8,13 +8,17 @@ use crate::{Database, Result};
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 
 pub(crate) fn ensure(db: &Database) -> Result<()> {
-    let empty: bool = db.read(|c| Ok(c.query_row("SELECT count(*) = 0 FROM organization", [], |r| r.get(0))?))?;
+    let empty: bool =
+        db.read(|c| Ok(c.query_row("SELECT count(*) = 0 FROM organization", [], |r| r.get(0))?))?;
     if !empty {
         return Ok(());
     }
     db.write(|tx| {
         let org = new_id();
-        tx.execute("INSERT INTO organization (id, name) VALUES (?1, ?2)", params![org, DEFAULT_ORGANIZATION])?;
+        tx.execute(
+            "INSERT INTO organization (id, name) VALUES (?1, ?2)",
+            params![org, DEFAULT_ORGANIZATION],
+        )?;
         tx.execute(
             "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name)
              VALUES (?1, ?2, 'admin', 'admin@example.com', 'John', 'Doe')",

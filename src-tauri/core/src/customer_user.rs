@@ -101,19 +101,27 @@ pub struct CustomerUser {
 impl CustomerUser {
     /// "First Last" with the optional parts, as Oro's name formatter.
     pub fn full_name(&self) -> String {
-        [&self.name_prefix, &Some(self.first_name.clone()), &self.middle_name, &Some(self.last_name.clone()), &self.name_suffix]
-            .iter()
-            .filter_map(|p| p.as_deref().filter(|s| !s.is_empty()))
-            .collect::<Vec<_>>()
-            .join(" ")
+        [
+            &self.name_prefix,
+            &Some(self.first_name.clone()),
+            &self.middle_name,
+            &Some(self.last_name.clone()),
+            &self.name_suffix,
+        ]
+        .iter()
+        .filter_map(|p| p.as_deref().filter(|s| !s.is_empty()))
+        .collect::<Vec<_>>()
+        .join(" ")
     }
 }
 
 /// The customer user's internal id for a public id, or `not_found`.
 pub fn require_id(conn: &Connection, id: &str) -> Result<String> {
-    conn.query_row("SELECT id FROM customer_user WHERE id = ?1", [id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| CoreError::not_found("Customer user", id))
+    conn.query_row("SELECT id FROM customer_user WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| CoreError::not_found("Customer user", id))
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
@@ -170,11 +178,20 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
         return Err(CoreError::not_found("Customer user", id));
     };
     user.website = match website {
-        Some(w) => Some(reference::get_website(conn, &w).map(|w| Ref { id: w.id, name: w.name })?),
+        Some(w) => Some(reference::get_website(conn, &w).map(|w| Ref {
+            id: w.id,
+            name: w.name,
+        })?),
         None => None,
     };
-    user.preferred_localization = localization.map(|l| reference::localization_ref(conn, &l)).transpose()?.flatten();
-    user.owner = owner.map(|o| reference::user_ref(conn, &o)).transpose()?.flatten();
+    user.preferred_localization = localization
+        .map(|l| reference::localization_ref(conn, &l))
+        .transpose()?
+        .flatten();
+    user.owner = owner
+        .map(|o| reference::user_ref(conn, &o))
+        .transpose()?
+        .flatten();
     user.organization = reference::organization_ref(conn, &user.organization.id)?;
     user.user_roles = conn
         .prepare(

@@ -91,7 +91,11 @@ impl CustomerUserInput {
         serde_path_to_error::deserialize(value).map_err(|e| {
             let field = e.path().to_string();
             let inner = e.into_inner().to_string();
-            let message = inner.split(" at line ").next().unwrap_or(&inner).to_string();
+            let message = inner
+                .split(" at line ")
+                .next()
+                .unwrap_or(&inner)
+                .to_string();
             let mut err = CoreError::invalid_input(if field == "." {
                 message.clone()
             } else {
@@ -119,7 +123,12 @@ impl CustomerUserInput {
             is_guest: Some(user.is_guest),
             customer: Some(user.customer.id.clone()),
             new_customer: None,
-            sales_representatives: Some(user.sales_representatives.iter().map(|r| r.id.clone()).collect()),
+            sales_representatives: Some(
+                user.sales_representatives
+                    .iter()
+                    .map(|r| r.id.clone())
+                    .collect(),
+            ),
             password: None,
             password_confirm: None,
             generate_password: None,
@@ -127,7 +136,13 @@ impl CustomerUserInput {
             preferred_localization: user.preferred_localization.as_ref().map(|l| l.id.clone()),
             owner: user.owner.as_ref().map(|o| o.id.clone()),
             user_roles: Some(user.user_roles.iter().map(|r| r.id.clone()).collect()),
-            addresses: Some(user.addresses.iter().cloned().map(AddressInput::from).collect()),
+            addresses: Some(
+                user.addresses
+                    .iter()
+                    .cloned()
+                    .map(AddressInput::from)
+                    .collect(),
+            ),
         }
     }
 }
@@ -137,8 +152,12 @@ impl CustomerUserInput {
 pub enum Mode<'a> {
     /// A form or the CLI must give a password (or generate one); the generator and imports
     /// may create users without one, who then set it through a link.
-    Create { password_required: bool },
-    Update { id: &'a str },
+    Create {
+        password_required: bool,
+    },
+    Update {
+        id: &'a str,
+    },
 }
 
 /// Where the user's customer comes from.
@@ -175,13 +194,25 @@ pub struct Checked {
 }
 
 fn clean(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// Checks every rule, resolving references; returns all field errors at once.
-pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor: &str) -> Result<Checked> {
+pub fn check(
+    conn: &Connection,
+    input: &CustomerUserInput,
+    mode: Mode<'_>,
+    actor: &str,
+) -> Result<Checked> {
     let mut v = Violations::default();
-    for (field, value) in [("firstName", &input.first_name), ("lastName", &input.last_name)] {
+    for (field, value) in [
+        ("firstName", &input.first_name),
+        ("lastName", &input.last_name),
+    ] {
         if value.trim().is_empty() {
             v.add(field, NOT_BLANK);
         }
@@ -249,7 +280,13 @@ pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor
         None => None,
     };
     let website_org: Option<String> = match &website {
-        Some(w) => conn.query_row("SELECT organization_id FROM website WHERE id = ?1", [w], |r| r.get(0)).optional()?,
+        Some(w) => conn
+            .query_row(
+                "SELECT organization_id FROM website WHERE id = ?1",
+                [w],
+                |r| r.get(0),
+            )
+            .optional()?,
         None => None,
     };
     let organization = match customer_org.or(website_org.clone()) {
@@ -257,18 +294,27 @@ pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor
         None => reference::default_organization(conn, actor)?,
     };
     if website_org.as_ref().is_some_and(|w| *w != organization) {
-        v.add("website", "The website belongs to another organization than the customer.");
+        v.add(
+            "website",
+            "The website belongs to another organization than the customer.",
+        );
     }
 
     let preferred_localization = match clean(&input.preferred_localization) {
         Some(loc) => match &website {
             Some(w) if reference::website_has_localization(conn, w, &loc)? => Some(loc),
             Some(_) => {
-                v.add("preferredLocalization", "This localization is not enabled for the selected website.");
+                v.add(
+                    "preferredLocalization",
+                    "This localization is not enabled for the selected website.",
+                );
                 None
             }
             None => {
-                v.add("preferredLocalization", "Select a website before a preferred localization.");
+                v.add(
+                    "preferredLocalization",
+                    "Select a website before a preferred localization.",
+                );
                 None
             }
         },
@@ -294,7 +340,10 @@ pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor
             match reference::resolve_user(conn, key)? {
                 Some(id) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
-                None => v.add(format!("salesRepresentatives.{i}"), format!("User \"{key}\" does not exist.")),
+                None => v.add(
+                    format!("salesRepresentatives.{i}"),
+                    format!("User \"{key}\" does not exist."),
+                ),
             }
         }
         sales_representatives = Some(ids);
@@ -307,12 +356,24 @@ pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor
     let mut roles: Vec<RoleRef> = Vec::new();
     for (i, key) in input.user_roles.iter().flatten().enumerate() {
         match reference::resolve_role(conn, key)? {
-            Some(role) if role.customer_id.is_some() && role.customer_id.as_deref() != existing_customer => {
-                v.add(format!("userRoles.{i}"), format!("Role \"{}\" is not available for the selected customer.", role.label))
+            Some(role)
+                if role.customer_id.is_some()
+                    && role.customer_id.as_deref() != existing_customer =>
+            {
+                v.add(
+                    format!("userRoles.{i}"),
+                    format!(
+                        "Role \"{}\" is not available for the selected customer.",
+                        role.label
+                    ),
+                )
             }
             Some(role) if !roles.iter().any(|r| r.id == role.id) => roles.push(role),
             Some(_) => {}
-            None => v.add(format!("userRoles.{i}"), format!("Role \"{key}\" does not exist.")),
+            None => v.add(
+                format!("userRoles.{i}"),
+                format!("Role \"{key}\" does not exist."),
+            ),
         }
     }
     let enabled = input.enabled.unwrap_or(true);
@@ -359,7 +420,8 @@ pub fn check(conn: &Connection, input: &CustomerUserInput, mode: Mode<'_>, actor
         enabled,
         confirmed: input.confirmed.unwrap_or(true),
         is_guest,
-        customer: customer.ok_or_else(|| CoreError::internal("customer missing after validation"))?,
+        customer: customer
+            .ok_or_else(|| CoreError::internal("customer missing after validation"))?,
         organization,
         sales_representatives,
         new_password,
@@ -378,7 +440,11 @@ fn check_password(input: &CustomerUserInput, mode: Mode<'_>, v: &mut Violations)
     }
     let password = input.password.as_deref().filter(|p| !p.is_empty());
     let Some(password) = password else {
-        if mode == (Mode::Create { password_required: true }) {
+        if mode
+            == (Mode::Create {
+                password_required: true,
+            })
+        {
             v.add("password", NOT_BLANK);
         }
         return None;

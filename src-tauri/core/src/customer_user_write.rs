@@ -43,14 +43,27 @@ pub fn create(db: &Database, input: &CustomerUserInput) -> Result<CustomerUser> 
 
 /// Creates a user inside an open transaction (the generator and imports pass
 /// `password_required = false`: such users set their password through a link).
-pub fn create_in(tx: &mut Tx<'_>, input: &CustomerUserInput, password_required: bool) -> Result<CustomerUser> {
-    let checked = customer_user_input::check(tx, input, Mode::Create { password_required }, tx.actor())?;
+pub fn create_in(
+    tx: &mut Tx<'_>,
+    input: &CustomerUserInput,
+    password_required: bool,
+) -> Result<CustomerUser> {
+    let checked =
+        customer_user_input::check(tx, input, Mode::Create { password_required }, tx.actor())?;
     let id = new_id();
     let hlc = tx.tick();
     let customer_id = customer_id_for(tx, &checked)?;
-    let customer_name: String = tx.query_row("SELECT name FROM customer WHERE id = ?1", [&customer_id], |r| r.get(0))?;
+    let customer_name: String = tx.query_row(
+        "SELECT name FROM customer WHERE id = ?1",
+        [&customer_id],
+        |r| r.get(0),
+    )?;
     let now = tx.now();
-    let hash = checked.new_password.as_deref().map(password::hash).transpose()?;
+    let hash = checked
+        .new_password
+        .as_deref()
+        .map(password::hash)
+        .transpose()?;
     tx.execute(
         "INSERT INTO customer_user (id, organization_id, customer_id, website_id, owner_id, name_prefix, first_name,
             middle_name, last_name, name_suffix, email, email_lowercase, birthday, enabled, confirmed, is_guest,
@@ -95,11 +108,16 @@ pub fn update(db: &Database, id: &str, patch: &Value) -> Result<CustomerUser> {
 
 pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: &Value) -> Result<CustomerUser> {
     let Value::Object(patch) = patch else {
-        return Err(CoreError::invalid_input("An update must be a JSON object of the fields to change."));
+        return Err(CoreError::invalid_input(
+            "An update must be a JSON object of the fields to change.",
+        ));
     };
     if let Some(key) = patch.keys().find(|k| !WRITABLE.contains(&k.as_str())) {
         return Err(CoreError {
-            fields: vec![crate::FieldError { field: key.clone(), message: "This field cannot be written.".into() }],
+            fields: vec![crate::FieldError {
+                field: key.clone(),
+                message: "This field cannot be written.".into(),
+            }],
             ..CoreError::invalid_input(format!("{key}: this field cannot be written."))
         });
     }
@@ -158,7 +176,11 @@ pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: &Value) -> Result<CustomerUse
         return Ok(before);
     }
     let hlc = tx.tick();
-    let field_hlc: String = tx.query_row("SELECT field_hlc FROM customer_user WHERE id = ?1", [id], |r| r.get(0))?;
+    let field_hlc: String = tx.query_row(
+        "SELECT field_hlc FROM customer_user WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
     let mut field_hlc: Map<String, Value> = serde_json::from_str(&field_hlc).unwrap_or_default();
     for name in fields.keys() {
         field_hlc.insert(name.clone(), Value::String(hlc.clone()));
@@ -199,11 +221,15 @@ pub fn delete(db: &Database, id: &str) -> Result<()> {
 /// "2 orders", "1 shopping list": what the user owns, for the refusal message.
 fn owned_records(tx: &Tx<'_>, id: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for (table, one, many) in
-        [("sales_order", "order", "orders"), ("shopping_list", "shopping list", "shopping lists")]
-    {
-        let n: i64 =
-            tx.query_row(&format!("SELECT count(*) FROM {table} WHERE customer_user_id = ?1"), [id], |r| r.get(0))?;
+    for (table, one, many) in [
+        ("sales_order", "order", "orders"),
+        ("shopping_list", "shopping list", "shopping lists"),
+    ] {
+        let n: i64 = tx.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE customer_user_id = ?1"),
+            [id],
+            |r| r.get(0),
+        )?;
         if n > 0 {
             out.push(format!("{n} {}", if n == 1 { one } else { many }));
         }
@@ -214,23 +240,40 @@ fn owned_records(tx: &Tx<'_>, id: &str) -> Result<Vec<String>> {
 fn customer_id_for(tx: &mut Tx<'_>, checked: &Checked) -> Result<String> {
     match &checked.customer {
         CustomerChoice::Existing(id) => Ok(id.clone()),
-        CustomerChoice::New(input) => reference::create_customer(tx, &checked.organization, input, "newCustomer."),
+        CustomerChoice::New(input) => {
+            reference::create_customer(tx, &checked.organization, input, "newCustomer.")
+        }
     }
 }
 
 /// Roles, sales representatives, addresses and the website setting, plus the copied sort keys.
 fn write_relations(tx: &mut Tx<'_>, id: &str, checked: &Checked, customer_id: &str) -> Result<()> {
-    tx.execute("DELETE FROM customer_user_role_link WHERE customer_user_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM customer_user_role_link WHERE customer_user_id = ?1",
+        [id],
+    )?;
     for role in &checked.roles {
-        tx.execute("INSERT INTO customer_user_role_link (customer_user_id, role_id) VALUES (?1, ?2)", [id, &role.id])?;
+        tx.execute(
+            "INSERT INTO customer_user_role_link (customer_user_id, role_id) VALUES (?1, ?2)",
+            [id, &role.id],
+        )?;
     }
     let reps = match &checked.sales_representatives {
         Some(reps) => reps.clone(),
-        None => reference::customer_sales_reps(tx, customer_id)?.into_iter().map(|r| r.id).collect(),
+        None => reference::customer_sales_reps(tx, customer_id)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect(),
     };
-    tx.execute("DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1",
+        [id],
+    )?;
     for rep in &reps {
-        tx.execute("INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)", [id, rep])?;
+        tx.execute(
+            "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
+            [id, rep],
+        )?;
     }
     address::replace(tx, id, &checked.addresses)?;
     if let Some(website) = &checked.website {
@@ -277,7 +320,10 @@ fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Map<String, 
 
 /// The unique index backs the email rule against races; report it as the rule does.
 fn unique_email_error(err: rusqlite::Error) -> CoreError {
-    if err.to_string().contains("customer_user.organization_id, customer_user.email_lowercase") {
+    if err
+        .to_string()
+        .contains("customer_user.organization_id, customer_user.email_lowercase")
+    {
         CoreError::field("email", crate::rules::EMAIL_USED)
     } else {
         err.into()

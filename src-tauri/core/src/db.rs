@@ -53,7 +53,11 @@ impl Database {
         let clock = load_clock(&conn)?;
         let db = Database {
             path: path.to_path_buf(),
-            inner: Mutex::new(Inner { conn, clock, actor: DEFAULT_ACTOR.to_string() }),
+            inner: Mutex::new(Inner {
+                conn,
+                clock,
+                actor: DEFAULT_ACTOR.to_string(),
+            }),
         };
         crate::base_data::ensure(&db)?;
         Ok(db)
@@ -88,11 +92,24 @@ impl Database {
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let mut guard = self.lock();
         let inner = &mut *guard;
-        let tx = inner.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = inner
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // The clock advances only if the transaction commits.
-        let mut ctx = Tx { tx, clock: inner.clock.clone(), actor: &inner.actor, now: Utc::now(), last_hlc: None };
+        let mut ctx = Tx {
+            tx,
+            clock: inner.clock.clone(),
+            actor: &inner.actor,
+            now: Utc::now(),
+            last_hlc: None,
+        };
         let out = f(&mut ctx)?;
-        let Tx { tx, clock, last_hlc, .. } = ctx;
+        let Tx {
+            tx,
+            clock,
+            last_hlc,
+            ..
+        } = ctx;
         if let Some(last) = last_hlc {
             tx.execute(
                 "INSERT INTO client_state (key, value) VALUES ('hlc', ?1)
@@ -107,18 +124,31 @@ impl Database {
 }
 
 fn load_clock(conn: &Connection) -> Result<Hlc> {
-    let node: Option<String> =
-        conn.query_row("SELECT value FROM client_state WHERE key = 'node'", [], |r| r.get(0)).optional()?;
+    let node: Option<String> = conn
+        .query_row(
+            "SELECT value FROM client_state WHERE key = 'node'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
     let node = match node {
         Some(node) => node,
         None => {
             let node = uuid::Uuid::now_v7().simple().to_string()[16..].to_string();
-            conn.execute("INSERT INTO client_state (key, value) VALUES ('node', ?1)", [&node])?;
+            conn.execute(
+                "INSERT INTO client_state (key, value) VALUES ('node', ?1)",
+                [&node],
+            )?;
             node
         }
     };
-    let last: Option<String> =
-        conn.query_row("SELECT value FROM client_state WHERE key = 'hlc'", [], |r| r.get(0)).optional()?;
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT value FROM client_state WHERE key = 'hlc'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
     Ok(match last {
         Some(last) => Hlc::resume(node, &last),
         None => Hlc::new(node),

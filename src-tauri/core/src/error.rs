@@ -37,11 +37,18 @@ pub struct CoreError {
 
 impl CoreError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: Vec::new() }
+        Self {
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn not_found(what: &str, key: &str) -> Self {
-        Self::new(ErrorCode::NotFound, format!("{what} \"{key}\" was not found."))
+        Self::new(
+            ErrorCode::NotFound,
+            format!("{what} \"{key}\" was not found."),
+        )
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -73,7 +80,10 @@ impl Violations {
         let field = field.into();
         // One message per field is enough for a form; the first rule that fails wins.
         if !self.0.iter().any(|f| f.field == field) {
-            self.0.push(FieldError { field, message: message.into() });
+            self.0.push(FieldError {
+                field,
+                message: message.into(),
+            });
         }
     }
 
@@ -90,7 +100,11 @@ impl Violations {
             [one] => format!("{}: {}", one.field, one.message),
             many => format!("{} fields are invalid.", many.len()),
         };
-        CoreError { code: ErrorCode::Validation, message, fields: self.0 }
+        CoreError {
+            code: ErrorCode::Validation,
+            message,
+            fields: self.0,
+        }
     }
 
     pub fn into_result(self) -> Result<()> {
@@ -105,13 +119,19 @@ impl Violations {
 impl From<rusqlite::Error> for CoreError {
     fn from(err: rusqlite::Error) -> Self {
         tracing::error!(error = %err, "storage error");
-        CoreError::new(ErrorCode::Storage, format!("The database refused the operation: {err}"))
+        CoreError::new(
+            ErrorCode::Storage,
+            format!("The database refused the operation: {err}"),
+        )
     }
 }
 
 impl From<refinery::Error> for CoreError {
     fn from(err: refinery::Error) -> Self {
-        CoreError::new(ErrorCode::Storage, format!("The database could not be migrated: {err}"))
+        CoreError::new(
+            ErrorCode::Storage,
+            format!("The database could not be migrated: {err}"),
+        )
     }
 }
 

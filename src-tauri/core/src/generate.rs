@@ -14,17 +14,63 @@ use crate::reference::CustomerInput;
 use crate::{Database, Result};
 
 const FIRST_NAMES: &[&str] = &[
-    "Amanda", "Brandon", "Carla", "Daniel", "Elena", "Felix", "Grace", "Hiroshi", "Irene", "Jamal", "Karin", "Liam",
-    "Maria", "Nikolai", "Olivia", "Pedro", "Quinn", "Rosa", "Samuel", "Tamara", "Umar", "Vera", "William", "Ximena",
-    "Yusuf", "Zoe", "Anna", "Bruno", "Chloe", "Dmitri", "Emma", "Farid", "Greta", "Hugo", "Ingrid", "Jonas", "Kenji",
-    "Lucia", "Marek", "Nora", "Oscar", "Priya", "Rafael", "Sofia", "Tobias", "Ulla", "Viktor", "Wen", "Yara", "Zain",
+    "Amanda", "Brandon", "Carla", "Daniel", "Elena", "Felix", "Grace", "Hiroshi", "Irene", "Jamal",
+    "Karin", "Liam", "Maria", "Nikolai", "Olivia", "Pedro", "Quinn", "Rosa", "Samuel", "Tamara",
+    "Umar", "Vera", "William", "Ximena", "Yusuf", "Zoe", "Anna", "Bruno", "Chloe", "Dmitri",
+    "Emma", "Farid", "Greta", "Hugo", "Ingrid", "Jonas", "Kenji", "Lucia", "Marek", "Nora",
+    "Oscar", "Priya", "Rafael", "Sofia", "Tobias", "Ulla", "Viktor", "Wen", "Yara", "Zain",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Anderson", "Brown", "Coleman", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ivanova", "Jensen", "Kowalski",
-    "Lopez", "Miller", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi", "Schmidt", "Tanaka", "Ueda", "Varga",
-    "Williams", "Xu", "Yilmaz", "Zimmermann", "Adams", "Becker", "Costa", "Dias", "Eriksson", "Ferreira", "Gomez",
-    "Horvat", "Ito", "Johnson", "Kim", "Larsen", "Moreau", "Novak", "Olsen", "Park", "Reyes", "Silva", "Torres",
-    "Ulrich", "Vogel", "Weber", "Young", "Zhang",
+    "Anderson",
+    "Brown",
+    "Coleman",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hansen",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Miller",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Williams",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Adams",
+    "Becker",
+    "Costa",
+    "Dias",
+    "Eriksson",
+    "Ferreira",
+    "Gomez",
+    "Horvat",
+    "Ito",
+    "Johnson",
+    "Kim",
+    "Larsen",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Park",
+    "Reyes",
+    "Silva",
+    "Torres",
+    "Ulrich",
+    "Vogel",
+    "Weber",
+    "Young",
+    "Zhang",
 ];
 /// The first customers: a small tree (child, parent index) that reads well in a demo.
 const CUSTOMERS: &[(&str, Option<usize>)] = &[
@@ -39,9 +85,19 @@ const CUSTOMERS: &[(&str, Option<usize>)] = &[
     ("Wayne Enterprises", None),
     ("Wayne Retail", Some(8)),
 ];
-const STREETS: &[&str] = &["Main Street", "Oak Avenue", "Industrial Way", "Harbor Road", "Market Square"];
-const CITIES: &[(&str, &str, &str)] =
-    &[("Los Angeles", "90001", "US"), ("Berlin", "10115", "DE"), ("Lyon", "69001", "FR"), ("Austin", "73301", "US")];
+const STREETS: &[&str] = &[
+    "Main Street",
+    "Oak Avenue",
+    "Industrial Way",
+    "Harbor Road",
+    "Market Square",
+];
+const CITIES: &[(&str, &str, &str)] = &[
+    ("Los Angeles", "90001", "US"),
+    ("Berlin", "10115", "DE"),
+    ("Lyon", "69001", "FR"),
+    ("Austin", "73301", "US"),
+];
 
 /// What a generation run wrote.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -78,26 +134,51 @@ fn id_by(tx: &Tx<'_>, sql: &str, key: &str) -> Result<Option<String>> {
 }
 
 fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
-    let org: String = tx.query_row("SELECT id FROM organization ORDER BY name LIMIT 1", [], |r| r.get(0))?;
+    let org: String = tx.query_row(
+        "SELECT id FROM organization ORDER BY name LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
     let mut localizations = Vec::new();
-    for (name, code) in [("English (United States)", "en_US"), ("German (Germany)", "de_DE")] {
+    for (name, code) in [
+        ("English (United States)", "en_US"),
+        ("German (Germany)", "de_DE"),
+    ] {
         let id = match id_by(tx, "SELECT id FROM localization WHERE code = ?1", code)? {
             Some(id) => id,
             None => {
                 let id = new_id();
-                tx.execute("INSERT INTO localization (id, name, code) VALUES (?1, ?2, ?3)", params![id, name, code])?;
+                tx.execute(
+                    "INSERT INTO localization (id, name, code) VALUES (?1, ?2, ?3)",
+                    params![id, name, code],
+                )?;
                 id
             }
         };
         localizations.push(id);
     }
-    let buyer: String = tx.query_row("SELECT id FROM customer_user_role WHERE role = 'ROLE_FRONTEND_BUYER'", [], |r| r.get(0))?;
-    let guest: String =
-        tx.query_row("SELECT id FROM customer_user_role WHERE role = 'ROLE_FRONTEND_ANONYMOUS'", [], |r| r.get(0))?;
+    let buyer: String = tx.query_row(
+        "SELECT id FROM customer_user_role WHERE role = 'ROLE_FRONTEND_BUYER'",
+        [],
+        |r| r.get(0),
+    )?;
+    let guest: String = tx.query_row(
+        "SELECT id FROM customer_user_role WHERE role = 'ROLE_FRONTEND_ANONYMOUS'",
+        [],
+        |r| r.get(0),
+    )?;
     let mut websites = Vec::new();
     for (name, url, locs) in [
-        ("Default", "https://shop.example.com/", localizations.clone()),
-        ("Wholesale", "https://wholesale.example.com/", vec![localizations[0].clone()]),
+        (
+            "Default",
+            "https://shop.example.com/",
+            localizations.clone(),
+        ),
+        (
+            "Wholesale",
+            "https://wholesale.example.com/",
+            vec![localizations[0].clone()],
+        ),
     ] {
         let id = match id_by(tx, "SELECT id FROM website WHERE name = ?1", name)? {
             Some(id) => id,
@@ -120,9 +201,11 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
         websites.push((id, locs));
     }
     let mut reps = Vec::new();
-    for (username, first, last) in
-        [("ann.rivera", "Ann", "Rivera"), ("ben.okafor", "Ben", "Okafor"), ("chen.li", "Chen", "Li")]
-    {
+    for (username, first, last) in [
+        ("ann.rivera", "Ann", "Rivera"),
+        ("ben.okafor", "Ben", "Okafor"),
+        ("chen.li", "Chen", "Li"),
+    ] {
         let id = match id_by(tx, "SELECT id FROM app_user WHERE username = ?1", username)? {
             Some(id) => id,
             None => {
@@ -146,7 +229,10 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
         let (name, parent) = match CUSTOMERS.get(n) {
             Some((name, parent)) => (name.to_string(), parent.map(|p| customers[p].clone())),
             // Every fifth customer is a subsidiary of the one before it.
-            None => (format!("Customer {:05}", n + 1), (n % 5 == 4).then(|| customers[n - 1].clone())),
+            None => (
+                format!("Customer {:05}", n + 1),
+                (n % 5 == 4).then(|| customers[n - 1].clone()),
+            ),
         };
         let input = CustomerInput {
             name,
@@ -157,7 +243,11 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
     }
     // One customer-specific role, to show roles beyond the predefined ones.
     let acme = customers[0].clone();
-    let acme_role = match id_by(tx, "SELECT id FROM customer_user_role WHERE role = ?1", "ROLE_FRONTEND_ACME_PURCHASER")? {
+    let acme_role = match id_by(
+        tx,
+        "SELECT id FROM customer_user_role WHERE role = ?1",
+        "ROLE_FRONTEND_ACME_PURCHASER",
+    )? {
         Some(id) => id,
         None => {
             let id = new_id();
@@ -169,7 +259,11 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
             id
         }
     };
-    Ok(Catalog { websites, customers, customer_roles: vec![(acme, acme_role)] })
+    Ok(Catalog {
+        websites,
+        customers,
+        customer_roles: vec![(acme, acme_role)],
+    })
 }
 
 /// The input for generated user number `i`.
@@ -194,7 +288,10 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
     let (website, localization) = match pct(i, 9) {
         0..=69 => {
             let (id, locs) = &catalog.websites[0];
-            (Some(id.clone()), (pct(i, 10) < 50).then(|| locs[locs.len() - 1].clone()))
+            (
+                Some(id.clone()),
+                (pct(i, 10) < 50).then(|| locs[locs.len() - 1].clone()),
+            )
         }
         70..=94 => (Some(catalog.websites[1].0.clone()), None),
         _ => (None, None),
@@ -211,7 +308,11 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
             label: Some("Primary address".into()),
             first_name: Some(first.into()),
             last_name: Some(last.into()),
-            street: format!("{} {}", 1 + mix(i, 15) % 999, STREETS[(mix(i, 16) % STREETS.len() as u64) as usize]),
+            street: format!(
+                "{} {}",
+                1 + mix(i, 15) % 999,
+                STREETS[(mix(i, 16) % STREETS.len() as u64) as usize]
+            ),
             city: city.into(),
             postal_code: postal.into(),
             country: country.into(),
@@ -223,10 +324,16 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
         Vec::new()
     };
     CustomerUserInput {
-        name_prefix: (pct(i, 17) < 10).then(|| ["Mr.", "Ms.", "Dr."][(mix(i, 18) % 3) as usize].to_string()),
+        name_prefix: (pct(i, 17) < 10)
+            .then(|| ["Mr.", "Ms.", "Dr."][(mix(i, 18) % 3) as usize].to_string()),
         first_name: first.into(),
         last_name: last.into(),
-        email: format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i + 1),
+        email: format!(
+            "{}.{}{}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            i + 1
+        ),
         birthday,
         enabled: Some(enabled),
         confirmed: Some(pct(i, 19) >= 10),
@@ -244,7 +351,11 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
 /// batches of one transaction each; `progress` hears the running total.
 pub fn generate(db: &Database, users: u64, mut progress: impl FnMut(u64)) -> Result<Generated> {
     const BATCH: u64 = 5_000;
-    let start: u64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| r.get::<_, i64>(0))? as u64))?;
+    let start: u64 = db.read(|c| {
+        Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64)
+    })?;
     let customers_wanted = ((start + users) / 100).max(CUSTOMERS.len() as u64) as usize;
     let catalog = db.write(|tx| catalog(tx, customers_wanted))?;
     let mut done = 0;

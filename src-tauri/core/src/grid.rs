@@ -78,7 +78,10 @@ impl SortField {
     }
 
     fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
     }
 }
 
@@ -209,7 +212,9 @@ struct Predicate {
 
 /// `%`, `_` and `\` taken literally inside a LIKE pattern with `ESCAPE '\'`.
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// A phrase for FTS5 MATCH: the text in double quotes, inner quotes doubled.
@@ -269,7 +274,8 @@ fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
     }
     if !fts_terms.is_empty() {
         // One driver for all text terms; its predicates are then implied and skipped.
-        let sql = "SELECT rowid FROM customer_user_search WHERE customer_user_search MATCH ?".to_string();
+        let sql =
+            "SELECT rowid FROM customer_user_search WHERE customer_user_search MATCH ?".to_string();
         let first = fts_covered[0];
         preds[first].driver = Some((sql, vec![text(&fts_terms.join(" AND "))]));
         for &i in &fts_covered {
@@ -296,9 +302,11 @@ fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
             answered_by: None,
         });
     }
-    for (column, value) in
-        [("enabled", filter.enabled), ("confirmed", filter.confirmed), ("is_guest", filter.is_guest)]
-    {
+    for (column, value) in [
+        ("enabled", filter.enabled),
+        ("confirmed", filter.confirmed),
+        ("is_guest", filter.is_guest),
+    ] {
         if let Some(v) = value {
             preds.push(indexed(column, SqlValue::Integer(v as i64)));
         }
@@ -313,11 +321,27 @@ fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
         preds.push(indexed("website_id", text(v)));
     }
     for (column, from, to, from_field, to_field) in [
-        ("created_at", &filter.created_from, &filter.created_to, "filter.createdFrom", "filter.createdTo"),
-        ("updated_at", &filter.updated_from, &filter.updated_to, "filter.updatedFrom", "filter.updatedTo"),
+        (
+            "created_at",
+            &filter.created_from,
+            &filter.created_to,
+            "filter.createdFrom",
+            "filter.createdTo",
+        ),
+        (
+            "updated_at",
+            &filter.updated_from,
+            &filter.updated_to,
+            "filter.updatedFrom",
+            "filter.updatedTo",
+        ),
     ] {
-        let lower = present(from).map(|v| time_bound(v, false, from_field)).transpose()?;
-        let upper = present(to).map(|v| time_bound(v, true, to_field)).transpose()?;
+        let lower = present(from)
+            .map(|v| time_bound(v, false, from_field))
+            .transpose()?;
+        let upper = present(to)
+            .map(|v| time_bound(v, true, to_field))
+            .transpose()?;
         if lower.is_none() && upper.is_none() {
             continue;
         }
@@ -333,7 +357,10 @@ fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
         }
         let sql = conds.join(" AND ");
         preds.push(Predicate {
-            driver: Some((format!("SELECT seq FROM customer_user WHERE {sql}"), params.clone())),
+            driver: Some((
+                format!("SELECT seq FROM customer_user WHERE {sql}"),
+                params.clone(),
+            )),
             answered_by: None,
             sql,
             params,
@@ -347,7 +374,10 @@ fn indexed(column: &str, value: SqlValue) -> Predicate {
     Predicate {
         sql: format!("{column} = ?"),
         params: vec![value.clone()],
-        driver: Some((format!("SELECT seq FROM customer_user WHERE {column} = ?"), vec![value])),
+        driver: Some((
+            format!("SELECT seq FROM customer_user WHERE {column} = ?"),
+            vec![value],
+        )),
         answered_by: None,
     }
 }
@@ -355,13 +385,21 @@ fn indexed(column: &str, value: SqlValue) -> Predicate {
 /// A date or timestamp as a bound on RFC 3339 text. An upper date bound includes that day.
 fn time_bound(value: &str, upper: bool, field: &str) -> Result<String> {
     if let Ok(date) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        let day = if upper { date.succ_opt().unwrap_or(date) } else { date };
+        let day = if upper {
+            date.succ_opt().unwrap_or(date)
+        } else {
+            date
+        };
         return Ok(format!("{}T00:00:00.000Z", day.format("%Y-%m-%d")));
     }
     match chrono::DateTime::parse_from_rfc3339(value) {
         Ok(t) => {
             let t = t.with_timezone(&chrono::Utc);
-            let t = if upper { t + chrono::Duration::milliseconds(1) } else { t };
+            let t = if upper {
+                t + chrono::Duration::milliseconds(1)
+            } else {
+                t
+            };
             Ok(crate::db::timestamp(t))
         }
         Err(_) => Err(CoreError::field(field, "This value is not a valid date.")),
@@ -381,7 +419,12 @@ fn encode_cursor(field: SortField, key: &SqlValue, seq: i64) -> String {
 }
 
 fn decode_cursor(field: SortField, cursor: &str, name: &str) -> Result<(SqlValue, i64)> {
-    let bad = || CoreError::field(name, "This cursor is not valid for this sort; start from the first page.");
+    let bad = || {
+        CoreError::field(
+            name,
+            "This cursor is not valid for this sort; start from the first page.",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let Cursor(f, key, seq) = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     if f != field.name() {
@@ -395,7 +438,8 @@ fn decode_cursor(field: SortField, cursor: &str, name: &str) -> Result<(SqlValue
     Ok((key, seq))
 }
 
-const ROW_COLUMNS: &str = "id, customer_name, first_name, last_name, email, enabled, confirmed, is_guest, \
+const ROW_COLUMNS: &str =
+    "id, customer_name, first_name, last_name, email, enabled, confirmed, is_guest, \
                            auth_status, website_name, roles_label, created_at, updated_at, seq";
 
 /// One page of the grid.
@@ -404,21 +448,35 @@ pub fn list(conn: &Connection, query: &GridQuery) -> Result<Page<CustomerUserRow
 }
 
 /// [`list`] with the small-set threshold as a parameter, so tests can force either plan.
-fn list_planned(conn: &Connection, query: &GridQuery, small_set: i64) -> Result<Page<CustomerUserRow>> {
+fn list_planned(
+    conn: &Connection,
+    query: &GridQuery,
+    small_set: i64,
+) -> Result<Page<CustomerUserRow>> {
     let sort = query.sort.unwrap_or_default();
     let (column, index) = sort.field.column();
     let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if page_size == 0 || page_size > MAX_PAGE_SIZE {
-        return Err(CoreError::field("pageSize", format!("The page size must be between 1 and {MAX_PAGE_SIZE}.")));
+        return Err(CoreError::field(
+            "pageSize",
+            format!("The page size must be between 1 and {MAX_PAGE_SIZE}."),
+        ));
     }
     let backwards = query.before.is_some();
     let cursor = match (&query.after, &query.before) {
-        (Some(_), Some(_)) => return Err(CoreError::invalid_input("Give either `after` or `before`, not both.")),
+        (Some(_), Some(_)) => {
+            return Err(CoreError::invalid_input(
+                "Give either `after` or `before`, not both.",
+            ))
+        }
         (Some(c), None) => Some(decode_cursor(sort.field, c, "after")?),
         (None, Some(c)) => Some(decode_cursor(sort.field, c, "before")?),
         (None, None) => None,
     };
-    let preds = predicates(&query.filter.clone().unwrap_or_default(), query.q.as_deref())?;
+    let preds = predicates(
+        &query.filter.clone().unwrap_or_default(),
+        query.q.as_deref(),
+    )?;
     let driver = pick_driver(conn, &preds, small_set)?;
 
     let mut conds: Vec<String> = Vec::new();
@@ -442,7 +500,11 @@ fn list_planned(conn: &Connection, query: &GridQuery, small_set: i64) -> Result<
     }
     // Forward in the sort order, or backward from a `before` cursor.
     let ascending = (sort.order == SortOrder::Asc) != backwards;
-    let (cmp, dir) = if ascending { (">", "ASC") } else { ("<", "DESC") };
+    let (cmp, dir) = if ascending {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
     if let Some((key, seq)) = cursor {
         if column == "seq" {
             conds.push(format!("seq {cmp} ?"));
@@ -453,11 +515,24 @@ fn list_planned(conn: &Connection, query: &GridQuery, small_set: i64) -> Result<
             params.push(SqlValue::Integer(seq));
         }
     }
-    let where_sql = if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) };
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
     // With a driver the matches are few: sort them, rather than walking the sort index.
-    let order_col = if driver.is_some() && column != "seq" { format!("+{column}") } else { column.to_string() };
-    let order = if column == "seq" { format!("seq {dir}") } else { format!("{order_col} {dir}, seq {dir}") };
-    let sql = format!("SELECT {ROW_COLUMNS}, {column} FROM {from} {where_sql} ORDER BY {order} LIMIT ?");
+    let order_col = if driver.is_some() && column != "seq" {
+        format!("+{column}")
+    } else {
+        column.to_string()
+    };
+    let order = if column == "seq" {
+        format!("seq {dir}")
+    } else {
+        format!("{order_col} {dir}, seq {dir}")
+    };
+    let sql =
+        format!("SELECT {ROW_COLUMNS}, {column} FROM {from} {where_sql} ORDER BY {order} LIMIT ?");
     params.push(SqlValue::Integer(page_size as i64 + 1));
 
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -490,23 +565,42 @@ fn list_planned(conn: &Connection, query: &GridQuery, small_set: i64) -> Result<
     if backwards {
         rows.reverse();
     }
-    let cursor_at = |i: usize| rows.get(i).map(|(_, key, seq)| encode_cursor(sort.field, key, *seq));
+    let cursor_at = |i: usize| {
+        rows.get(i)
+            .map(|(_, key, seq)| encode_cursor(sort.field, key, *seq))
+    };
     let last = rows.len().saturating_sub(1);
     let (next_cursor, prev_cursor) = if backwards {
         (cursor_at(last), if more { cursor_at(0) } else { None })
     } else {
-        (if more { cursor_at(last) } else { None }, if query.after.is_some() { cursor_at(0) } else { None })
+        (
+            if more { cursor_at(last) } else { None },
+            if query.after.is_some() {
+                cursor_at(0)
+            } else {
+                None
+            },
+        )
     };
-    Ok(Page { rows: rows.into_iter().map(|(row, _, _)| row).collect(), next_cursor, prev_cursor })
+    Ok(Page {
+        rows: rows.into_iter().map(|(row, _, _)| row).collect(),
+        next_cursor,
+        prev_cursor,
+    })
 }
 
 /// The predicate whose own index lists the fewest rows, if that is at most `small_set`.
 fn pick_driver(conn: &Connection, preds: &[Predicate], small_set: i64) -> Result<Option<usize>> {
     let mut best: Option<(usize, i64)> = None;
     for (i, p) in preds.iter().enumerate() {
-        let Some((sql, params)) = &p.driver else { continue };
+        let Some((sql, params)) = &p.driver else {
+            continue;
+        };
         let count: i64 = conn
-            .prepare_cached(&format!("SELECT count(*) FROM ({sql} LIMIT {})", small_set.saturating_add(1)))?
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM ({sql} LIMIT {})",
+                small_set.saturating_add(1)
+            ))?
             .query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?;
         if count <= small_set && best.is_none_or(|(_, c)| count < c) {
             best = Some((i, count));

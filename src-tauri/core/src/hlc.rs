@@ -13,7 +13,11 @@ pub struct Hlc {
 
 impl Hlc {
     pub fn new(node: String) -> Self {
-        Self { node, physical_ms: 0, counter: 0 }
+        Self {
+            node,
+            physical_ms: 0,
+            counter: 0,
+        }
     }
 
     /// Restores the clock from its last issued timestamp.

@@ -1,6 +1,8 @@
 //! Passwords: argon2id hashes, Oro's complexity policy, and generated passwords.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -22,7 +24,13 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Self { min_length: 8, lower_case: true, upper_case: true, numbers: true, special_chars: false }
+        Self {
+            min_length: 8,
+            lower_case: true,
+            upper_case: true,
+            numbers: true,
+            special_chars: false,
+        }
     }
 }
 
@@ -84,7 +92,11 @@ pub fn hash(password: &str) -> Result<String> {
 }
 
 pub fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A random password that meets the default policy: letters of both cases and a digit.
@@ -93,8 +105,13 @@ pub fn generate() -> String {
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     const DIGITS: &[u8] = b"23456789";
     let mut rng = rand::rng();
-    let pick = |rng: &mut rand::rngs::ThreadRng, set: &[u8]| set[rng.random_range(0..set.len())] as char;
-    let mut chars = vec![pick(&mut rng, LOWER), pick(&mut rng, UPPER), pick(&mut rng, DIGITS)];
+    let pick =
+        |rng: &mut rand::rngs::ThreadRng, set: &[u8]| set[rng.random_range(0..set.len())] as char;
+    let mut chars = vec![
+        pick(&mut rng, LOWER),
+        pick(&mut rng, UPPER),
+        pick(&mut rng, DIGITS),
+    ];
     let all: Vec<u8> = [LOWER, UPPER, DIGITS].concat();
     while chars.len() < GENERATED_LENGTH {
         chars.push(pick(&mut rng, &all));
@@ -115,7 +132,10 @@ mod tests {
             policy.check("abc"),
             Some("The password must be at least 8 characters long and include an upper case letter and a number.".into())
         );
-        assert_eq!(policy.check("abcdefgh1"), Some("The password must include an upper case letter.".into()));
+        assert_eq!(
+            policy.check("abcdefgh1"),
+            Some("The password must include an upper case letter.".into())
+        );
         assert_eq!(
             policy.check("ABCDEFGHI"),
             Some("The password must include a lower case letter and a number.".into())

@@ -90,53 +90,98 @@ pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
         "SELECT id, username, {USER_NAME_SQL}, email FROM app_user ORDER BY last_name, first_name, id"
     ))?;
     let rows = stmt.query_map([], |r| {
-        Ok(User { id: r.get(0)?, username: r.get(1)?, name: r.get(2)?, email: r.get(3)? })
+        Ok(User {
+            id: r.get(0)?,
+            username: r.get(1)?,
+            name: r.get(2)?,
+            email: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn user_ref(conn: &Connection, id: &str) -> Result<Option<Ref>> {
     Ok(conn
-        .query_row(&format!("SELECT id, {USER_NAME_SQL} FROM app_user WHERE id = ?1"), [id], |r| {
-            Ok(Ref { id: r.get(0)?, name: r.get(1)? })
-        })
+        .query_row(
+            &format!("SELECT id, {USER_NAME_SQL} FROM app_user WHERE id = ?1"),
+            [id],
+            |r| {
+                Ok(Ref {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            },
+        )
         .optional()?)
 }
 
 /// The back-office user id for an id or username.
 pub fn resolve_user(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT id FROM app_user WHERE id = ?1 OR username = ?1", [key], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM app_user WHERE id = ?1 OR username = ?1",
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
 pub fn organization_ref(conn: &Connection, id: &str) -> Result<Ref> {
-    Ok(conn.query_row("SELECT id, name FROM organization WHERE id = ?1", [id], |r| {
-        Ok(Ref { id: r.get(0)?, name: r.get(1)? })
-    })?)
+    Ok(conn.query_row(
+        "SELECT id, name FROM organization WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Ref {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        },
+    )?)
 }
 
 pub fn list_localizations(conn: &Connection) -> Result<Vec<Localization>> {
     let mut stmt = conn.prepare("SELECT id, name, code FROM localization ORDER BY name, id")?;
-    let rows = stmt.query_map([], |r| Ok(Localization { id: r.get(0)?, name: r.get(1)?, code: r.get(2)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Localization {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            code: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn localization_ref(conn: &Connection, id: &str) -> Result<Option<Ref>> {
     Ok(conn
-        .query_row("SELECT id, name FROM localization WHERE id = ?1", [id], |r| {
-            Ok(Ref { id: r.get(0)?, name: r.get(1)? })
-        })
+        .query_row(
+            "SELECT id, name FROM localization WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Ref {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            },
+        )
         .optional()?)
 }
 
 fn role_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoleRef> {
-    Ok(RoleRef { id: r.get(0)?, role: r.get(1)?, label: r.get(2)?, customer_id: r.get(3)? })
+    Ok(RoleRef {
+        id: r.get(0)?,
+        role: r.get(1)?,
+        label: r.get(2)?,
+        customer_id: r.get(3)?,
+    })
 }
 
 pub fn role_ref(conn: &Connection, id: &str) -> Result<Option<RoleRef>> {
     Ok(conn
-        .query_row("SELECT id, role, label, customer_id FROM customer_user_role WHERE id = ?1", [id], role_from_row)
+        .query_row(
+            "SELECT id, role, label, customer_id FROM customer_user_role WHERE id = ?1",
+            [id],
+            role_from_row,
+        )
         .optional()?)
 }
 
@@ -191,8 +236,14 @@ pub fn get_website(conn: &Connection, id: &str) -> Result<Website> {
         name,
         url,
         localizations,
-        default_role: default_role.map(|r| role_ref(conn, &r)).transpose()?.flatten(),
-        guest_role: guest_role.map(|r| role_ref(conn, &r)).transpose()?.flatten(),
+        default_role: default_role
+            .map(|r| role_ref(conn, &r))
+            .transpose()?
+            .flatten(),
+        guest_role: guest_role
+            .map(|r| role_ref(conn, &r))
+            .transpose()?
+            .flatten(),
         organization: organization_ref(conn, &org)?,
     })
 }
@@ -200,11 +251,19 @@ pub fn get_website(conn: &Connection, id: &str) -> Result<Website> {
 /// A website id for an id or its exact name.
 pub fn resolve_website(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT id FROM website WHERE id = ?1 OR name = ?1", [key], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM website WHERE id = ?1 OR name = ?1",
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
-pub fn website_has_localization(conn: &Connection, website: &str, localization: &str) -> Result<bool> {
+pub fn website_has_localization(
+    conn: &Connection,
+    website: &str,
+    localization: &str,
+) -> Result<bool> {
     Ok(conn
         .query_row(
             "SELECT 1 FROM website_localization WHERE website_id = ?1 AND localization_id = ?2",
@@ -217,8 +276,9 @@ pub fn website_has_localization(conn: &Connection, website: &str, localization: 
 
 /// A customer id for an id or its exact name; an ambiguous name is an error.
 pub fn resolve_customer(conn: &Connection, key: &str) -> Result<Option<String>> {
-    if let Some(id) =
-        conn.query_row("SELECT id FROM customer WHERE id = ?1", [key], |r| r.get(0)).optional()?
+    if let Some(id) = conn
+        .query_row("SELECT id FROM customer WHERE id = ?1", [key], |r| r.get(0))
+        .optional()?
     {
         return Ok(Some(id));
     }
@@ -237,12 +297,21 @@ pub fn resolve_customer(conn: &Connection, key: &str) -> Result<Option<String>> 
 
 pub fn customer_ref(conn: &Connection, id: &str) -> Result<Option<Ref>> {
     Ok(conn
-        .query_row("SELECT id, name FROM customer WHERE id = ?1", [id], |r| Ok(Ref { id: r.get(0)?, name: r.get(1)? }))
+        .query_row("SELECT id, name FROM customer WHERE id = ?1", [id], |r| {
+            Ok(Ref {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })
         .optional()?)
 }
 
 pub fn customer_organization(conn: &Connection, id: &str) -> Result<String> {
-    Ok(conn.query_row("SELECT organization_id FROM customer WHERE id = ?1", [id], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT organization_id FROM customer WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn customer_sales_reps(conn: &Connection, customer: &str) -> Result<Vec<Ref>> {
@@ -250,13 +319,22 @@ pub fn customer_sales_reps(conn: &Connection, customer: &str) -> Result<Vec<Ref>
         "SELECT u.id, u.{USER_NAME_SQL} FROM customer_sales_rep s JOIN app_user u ON u.id = s.user_id
          WHERE s.customer_id = ?1 ORDER BY u.last_name, u.first_name, u.id"
     ))?;
-    let rows = stmt.query_map([customer], |r| Ok(Ref { id: r.get(0)?, name: r.get(1)? }))?;
+    let rows = stmt.query_map([customer], |r| {
+        Ok(Ref {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn get_customer(conn: &Connection, id: &str) -> Result<Customer> {
     let (name, parent_id): (String, Option<String>) = conn
-        .query_row("SELECT name, parent_id FROM customer WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT name, parent_id FROM customer WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .ok_or_else(|| CoreError::not_found("Customer", id))?;
     let path: String = conn.query_row(
@@ -272,18 +350,27 @@ pub fn get_customer(conn: &Connection, id: &str) -> Result<Customer> {
     Ok(Customer {
         id: id.to_string(),
         name,
-        parent: parent_id.map(|p| customer_ref(conn, &p)).transpose()?.flatten(),
+        parent: parent_id
+            .map(|p| customer_ref(conn, &p))
+            .transpose()?
+            .flatten(),
         path,
         sales_representatives: customer_sales_reps(conn, id)?,
     })
 }
 
 /// Customers whose name contains `q`, by name.
-pub fn list_customers(conn: &Connection, q: Option<&str>, limit: Option<u32>) -> Result<Vec<Customer>> {
+pub fn list_customers(
+    conn: &Connection,
+    q: Option<&str>,
+    limit: Option<u32>,
+) -> Result<Vec<Customer>> {
     let limit = limit.unwrap_or(50).clamp(1, 1000);
     let pattern = format!("%{}%", crate::grid::escape_like(q.unwrap_or("").trim()));
     let ids: Vec<String> = conn
-        .prepare("SELECT id FROM customer WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name, id LIMIT ?2")?
+        .prepare(
+            "SELECT id FROM customer WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name, id LIMIT ?2",
+        )?
         .query_map(params![pattern, limit], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     ids.iter().map(|id| get_customer(conn, id)).collect()
@@ -313,7 +400,12 @@ pub fn add_customer(db: &crate::Database, input: &CustomerInput) -> Result<Custo
 
 /// Creates a customer in `organization`, checking its name, parent and representatives.
 /// `prefix` is the input path the fields sit under (`newCustomer.` inside a user form).
-pub fn create_customer(tx: &mut Tx<'_>, organization: &str, input: &CustomerInput, prefix: &str) -> Result<String> {
+pub fn create_customer(
+    tx: &mut Tx<'_>,
+    organization: &str,
+    input: &CustomerInput,
+    prefix: &str,
+) -> Result<String> {
     let mut v = Violations::default();
     let name = input.name.trim();
     if name.is_empty() {
@@ -325,7 +417,10 @@ pub fn create_customer(tx: &mut Tx<'_>, organization: &str, input: &CustomerInpu
         Some(key) => match resolve_customer(tx, key)? {
             Some(id) => Some(id),
             None => {
-                v.add(format!("{prefix}parent"), format!("Customer \"{key}\" does not exist."));
+                v.add(
+                    format!("{prefix}parent"),
+                    format!("Customer \"{key}\" does not exist."),
+                );
                 None
             }
         },
@@ -335,7 +430,10 @@ pub fn create_customer(tx: &mut Tx<'_>, organization: &str, input: &CustomerInpu
     for (i, key) in input.sales_representatives.iter().flatten().enumerate() {
         match resolve_user(tx, key)? {
             Some(id) => reps.push(id),
-            None => v.add(format!("{prefix}salesRepresentatives.{i}"), format!("User \"{key}\" does not exist.")),
+            None => v.add(
+                format!("{prefix}salesRepresentatives.{i}"),
+                format!("User \"{key}\" does not exist."),
+            ),
         }
     }
     v.into_result()?;
@@ -347,13 +445,19 @@ pub fn create_customer(tx: &mut Tx<'_>, organization: &str, input: &CustomerInpu
         params![id, organization, parent, name, now],
     )?;
     for rep in &reps {
-        tx.execute("INSERT OR IGNORE INTO customer_sales_rep (customer_id, user_id) VALUES (?1, ?2)", [&id, rep])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO customer_sales_rep (customer_id, user_id) VALUES (?1, ?2)",
+            [&id, rep],
+        )?;
     }
     let hlc = tx.tick();
     let mut fields = serde_json::Map::new();
     fields.insert("name".into(), serde_json::json!([null, name]));
     fields.insert("parent".into(), serde_json::json!([null, parent]));
-    fields.insert("salesRepresentatives".into(), serde_json::json!([null, reps]));
+    fields.insert(
+        "salesRepresentatives".into(),
+        serde_json::json!([null, reps]),
+    );
     tx.record("customer", &id, "create", &fields, &hlc)?;
     Ok(id)
 }

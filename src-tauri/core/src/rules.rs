@@ -7,7 +7,8 @@ pub const INVALID_EMAIL: &str = "This value is not a valid email address.";
 pub const EMAIL_USED: &str = "This email is already used.";
 pub const BIRTHDAY_IN_FUTURE: &str = "The birth date cannot be in the future.";
 pub const INVALID_DATE: &str = "This value is not a valid date.";
-pub const ROLE_REQUIRED: &str = "Please select at least one role before you enable the customer user.";
+pub const ROLE_REQUIRED: &str =
+    "Please select at least one role before you enable the customer user.";
 pub const PASSWORDS_DIFFER: &str = "The password fields must match.";
 pub const INVALID_COUNTRY: &str = "This value is not a valid country.";
 
@@ -75,10 +76,16 @@ mod tests {
         assert_eq!(check_email(""), Some(NOT_BLANK.into()));
         assert_eq!(check_email("not-an-email"), Some(INVALID_EMAIL.into()));
         assert_eq!(check_email("jane@localhost"), Some(INVALID_EMAIL.into()));
-        assert_eq!(check_email("jane doe@example.com"), Some(INVALID_EMAIL.into()));
+        assert_eq!(
+            check_email("jane doe@example.com"),
+            Some(INVALID_EMAIL.into())
+        );
         assert_eq!(check_email("a@b.c"), Some(too_short(6)));
         let long = format!("{}@example.com", "a".repeat(250));
-        assert_eq!(check_email(&long), Some(INVALID_EMAIL.into()).or(Some(too_long(255))));
+        assert_eq!(
+            check_email(&long),
+            Some(INVALID_EMAIL.into()).or(Some(too_long(255)))
+        );
     }
 
     #[test]

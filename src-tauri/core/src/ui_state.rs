@@ -21,7 +21,10 @@ pub fn get_all(db: &Database) -> Result<Map<String, Value>> {
 /// Stores `value` under `key`; `null` forgets the key.
 pub fn set(db: &Database, key: &str, value: &Value) -> Result<()> {
     if key.is_empty() || key.len() > 200 {
-        return Err(CoreError::field("key", "The key must be 1 to 200 characters long."));
+        return Err(CoreError::field(
+            "key",
+            "The key must be 1 to 200 characters long.",
+        ));
     }
     db.write(|tx| {
         if value.is_null() {

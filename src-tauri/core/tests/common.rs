@@ -21,11 +21,25 @@ pub fn store(users: u64) -> TestDb {
 }
 
 pub fn customer_id(db: &Database, name: &str) -> String {
-    db.read(|c| Ok(c.query_row("SELECT id FROM customer WHERE name = ?1", [name], |r| r.get(0))?)).unwrap()
+    db.read(|c| {
+        Ok(
+            c.query_row("SELECT id FROM customer WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })?,
+        )
+    })
+    .unwrap()
 }
 
 pub fn website_id(db: &Database, name: &str) -> String {
-    db.read(|c| Ok(c.query_row("SELECT id FROM website WHERE name = ?1", [name], |r| r.get(0))?)).unwrap()
+    db.read(|c| {
+        Ok(
+            c.query_row("SELECT id FROM website WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })?,
+        )
+    })
+    .unwrap()
 }
 
 /// A valid create input for `email`, merged with `extra`.
@@ -50,10 +64,14 @@ pub fn create(db: &Database, email: &str, extra: Value) -> Result<CustomerUser, 
 }
 
 pub fn count(db: &Database, sql: &str) -> i64 {
-    db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap()
+    db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+        .unwrap()
 }
 
 /// The field → message pairs of a validation error.
 pub fn fields(err: &CoreError) -> Vec<(String, String)> {
-    err.fields.iter().map(|f| (f.field.clone(), f.message.clone())).collect()
+    err.fields
+        .iter()
+        .map(|f| (f.field.clone(), f.message.clone()))
+        .collect()
 }

@@ -73,7 +73,8 @@ fn sort_key(r: &CustomerUserRow, field: SortField) -> String {
 fn matches(r: &Row, f: &GridFilter, q: Option<&str>) -> bool {
     let u = &r.row;
     let text_ok = |v: &Option<String>, field: &str| v.as_deref().is_none_or(|v| contains(field, v));
-    let eq_ok = |v: &Option<String>, field: &str| v.as_deref().is_none_or(|v| fold(v) == fold(field));
+    let eq_ok =
+        |v: &Option<String>, field: &str| v.as_deref().is_none_or(|v| fold(v) == fold(field));
     text_ok(&f.customer_name, &u.customer_name)
         && text_ok(&f.first_name, &u.first_name)
         && text_ok(&f.last_name, &u.last_name)
@@ -88,16 +89,25 @@ fn matches(r: &Row, f: &GridFilter, q: Option<&str>) -> bool {
         && f.is_guest.is_none_or(|v| v == u.is_guest)
         && f.auth_status.is_none_or(|v| v == u.auth_status)
         && f.customer_id.as_ref().is_none_or(|v| *v == r.customer_id)
-        && f.website_id.as_ref().is_none_or(|v| Some(v) == r.website_id.as_ref())
-        && f.created_from.as_ref().is_none_or(|v| u.created_at.as_str() >= v.as_str())
+        && f.website_id
+            .as_ref()
+            .is_none_or(|v| Some(v) == r.website_id.as_ref())
+        && f.created_from
+            .as_ref()
+            .is_none_or(|v| u.created_at.as_str() >= v.as_str())
         && q.unwrap_or("").split_whitespace().all(|t| {
-            contains(&u.first_name, t) || contains(&u.last_name, t) || contains(&u.email, t) || contains(&u.customer_name, t)
+            contains(&u.first_name, t)
+                || contains(&u.last_name, t)
+                || contains(&u.email, t)
+                || contains(&u.customer_name, t)
         })
 }
 
 fn expected(rows: &[Row], sort: Sort, filter: &GridFilter, q: Option<&str>) -> Vec<String> {
     let mut hits: Vec<&Row> = rows.iter().filter(|r| matches(r, filter, q)).collect();
-    hits.sort_by(|a, b| (sort_key(&a.row, sort.field), a.seq).cmp(&(sort_key(&b.row, sort.field), b.seq)));
+    hits.sort_by(|a, b| {
+        (sort_key(&a.row, sort.field), a.seq).cmp(&(sort_key(&b.row, sort.field), b.seq))
+    });
     if sort.order == SortOrder::Desc {
         hits.reverse();
     }
@@ -119,7 +129,11 @@ fn paged(conn: &Connection, base: &GridQuery, small_set: i64) -> (Vec<String>, V
     };
     // Walk back from the last page: the rows before it, page by page, then the last page.
     let mut backward: Vec<String> = last_page;
-    let mut query = GridQuery { after: None, before: last_page_prev, ..base.clone() };
+    let mut query = GridQuery {
+        after: None,
+        before: last_page_prev,
+        ..base.clone()
+    };
     while query.before.is_some() {
         let page = list_planned(conn, &query, small_set).unwrap();
         let mut ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
@@ -133,7 +147,11 @@ fn paged(conn: &Connection, base: &GridQuery, small_set: i64) -> (Vec<String>, V
 /// Equal lists, or a short report of where they part.
 fn assert_same(got: &[String], want: &[String], case: &str) {
     if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
-        panic!("{case}: {} rows vs {} expected; first difference at {i}", got.len(), want.len());
+        panic!(
+            "{case}: {} rows vs {} expected; first difference at {i}",
+            got.len(),
+            want.len()
+        );
     }
 }
 
@@ -147,22 +165,103 @@ fn every_sort_filter_and_plan_pages_like_the_oracle() {
         let some = &rows[17];
         let filters: Vec<(GridFilter, Option<&str>)> = vec![
             (GridFilter::default(), None),
-            (GridFilter { enabled: Some(false), ..Default::default() }, None),
+            (
+                GridFilter {
+                    enabled: Some(false),
+                    ..Default::default()
+                },
+                None,
+            ),
             (GridFilter::default(), Some("ann")),
             (GridFilter::default(), Some("an")),
             (GridFilter::default(), Some("acme ROSSI")),
-            (GridFilter { first_name: Some("ar".into()), ..Default::default() }, None),
-            (GridFilter { last_name: Some("sen".into()), confirmed: Some(true), ..Default::default() }, None),
-            (GridFilter { email: Some("example".into()), customer_name: Some("Wayne".into()), ..Default::default() }, None),
-            (GridFilter { last_name_eq: Some(some.row.last_name.to_uppercase()), ..Default::default() }, None),
-            (GridFilter { email_eq: Some(some.row.email.clone()), ..Default::default() }, None),
-            (GridFilter { is_guest: Some(true), ..Default::default() }, None),
-            (GridFilter { auth_status: Some(AuthStatus::Reset), ..Default::default() }, None),
-            (GridFilter { customer_id: Some(some.customer_id.clone()), ..Default::default() }, Some("a")),
-            (GridFilter { website_id: some.website_id.clone(), enabled: Some(true), ..Default::default() }, None),
-            (GridFilter { roles: Some("admin".into()), ..Default::default() }, None),
-            (GridFilter { created_from: Some(rows[200].row.created_at.clone()), ..Default::default() }, None),
-            (GridFilter { first_name: Some("100%_\\".into()), ..Default::default() }, None),
+            (
+                GridFilter {
+                    first_name: Some("ar".into()),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    last_name: Some("sen".into()),
+                    confirmed: Some(true),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    email: Some("example".into()),
+                    customer_name: Some("Wayne".into()),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    last_name_eq: Some(some.row.last_name.to_uppercase()),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    email_eq: Some(some.row.email.clone()),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    is_guest: Some(true),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    auth_status: Some(AuthStatus::Reset),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    customer_id: Some(some.customer_id.clone()),
+                    ..Default::default()
+                },
+                Some("a"),
+            ),
+            (
+                GridFilter {
+                    website_id: some.website_id.clone(),
+                    enabled: Some(true),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    roles: Some("admin".into()),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    created_from: Some(rows[200].row.created_at.clone()),
+                    ..Default::default()
+                },
+                None,
+            ),
+            (
+                GridFilter {
+                    first_name: Some("100%_\\".into()),
+                    ..Default::default()
+                },
+                None,
+            ),
         ];
         let mut checked = 0;
         for field in SortField::ALL {
@@ -198,17 +297,41 @@ fn bad_page_sizes_and_cursors_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("grid.sqlite3")).unwrap();
     db.read(|conn| {
-        let err = list(conn, &GridQuery { page_size: Some(0), ..Default::default() }).unwrap_err();
+        let err = list(
+            conn,
+            &GridQuery {
+                page_size: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert_eq!(err.fields[0].field, "pageSize");
-        let err = list(conn, &GridQuery { after: Some("garbage!".into()), ..Default::default() }).unwrap_err();
+        let err = list(
+            conn,
+            &GridQuery {
+                after: Some("garbage!".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert_eq!(err.fields[0].field, "after");
         let other_sort = encode_cursor(SortField::Email, &SqlValue::Text("a".into()), 1);
-        let err = list(conn, &GridQuery { before: Some(other_sort), ..Default::default() }).unwrap_err();
+        let err = list(
+            conn,
+            &GridQuery {
+                before: Some(other_sort),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert_eq!(err.fields[0].field, "before");
         let err = list(
             conn,
             &GridQuery {
-                filter: Some(GridFilter { created_to: Some("yesterday".into()), ..Default::default() }),
+                filter: Some(GridFilter {
+                    created_to: Some("yesterday".into()),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
         )
