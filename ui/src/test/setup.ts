@@ -29,6 +29,9 @@ if (!window.matchMedia) {
     }) as MediaQueryList;
 }
 
+// jsdom does not scroll; react-admin scrolls to the top on navigation.
+window.scrollTo = () => {};
+
 afterEach(() => {
   cleanup();
   clearMocks();

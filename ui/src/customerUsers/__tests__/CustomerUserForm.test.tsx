@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { apiError, FakeBackend } from '../../dev/fakeBackend';
@@ -198,7 +198,12 @@ describe('Preferred Localization', () => {
     await user.click(screen.getByLabelText('Website'));
     await user.click(await screen.findByText('Default', { selector: 'li' }));
     await user.click(screen.getByLabelText('Preferred Localization'));
-    const options = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    // Options of this menu only (the Website menu may still be closing).
+    const optionsOf = async (label: string) =>
+      within(await screen.findByRole('listbox', { name: label }))
+        .getAllByRole('option')
+        .map((o) => o.textContent);
+    const options = await optionsOf('Preferred Localization');
     expect(options).toEqual(['None', 'English (United States)', 'German (Germany)']);
     await user.click(screen.getByText('German (Germany)', { selector: 'li' }));
     expect(screen.getByLabelText('Preferred Localization')).toHaveTextContent('German (Germany)');
@@ -211,7 +216,7 @@ describe('Preferred Localization', () => {
       ),
     );
     await user.click(screen.getByLabelText('Preferred Localization'));
-    const euOptions = (await screen.findAllByRole('option')).map((o) => o.textContent);
+    const euOptions = await optionsOf('Preferred Localization');
     expect(euOptions).toEqual(['None', 'French (France)']);
   });
 });
