@@ -71,12 +71,12 @@ fn create_customer(state: State<'_, AppState>, input: CustomerInput) -> Reply<Cu
 
 #[tauri::command(async)]
 fn list_websites(state: State<'_, AppState>) -> Reply<Vec<Website>> {
-    state.db.read(reference::list_websites)
+    state.db.read(|c| reference::list_websites(c))
 }
 
 #[tauri::command(async)]
 fn list_localizations(state: State<'_, AppState>) -> Reply<Vec<Localization>> {
-    state.db.read(reference::list_localizations)
+    state.db.read(|c| reference::list_localizations(c))
 }
 
 #[tauri::command(async)]
@@ -86,7 +86,7 @@ fn list_roles(state: State<'_, AppState>, customer: Option<String>) -> Reply<Vec
 
 #[tauri::command(async)]
 fn list_users(state: State<'_, AppState>) -> Reply<Vec<User>> {
-    state.db.read(reference::list_users)
+    state.db.read(|c| reference::list_users(c))
 }
 
 #[tauri::command(async)]

@@ -238,7 +238,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             Ok(())
         }
         Command::Websites => {
-            let list = db.read(reference::list_websites)?;
+            let list = db.read(|c| reference::list_websites(c))?;
             if out.json {
                 return out.print(&list);
             }
@@ -287,7 +287,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             Ok(())
         }
         Command::Users => {
-            let list = db.read(reference::list_users)?;
+            let list = db.read(|c| reference::list_users(c))?;
             if out.json {
                 return out.print(&list);
             }

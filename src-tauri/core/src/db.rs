@@ -82,10 +82,11 @@ impl Database {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs read-only work on the connection.
-    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let inner = self.lock();
-        f(&inner.conn)
+    /// Runs read-only work on the connection. It is lent mutably only so a query can bound
+    /// its own work with a progress handler (the grid does).
+    pub fn read<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut inner = self.lock();
+        f(&mut inner.conn)
     }
 
     /// Runs `f` in one IMMEDIATE transaction; commits only if it returns `Ok`.

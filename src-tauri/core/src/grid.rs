@@ -443,18 +443,25 @@ const ROW_COLUMNS: &str =
                            auth_status, website_name, roles_label, created_at, updated_at, seq";
 
 /// One page of the grid.
-pub fn list(conn: &Connection, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
-    list_planned(conn, query, SMALL_SET)
+pub fn list(conn: &mut Connection, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
+    list_planned(conn, query, SMALL_SET, Some(WALK_BUDGET))
 }
 
-/// [`list`] with the small-set threshold as a parameter, so tests can force either plan.
+/// How long (in thousands of SQLite VM steps, about 3 ms here) a walk of the sort index may
+/// take before a text search sorts its matches instead: matches clustered far along the
+/// sort order (say "anna" sorted by first name, descending) would make the walk long.
+const WALK_BUDGET: u32 = 300;
+
+type Fetched = Vec<(CustomerUserRow, SqlValue, i64)>;
+
+/// [`list`] with the planner's limits as parameters, so tests can force every plan.
 fn list_planned(
-    conn: &Connection,
+    conn: &mut Connection,
     query: &GridQuery,
     small_set: i64,
+    walk_budget: Option<u32>,
 ) -> Result<Page<CustomerUserRow>> {
     let sort = query.sort.unwrap_or_default();
-    let (column, index) = sort.field.column();
     let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if page_size == 0 || page_size > MAX_PAGE_SIZE {
         return Err(CoreError::field(
@@ -462,7 +469,6 @@ fn list_planned(
             format!("The page size must be between 1 and {MAX_PAGE_SIZE}."),
         ));
     }
-    let backwards = query.before.is_some();
     let cursor = match (&query.after, &query.before) {
         (Some(_), Some(_)) => {
             return Err(CoreError::invalid_input(
@@ -473,96 +479,34 @@ fn list_planned(
         (None, Some(c)) => Some(decode_cursor(sort.field, c, "before")?),
         (None, None) => None,
     };
+    let page = PageRequest {
+        sort,
+        cursor,
+        backwards: query.before.is_some(),
+        limit: page_size as i64 + 1,
+    };
     let preds = predicates(
         &query.filter.clone().unwrap_or_default(),
         query.q.as_deref(),
     )?;
-    let driver = pick_driver(conn, &preds, small_set)?;
-
-    let mut conds: Vec<String> = Vec::new();
-    let mut params: Vec<SqlValue> = Vec::new();
-    let from = match (&driver, index) {
-        (Some(i), _) => {
-            let (sql, p) = preds[*i].driver.clone().unwrap_or_default();
-            conds.push(format!("seq IN ({sql})"));
-            params.extend(p);
-            "customer_user".to_string()
-        }
-        (None, Some(index)) => format!("customer_user INDEXED BY {index}"),
-        (None, None) => "customer_user NOT INDEXED".to_string(),
-    };
-    for (i, p) in preds.iter().enumerate() {
-        // Predicates answered by the chosen driver need no second test.
-        if driver != Some(i) && (driver.is_none() || p.answered_by != driver) {
-            conds.push(p.sql.clone());
-            params.extend(p.params.iter().cloned());
-        }
+    // The trigram search, if any, holds its own driver.
+    let search = (0..preds.len()).find(|&i| preds[i].answered_by == Some(i));
+    let mut rows = match pick_driver(conn, &preds, small_set)? {
+        Some(driver) => fetch(conn, &preds, Some(driver), &page, None)?,
+        None => match (
+            search,
+            fetch(conn, &preds, None, &page, search.and(walk_budget))?,
+        ) {
+            (_, Some(rows)) => Some(rows),
+            (Some(search), None) => fetch(conn, &preds, Some(search), &page, None)?,
+            (None, None) => None,
+        },
     }
-    // Forward in the sort order, or backward from a `before` cursor.
-    let ascending = (sort.order == SortOrder::Asc) != backwards;
-    let (cmp, dir) = if ascending {
-        (">", "ASC")
-    } else {
-        ("<", "DESC")
-    };
-    if let Some((key, seq)) = cursor {
-        if column == "seq" {
-            conds.push(format!("seq {cmp} ?"));
-            params.push(SqlValue::Integer(seq));
-        } else {
-            conds.push(format!("({column}, seq) {cmp} (?, ?)"));
-            params.push(key);
-            params.push(SqlValue::Integer(seq));
-        }
-    }
-    let where_sql = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
-    // With a driver the matches are few: sort them, rather than walking the sort index.
-    let order_col = if driver.is_some() && column != "seq" {
-        format!("+{column}")
-    } else {
-        column.to_string()
-    };
-    let order = if column == "seq" {
-        format!("seq {dir}")
-    } else {
-        format!("{order_col} {dir}, seq {dir}")
-    };
-    let sql =
-        format!("SELECT {ROW_COLUMNS}, {column} FROM {from} {where_sql} ORDER BY {order} LIMIT ?");
-    params.push(SqlValue::Integer(page_size as i64 + 1));
+    .ok_or_else(|| CoreError::internal("The grid query was interrupted."))?;
 
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<(CustomerUserRow, SqlValue, i64)> = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            let status: String = r.get(8)?;
-            Ok((
-                CustomerUserRow {
-                    id: r.get(0)?,
-                    customer_name: r.get(1)?,
-                    first_name: r.get(2)?,
-                    last_name: r.get(3)?,
-                    email: r.get(4)?,
-                    enabled: r.get(5)?,
-                    confirmed: r.get(6)?,
-                    is_guest: r.get(7)?,
-                    auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
-                    website_name: r.get(9)?,
-                    roles: r.get(10)?,
-                    created_at: r.get(11)?,
-                    updated_at: r.get(12)?,
-                },
-                r.get::<_, SqlValue>(14)?,
-                r.get(13)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
     let more = rows.len() > page_size as usize;
     rows.truncate(page_size as usize);
-    if backwards {
+    if page.backwards {
         rows.reverse();
     }
     let cursor_at = |i: usize| {
@@ -570,7 +514,7 @@ fn list_planned(
             .map(|(_, key, seq)| encode_cursor(sort.field, key, *seq))
     };
     let last = rows.len().saturating_sub(1);
-    let (next_cursor, prev_cursor) = if backwards {
+    let (next_cursor, prev_cursor) = if page.backwards {
         (cursor_at(last), if more { cursor_at(0) } else { None })
     } else {
         (
@@ -587,6 +531,125 @@ fn list_planned(
         next_cursor,
         prev_cursor,
     })
+}
+
+struct PageRequest {
+    sort: Sort,
+    cursor: Option<(SqlValue, i64)>,
+    backwards: bool,
+    limit: i64,
+}
+
+/// Reads up to `page.limit` rows. With a `driver`, starts from that predicate's matches and
+/// sorts them; without, walks the sort column's index. A walk with a `budget` gives up
+/// (`None`) once it has taken that many thousand VM steps.
+fn fetch(
+    conn: &mut Connection,
+    preds: &[Predicate],
+    driver: Option<usize>,
+    page: &PageRequest,
+    budget: Option<u32>,
+) -> Result<Option<Fetched>> {
+    let (column, index) = page.sort.field.column();
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<SqlValue> = Vec::new();
+    let from = match (driver, index) {
+        (Some(i), _) => {
+            let (sql, p) = preds[i].driver.clone().unwrap_or_default();
+            conds.push(format!("seq IN ({sql})"));
+            params.extend(p);
+            "customer_user".to_string()
+        }
+        (None, Some(index)) => format!("customer_user INDEXED BY {index}"),
+        (None, None) => "customer_user NOT INDEXED".to_string(),
+    };
+    for (i, p) in preds.iter().enumerate() {
+        // Predicates answered by the chosen driver need no second test.
+        if driver != Some(i) && (driver.is_none() || p.answered_by != driver) {
+            conds.push(p.sql.clone());
+            params.extend(p.params.iter().cloned());
+        }
+    }
+    // Forward in the sort order, or backward from a `before` cursor.
+    let ascending = (page.sort.order == SortOrder::Asc) != page.backwards;
+    let (cmp, dir) = if ascending {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
+    if let Some((key, seq)) = &page.cursor {
+        if column == "seq" {
+            conds.push(format!("seq {cmp} ?"));
+        } else {
+            conds.push(format!("({column}, seq) {cmp} (?, ?)"));
+            params.push(key.clone());
+        }
+        params.push(SqlValue::Integer(*seq));
+    }
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    // `+column` keeps SQLite from walking the sort index when a driver lists the rows.
+    let order = match (column, driver) {
+        ("seq", _) => format!("seq {dir}"),
+        (_, Some(_)) => format!("+{column} {dir}, seq {dir}"),
+        (_, None) => format!("{column} {dir}, seq {dir}"),
+    };
+    let sql =
+        format!("SELECT {ROW_COLUMNS}, {column} FROM {from} {where_sql} ORDER BY {order} LIMIT ?");
+    params.push(SqlValue::Integer(page.limit));
+
+    if let Some(budget) = budget {
+        let mut steps = 0u32;
+        conn.progress_handler(
+            1000,
+            Some(move || {
+                steps += 1;
+                steps > budget
+            }),
+        )?;
+    }
+    let result = read_rows(conn, &sql, &params);
+    if budget.is_some() {
+        conn.progress_handler(0, None::<fn() -> bool>)?;
+    }
+    match result {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            Ok(None)
+        }
+        other => Ok(Some(other?)),
+    }
+}
+
+fn read_rows(conn: &Connection, sql: &str, params: &[SqlValue]) -> rusqlite::Result<Fetched> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        let status: String = r.get(8)?;
+        Ok((
+            CustomerUserRow {
+                id: r.get(0)?,
+                customer_name: r.get(1)?,
+                first_name: r.get(2)?,
+                last_name: r.get(3)?,
+                email: r.get(4)?,
+                enabled: r.get(5)?,
+                confirmed: r.get(6)?,
+                is_guest: r.get(7)?,
+                auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
+                website_name: r.get(9)?,
+                roles: r.get(10)?,
+                created_at: r.get(11)?,
+                updated_at: r.get(12)?,
+            },
+            r.get::<_, SqlValue>(14)?,
+            r.get(13)?,
+        ))
+    })?;
+    rows.collect()
 }
 
 /// The predicate whose own index lists the fewest rows, if that is at most `small_set`.
