@@ -78,7 +78,11 @@ const ListActions = () => (
 );
 
 /** Row actions: View, Edit, Enable/Disable, Delete (with a confirmation dialog). */
-const RowActions = (_props: { label?: string }) => {
+const RowActions = (_props: {
+  label?: string;
+  cellClassName?: string;
+  headerClassName?: string;
+}) => {
   const record = useRecordContext<{ id: string; firstName?: string; lastName?: string }>();
   if (!record) return null;
   return (
@@ -155,6 +159,12 @@ export const CustomerUserList = () => (
     pagination={<Pagination rowsPerPageOptions={PAGE_SIZES} />}
     empty={<EmptyState />}
     error={<ErrorState />}
+    // A wide grid scrolls inside its card, so the toolbar stays on screen in a narrow window.
+    sx={{
+      minWidth: 0,
+      '& .RaList-main': { minWidth: 0 },
+      '& .RaList-content': { overflowX: 'auto' },
+    }}
   >
     <DatagridConfigurable
       rowClick="show"
@@ -162,7 +172,17 @@ export const CustomerUserList = () => (
       omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
       empty={<NoResults />}
       size="small"
-      sx={{ '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap' } }}
+      sx={{
+        '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },
+        // The actions stay in view while a wide grid scrolls sideways.
+        '& .row-actions': {
+          position: 'sticky',
+          right: 0,
+          zIndex: 1,
+          bgcolor: 'background.paper',
+          boxShadow: (theme) => `-1px 0 0 ${theme.palette.divider}`,
+        },
+      }}
     >
       <TextField source="customerName" label="Customer" />
       <TextField source="firstName" label="First Name" />
@@ -176,7 +196,7 @@ export const CustomerUserList = () => (
       <DateField source="updatedAt" label="Updated At" showTime />
       <TextField source="websiteName" label="Website" />
       <TextField source="roles" label="Roles" />
-      <RowActions label="Actions" />
+      <RowActions label="Actions" cellClassName="row-actions" headerClassName="row-actions" />
     </DatagridConfigurable>
   </List>
 );

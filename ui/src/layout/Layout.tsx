@@ -69,7 +69,12 @@ const AppAppBar = () => (
 );
 
 export const AppLayout = ({ children }: { children: ReactNode }) => (
-  <Layout menu={AppMenu} appBar={AppAppBar}>
+  // minWidth 0 lets the content shrink beside the sidebar: wide grids scroll in their card.
+  <Layout
+    menu={AppMenu}
+    appBar={AppAppBar}
+    sx={{ minWidth: 0, '& .RaLayout-content': { minWidth: 0 } }}
+  >
     {children}
   </Layout>
 );
