@@ -65,6 +65,11 @@ fn list_customers(state: State<'_, AppState>, q: Option<String>, limit: Option<u
 }
 
 #[tauri::command(async)]
+fn get_customers(state: State<'_, AppState>, ids: Vec<String>) -> Reply<Vec<Customer>> {
+    state.db.read(|c| reference::get_customers(c, &ids))
+}
+
+#[tauri::command(async)]
 fn create_customer(state: State<'_, AppState>, input: CustomerInput) -> Reply<Customer> {
     reference::add_customer(&state.db, &input)
 }
@@ -110,6 +115,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         customer_user_history,
         generate_password,
         list_customers,
+        get_customers,
         create_customer,
         list_websites,
         list_localizations,

@@ -3,7 +3,7 @@
 //! JSON in (stdin) and out (stdout); a rejected command prints the core's
 //! `{code, message, fields}` on stderr and exits non-zero.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -185,12 +185,12 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                     "Password",
                 ],
                 rows,
-            );
+            )?;
             if let Some(next) = &page.next_cursor {
-                println!("next page: --after {next}");
+                emit(&format!("next page: --after {next}"))?;
             }
             if let Some(prev) = &page.prev_cursor {
-                println!("previous page: --before {prev}");
+                emit(&format!("previous page: --before {prev}"))?;
             }
             Ok(())
         }
@@ -234,7 +234,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                 &["ID", "Customer", "Path"],
                 list.iter()
                     .map(|c| vec![c.id.clone(), c.name.clone(), c.path.clone()]),
-            );
+            )?;
             Ok(())
         }
         Command::Websites => {
@@ -253,7 +253,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                         .join(", ");
                     vec![w.id.clone(), w.name.clone(), w.url.clone(), locs]
                 }),
-            );
+            )?;
             Ok(())
         }
         Command::Roles { customer } => {
@@ -283,7 +283,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                         kind.to_string(),
                     ]
                 }),
-            );
+            )?;
             Ok(())
         }
         Command::Users => {
@@ -301,7 +301,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                         u.email.clone(),
                     ]
                 }),
-            );
+            )?;
             Ok(())
         }
     }
@@ -314,19 +314,14 @@ struct Output {
 impl Output {
     /// Records print as JSON either way: a detail reads best that way in a terminal too.
     fn print(&self, value: &impl Serialize) -> Result<(), CoreError> {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(e.to_string()))?
-        );
-        Ok(())
+        emit(&serde_json::to_string_pretty(value).map_err(|e| CoreError::internal(e.to_string()))?)
     }
 
     fn done(&self, message: &str) -> Result<(), CoreError> {
         if self.json {
             self.print(&serde_json::json!({ "message": message }))
         } else {
-            println!("{message}");
-            Ok(())
+            emit(message)
         }
     }
 }
@@ -390,7 +385,15 @@ fn yes_no(b: bool) -> String {
     if b { "Yes" } else { "No" }.to_string()
 }
 
-fn print_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+/// Writes a line to stdout. A reader that went away (`| head`) ends the output quietly.
+fn emit(text: &str) -> Result<(), CoreError> {
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => other.map_err(|e| CoreError::internal(format!("Cannot write the output: {e}"))),
+    }
+}
+
+fn print_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<(), CoreError> {
     let rows: Vec<Vec<String>> = rows.collect();
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
@@ -407,10 +410,11 @@ fn print_table(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        emit(padded.join("  ").trim_end())
     };
-    line(headers.iter().map(|h| h.to_string()).collect());
+    line(headers.iter().map(|h| h.to_string()).collect())?;
     for row in rows {
-        line(row);
+        line(row)?;
     }
+    Ok(())
 }

@@ -82,6 +82,7 @@ pub struct CustomerUser {
     pub is_guest: bool,
     pub auth_status: AuthStatus,
     pub has_password: bool,
+    #[ts(type = "number")]
     pub login_count: i64,
     pub last_login: Option<String>,
     pub password_changed_at: Option<String>,

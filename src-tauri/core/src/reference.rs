@@ -359,6 +359,20 @@ pub fn get_customer(conn: &Connection, id: &str) -> Result<Customer> {
     })
 }
 
+/// The customers with these ids (unknown ids are skipped), by name.
+pub fn get_customers(conn: &Connection, ids: &[String]) -> Result<Vec<Customer>> {
+    let mut found = Vec::new();
+    for id in ids {
+        match get_customer(conn, id) {
+            Ok(c) => found.push(c),
+            Err(e) if e.code == crate::ErrorCode::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    Ok(found)
+}
+
 /// Customers whose name contains `q`, by name.
 pub fn list_customers(
     conn: &Connection,

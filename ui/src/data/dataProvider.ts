@@ -63,7 +63,12 @@ export function toHttpError(raw: unknown): HttpError {
     errors.root = { serverError: error.message };
     body.errors = errors;
   }
-  return new HttpError(error.message, STATUS[error.code] ?? 500, body);
+  // The toast reads as sentences, without the core's field paths ("email: …").
+  const message =
+    error.code === 'validation' && error.fields.length > 0
+      ? [...new Set(error.fields.map((f) => f.message))].join(' ')
+      : error.message;
+  return new HttpError(message, STATUS[error.code] ?? 500, body);
 }
 
 async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -309,7 +314,8 @@ export function createDataProvider(): AppDataProvider {
       if (wanted.some((id) => !cache.has(id))) {
         try {
           if (resource === 'customers') {
-            for (const c of await run<Customer[]>('list_customers', { limit: 1000 }))
+            const missing = wanted.filter((id) => !customers.has(id));
+            for (const c of await run<Customer[]>('get_customers', { ids: missing }))
               customers.set(c.id, c);
           } else {
             for (const r of await run<RoleRef[]>('list_roles', { customer: null }))

@@ -234,6 +234,10 @@ export class FakeBackend {
         const limit = typeof args?.limit === 'number' ? args.limit : 50;
         return this.customers.filter((c) => c.name.toLowerCase().includes(q)).slice(0, limit);
       }
+      case 'get_customers': {
+        const ids = (args?.ids as string[] | undefined) ?? [];
+        return this.customers.filter((c) => ids.includes(c.id));
+      }
       case 'list_websites':
         return this.websites;
       case 'list_localizations':

@@ -139,7 +139,7 @@ describe('dataProvider errors and writes', () => {
     });
     const dp = createDataProvider();
     await expect(dp.create('customer-users', { data: { firstName: 'A' } })).rejects.toMatchObject({
-      message: 'The customer user is not valid.',
+      message: 'This email is already used. This value should not be blank.',
       status: 422,
       body: {
         errors: {
