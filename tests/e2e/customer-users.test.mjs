@@ -1,0 +1,132 @@
+// The customer-user flows through the real desktop window: create (with a validation error
+// shown in place, then fixed), find with a column filter and the quick search, edit, disable
+// and enable, delete.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  By,
+  byText,
+  clickText,
+  fillByLabel,
+  findByLabel,
+  findByRole,
+  findVisible,
+  invoke,
+  waitFor,
+  waitForText,
+  withApp,
+} from './lib/app.mjs';
+
+/** The grid rows' text, one string a row. */
+async function gridRows(driver) {
+  const rows = await driver.findElements(By.css('table tbody tr'));
+  return Promise.all(rows.map((r) => r.getText()));
+}
+
+async function openGrid(driver) {
+  await driver.executeScript("window.location.hash = '#/customer-users'");
+  await waitFor(async () => (await gridRows(driver)).length > 0, { timeout: 30_000, message: 'grid rows' });
+}
+
+/** Types into the quick search and waits until every row shows `expect`. */
+async function quickSearch(driver, text, expect) {
+  await fillByLabel(driver, 'Quick search', text);
+  return waitFor(
+    async () => {
+      const rows = await gridRows(driver);
+      return rows.length > 0 && rows.every((r) => r.includes(expect)) && rows;
+    },
+    { message: `grid rows all showing ${expect}` },
+  );
+}
+
+/** Clicks the option `name` of the open autocomplete list. */
+async function pickOption(driver, name) {
+  const option = await findVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)='${name}']`));
+  await option.click();
+}
+
+test('create, find, edit, disable, enable and delete a customer user', { timeout: 300_000 }, (t) =>
+  withApp(t, async (driver) => {
+    await openGrid(driver);
+    // An email the demo data already uses, to see the server's rule shown in place.
+    const taken = (await invoke(driver, 'list_customer_users', { query: { pageSize: 1 } })).rows[0].email;
+
+    await clickText(driver, 'Create Customer User');
+    await fillByLabel(driver, 'First Name', 'Jerry');
+    await fillByLabel(driver, 'Last Name', 'Coleman');
+    await fillByLabel(driver, 'Email Address', taken);
+    await fillByLabel(driver, 'Customer', 'Acme Corp');
+    await pickOption(driver, 'Acme Corporation');
+    await fillByLabel(driver, 'Password', 'Secret123');
+    await fillByLabel(driver, 'Confirm Password', 'Secret123');
+    await clickText(driver, 'Buyer');
+    await findByRole(driver, 'button', 'Save').then((b) => b.click());
+
+    // The error sits under the Email Address input, and nothing was saved.
+    const emailInput = await findByLabel(driver, 'Email Address');
+    const helper = await waitFor(async () => {
+      const id = await emailInput.getAttribute('aria-describedby');
+      const el = id && (await driver.findElement(By.id(id.split(' ')[0])));
+      const text = el && (await el.getText());
+      return text && text.includes('This email is already used.') && text;
+    }, { message: 'the email error under the Email Address input' });
+    assert.match(helper, /This email is already used\./);
+    assert.equal((await invoke(driver, 'list_customer_users', { query: { q: 'jerry.coleman@example.com' } })).rows.length, 0);
+
+    await fillByLabel(driver, 'Email Address', 'jerry.coleman@example.com');
+    await findByRole(driver, 'button', 'Save').then((b) => b.click());
+    await waitForText(driver, 'Customer User has been saved');
+
+    // Find it with a column filter (Last Name is) …
+    await openGrid(driver);
+    await clickText(driver, 'Add filter');
+    await clickText(driver, 'Last Name is');
+    await fillByLabel(driver, 'Last Name is', 'coleman');
+    const filtered = await waitFor(async () => {
+      const rows = await gridRows(driver);
+      return rows.length > 0 && rows.every((r) => /Coleman/i.test(r)) && rows;
+    }, { message: 'rows filtered to Coleman' });
+    assert.ok(filtered.some((r) => r.includes('jerry.coleman@example.com')));
+    await findByRole(driver, 'button', 'Remove this filter').then((b) => b.click());
+
+    // … and with the quick search.
+    await openGrid(driver);
+    const [row] = await quickSearch(driver, 'jerry.coleman', 'jerry.coleman@example.com');
+    assert.match(row, /Acme Corporation/);
+    assert.match(row, /Jerry/);
+
+    // Edit: open the row's view page, then Edit.
+    await clickText(driver, 'jerry.coleman@example.com');
+    await waitForText(driver, 'History');
+    await findByRole(driver, 'button', 'Edit').then((b) => b.click());
+    await fillByLabel(driver, 'Last Name', 'Colman');
+    await findByRole(driver, 'button', 'Save').then((b) => b.click());
+    await waitForText(driver, 'Customer User has been saved');
+    const user = (await invoke(driver, 'list_customer_users', { query: { q: 'jerry.coleman@example.com' } })).rows[0];
+    assert.equal(user.lastName, 'Colman');
+
+    // Disable and enable from the view page.
+    await driver.executeScript(`window.location.hash = '#/customer-users/${user.id}/show'`);
+    await findByRole(driver, 'button', 'Disable').then((b) => b.click());
+    await waitForText(driver, 'Customer User has been disabled');
+    assert.equal((await invoke(driver, 'get_customer_user', { id: user.id })).enabled, false);
+    await findByRole(driver, 'button', 'Enable').then((b) => b.click());
+    await waitForText(driver, 'Customer User has been enabled');
+    assert.equal((await invoke(driver, 'get_customer_user', { id: user.id })).enabled, true);
+    // The History section lists the change of last name.
+    await driver.navigate().refresh();
+    await waitForText(driver, 'Coleman → Colman');
+
+    // Delete, confirming the dialog.
+    await findByRole(driver, 'button', 'Delete').then((b) => b.click());
+    await findVisible(driver, byText('Delete Customer User'));
+    await findByRole(driver, 'button', 'Confirm').then((b) => b.click());
+    await waitForText(driver, 'Customer User deleted');
+    // The grid remembers the quick search, which now finds nobody.
+    await driver.executeScript("window.location.hash = '#/customer-users'");
+    assert.equal(await (await findByLabel(driver, 'Quick search')).getAttribute('value'), 'jerry.coleman');
+    await waitForText(driver, 'No customer users match the current search and filters.');
+    assert.equal((await invoke(driver, 'list_customer_users', { query: { q: 'jerry.coleman' } })).rows.length, 0);
+  }),
+);
