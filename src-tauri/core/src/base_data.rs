@@ -8,8 +8,13 @@ use crate::{Database, Result};
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 
 pub(crate) fn ensure(db: &Database) -> Result<()> {
-    let empty: bool =
-        db.read(|c| Ok(c.query_row("SELECT count(*) = 0 FROM organization", [], |r| r.get(0))?))?;
+    let empty: bool = db.read(|c| {
+        Ok(
+            c.query_row("SELECT NOT EXISTS (SELECT 1 FROM organization)", [], |r| {
+                r.get(0)
+            })?,
+        )
+    })?;
     if !empty {
         return Ok(());
     }
