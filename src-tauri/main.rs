@@ -124,8 +124,12 @@ fn resolve_db_path(
             .map_err(|e| format!("could not create the data directory {}: {e}", dir.display()))?;
         (dir.join(DB_FILE_NAME), DbSource::Default)
     };
-    let path = std::path::absolute(&path)
-        .map_err(|e| format!("could not resolve the database path {}: {e}", path.display()))?;
+    let path = std::path::absolute(&path).map_err(|e| {
+        format!(
+            "could not resolve the database path {}: {e}",
+            path.display()
+        )
+    })?;
     Ok((path, source))
 }
 
@@ -140,7 +144,9 @@ fn init_logging(log_dir: Result<PathBuf, String>) -> (Result<PathBuf, String>, O
         Ok(filter) => (filter, None),
         Err(e) => (
             EnvFilter::new(DEFAULT_LOG_FILTER),
-            Some(format!("ignoring {LOG_ENV}={spec:?} ({e}); logging at {DEFAULT_LOG_FILTER}")),
+            Some(format!(
+                "ignoring {LOG_ENV}={spec:?} ({e}); logging at {DEFAULT_LOG_FILTER}"
+            )),
         ),
     };
 
@@ -217,7 +223,11 @@ fn main() -> ExitCode {
         .build(tauri::generate_context!())
     {
         Ok(app) => app,
-        Err(e) => return fatal(&format!("could not start the application window system: {e}")),
+        Err(e) => {
+            return fatal(&format!(
+                "could not start the application window system: {e}"
+            ))
+        }
     };
 
     let (log_file, bad_filter) = init_logging(app.path().app_log_dir().map_err(|e| e.to_string()));
@@ -241,12 +251,16 @@ fn main() -> ExitCode {
     }
 
     let app_data_dir = || app.path().app_data_dir().map_err(|e| e.to_string());
-    let (db_path, source) = match resolve_db_path(options.db, std::env::var_os(DB_ENV), app_data_dir)
-    {
-        Ok(resolved) => resolved,
-        Err(message) => return fatal(&format!("could not choose a database file: {message}")),
-    };
-    tracing::info!("database: {} (from {})", db_path.display(), source.describe());
+    let (db_path, source) =
+        match resolve_db_path(options.db, std::env::var_os(DB_ENV), app_data_dir) {
+            Ok(resolved) => resolved,
+            Err(message) => return fatal(&format!("could not choose a database file: {message}")),
+        };
+    tracing::info!(
+        "database: {} (from {})",
+        db_path.display(),
+        source.describe()
+    );
 
     let db = match cu_core::Database::open(&db_path) {
         Ok(db) => db,
@@ -289,9 +303,13 @@ mod tests {
 
     #[test]
     fn parses_db_in_both_forms() {
-        let expected = Cli::Run(Options { db: Some(PathBuf::from("/tmp/a.sqlite3")) });
+        let expected = Cli::Run(Options {
+            db: Some(PathBuf::from("/tmp/a.sqlite3")),
+        });
         assert_eq!(parse_args(args(&["--db", "/tmp/a.sqlite3"])), Ok(expected));
-        let expected = Cli::Run(Options { db: Some(PathBuf::from("b.sqlite3")) });
+        let expected = Cli::Run(Options {
+            db: Some(PathBuf::from("b.sqlite3")),
+        });
         assert_eq!(parse_args(args(&["--db=b.sqlite3"])), Ok(expected));
         assert_eq!(parse_args(args(&[])), Ok(Cli::Run(Options::default())));
     }
@@ -311,20 +329,33 @@ mod tests {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_nanos();
-        let scratch = std::env::temp_dir().join(format!("cu-desktop-test-{}-{nanos}", std::process::id()));
+        let scratch =
+            std::env::temp_dir().join(format!("cu-desktop-test-{}-{nanos}", std::process::id()));
         let data_dir = scratch.join("data");
         let default = || Ok(data_dir.clone());
 
-        let (path, source) =
-            resolve_db_path(Some("/x/cli.sqlite3".into()), Some("/x/env.sqlite3".into()), default)
-                .unwrap();
-        assert_eq!((path, source), (PathBuf::from("/x/cli.sqlite3"), DbSource::CommandLine));
+        let (path, source) = resolve_db_path(
+            Some("/x/cli.sqlite3".into()),
+            Some("/x/env.sqlite3".into()),
+            default,
+        )
+        .unwrap();
+        assert_eq!(
+            (path, source),
+            (PathBuf::from("/x/cli.sqlite3"), DbSource::CommandLine)
+        );
 
         let (path, source) = resolve_db_path(None, Some("/x/env.sqlite3".into()), default).unwrap();
-        assert_eq!((path, source), (PathBuf::from("/x/env.sqlite3"), DbSource::Environment));
+        assert_eq!(
+            (path, source),
+            (PathBuf::from("/x/env.sqlite3"), DbSource::Environment)
+        );
 
         let (path, source) = resolve_db_path(None, Some("".into()), default).unwrap();
-        assert_eq!((path, source), (data_dir.join(DB_FILE_NAME), DbSource::Default));
+        assert_eq!(
+            (path, source),
+            (data_dir.join(DB_FILE_NAME), DbSource::Default)
+        );
         assert!(data_dir.is_dir(), "the default data directory is created");
         fs::remove_dir_all(&scratch).unwrap();
     }
