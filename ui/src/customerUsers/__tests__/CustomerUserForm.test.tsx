@@ -195,9 +195,9 @@ describe('Preferred Localization', () => {
     const select = await screen.findByLabelText('Preferred Localization');
     expect(select).toHaveAttribute('aria-disabled', 'true');
 
-    await user.click(screen.getByLabelText('Website'));
+    await user.click(screen.getByRole('combobox', { name: 'Website' }));
     await user.click(await screen.findByText('Default', { selector: 'li' }));
-    await user.click(screen.getByLabelText('Preferred Localization'));
+    await user.click(screen.getByRole('combobox', { name: 'Preferred Localization' }));
     // Options of this menu only (the Website menu may still be closing).
     const optionsOf = async (label: string) =>
       within(await screen.findByRole('listbox', { name: label }))
@@ -206,16 +206,18 @@ describe('Preferred Localization', () => {
     const options = await optionsOf('Preferred Localization');
     expect(options).toEqual(['None', 'English (United States)', 'German (Germany)']);
     await user.click(screen.getByText('German (Germany)', { selector: 'li' }));
-    expect(screen.getByLabelText('Preferred Localization')).toHaveTextContent('German (Germany)');
+    expect(screen.getByRole('combobox', { name: 'Preferred Localization' })).toHaveTextContent(
+      'German (Germany)',
+    );
 
-    await user.click(screen.getByLabelText('Website'));
+    await user.click(screen.getByRole('combobox', { name: 'Website' }));
     await user.click(await screen.findByText('Europe', { selector: 'li' }));
     await waitFor(() =>
-      expect(screen.getByLabelText('Preferred Localization')).not.toHaveTextContent(
-        'German (Germany)',
-      ),
+      expect(
+        screen.getByRole('combobox', { name: 'Preferred Localization' }),
+      ).not.toHaveTextContent('German (Germany)'),
     );
-    await user.click(screen.getByLabelText('Preferred Localization'));
+    await user.click(screen.getByRole('combobox', { name: 'Preferred Localization' }));
     const euOptions = await optionsOf('Preferred Localization');
     expect(euOptions).toEqual(['None', 'French (France)']);
   });
