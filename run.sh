@@ -28,15 +28,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 scripts/install-deps.sh
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-if [ -f ui/package.json ]; then
-    say "building the UI (ui/dist)"
-    (cd ui && npm run --silent build)
-elif [ ! -f ui/dist/index.html ]; then
-    say "ui/ not present yet: using a placeholder page"
-    mkdir -p ui/dist
-    printf '%s\n' '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Customer Users</title></head>' \
-        '<body><h1>Customer Users</h1><p>The UI is not built yet.</p></body></html>' >ui/dist/index.html
-fi
+say "building the UI (ui/dist)"
+(cd ui && npm run --silent build)
 
 say "building the desktop app ($profile)"
 if [ "$profile" = release ]; then
