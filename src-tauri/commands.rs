@@ -6,7 +6,9 @@ use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{CustomerUserRow, GridQuery, Page};
 use cu_core::history::ChangeRecord;
 use cu_core::reference::{self, Customer, CustomerInput, Localization, RoleRef, User, Website};
-use cu_core::{customer_user, customer_user_write, history, password, ui_state, CoreError, Database};
+use cu_core::{
+    customer_user, customer_user_write, history, password, ui_state, CoreError, Database,
+};
 use serde_json::{Map, Value};
 use tauri::State;
 
@@ -17,8 +19,11 @@ pub struct AppState {
 type Reply<T> = Result<T, CoreError>;
 
 #[tauri::command(async)]
-fn list_customer_users(state: State<'_, AppState>, query: GridQuery) -> Reply<Page<CustomerUserRow>> {
-    state.db.read(|c| cu_core::grid::list(c, &query))
+fn list_customer_users(
+    state: State<'_, AppState>,
+    query: GridQuery,
+) -> Reply<Page<CustomerUserRow>> {
+    cu_core::grid::page(&state.db, &query)
 }
 
 #[tauri::command(async)]
@@ -32,7 +37,11 @@ fn create_customer_user(state: State<'_, AppState>, input: Value) -> Reply<Custo
 }
 
 #[tauri::command(async)]
-fn update_customer_user(state: State<'_, AppState>, id: String, patch: Value) -> Reply<CustomerUser> {
+fn update_customer_user(
+    state: State<'_, AppState>,
+    id: String,
+    patch: Value,
+) -> Reply<CustomerUser> {
     customer_user_write::update(&state.db, &id, &patch)
 }
 
@@ -42,7 +51,11 @@ fn delete_customer_user(state: State<'_, AppState>, id: String) -> Reply<()> {
 }
 
 #[tauri::command(async)]
-fn set_customer_user_enabled(state: State<'_, AppState>, id: String, enabled: bool) -> Reply<CustomerUser> {
+fn set_customer_user_enabled(
+    state: State<'_, AppState>,
+    id: String,
+    enabled: bool,
+) -> Reply<CustomerUser> {
     customer_user_write::set_enabled(&state.db, &id, enabled)
 }
 
@@ -60,8 +73,14 @@ fn generate_password() -> Reply<String> {
 }
 
 #[tauri::command(async)]
-fn list_customers(state: State<'_, AppState>, q: Option<String>, limit: Option<u32>) -> Reply<Vec<Customer>> {
-    state.db.read(|c| reference::list_customers(c, q.as_deref(), limit))
+fn list_customers(
+    state: State<'_, AppState>,
+    q: Option<String>,
+    limit: Option<u32>,
+) -> Reply<Vec<Customer>> {
+    state
+        .db
+        .read(|c| reference::list_customers(c, q.as_deref(), limit))
 }
 
 #[tauri::command(async)]
@@ -86,7 +105,9 @@ fn list_localizations(state: State<'_, AppState>) -> Reply<Vec<Localization>> {
 
 #[tauri::command(async)]
 fn list_roles(state: State<'_, AppState>, customer: Option<String>) -> Reply<Vec<RoleRef>> {
-    state.db.read(|c| reference::list_roles(c, customer.as_deref()))
+    state
+        .db
+        .read(|c| reference::list_roles(c, customer.as_deref()))
 }
 
 #[tauri::command(async)]

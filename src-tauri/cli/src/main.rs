@@ -155,7 +155,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                 after: after.clone(),
                 before: before.clone(),
             };
-            let page = db.read(|c| cu_core::grid::list(c, &query))?;
+            let page = cu_core::grid::page(&db, &query)?;
             if out.json {
                 return out.print(&page);
             }

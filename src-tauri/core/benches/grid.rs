@@ -110,7 +110,7 @@ fn main() {
                 let mut second = Vec::new();
                 for _ in 0..runs {
                     let t = Instant::now();
-                    let page = db.read(|c| grid::list(c, &query)).expect("page 1");
+                    let page = grid::page(&db, &query).expect("page 1");
                     first.push(t.elapsed().as_secs_f64() * 1000.0);
                     if let Some(next) = page.next_cursor {
                         let q2 = GridQuery {
@@ -118,7 +118,7 @@ fn main() {
                             ..query.clone()
                         };
                         let t = Instant::now();
-                        db.read(|c| grid::list(c, &q2)).expect("page 2");
+                        grid::page(&db, &q2).expect("page 2");
                         second.push(t.elapsed().as_secs_f64() * 1000.0);
                     }
                 }

@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use crate::grid::SortRanks;
 use crate::hlc::Hlc;
 use crate::{CoreError, Result};
 
@@ -28,6 +29,8 @@ struct Inner {
     conn: Connection,
     clock: Hlc,
     actor: String,
+    /// The grid's sort positions, which describe what this connection sees.
+    ranks: SortRanks,
 }
 
 impl Database {
@@ -57,6 +60,7 @@ impl Database {
                 conn,
                 clock,
                 actor: DEFAULT_ACTOR.to_string(),
+                ranks: SortRanks::default(),
             }),
         };
         crate::base_data::ensure(&db)?;
@@ -89,6 +93,16 @@ impl Database {
         f(&mut inner.conn)
     }
 
+    /// [`Database::read`] with the grid's sort positions.
+    pub fn read_ranked<T>(
+        &self,
+        f: impl FnOnce(&mut Connection, &mut SortRanks) -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        f(&mut inner.conn, &mut inner.ranks)
+    }
+
     /// Runs `f` in one IMMEDIATE transaction; commits only if it returns `Ok`.
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let mut guard = self.lock();
@@ -111,6 +125,7 @@ impl Database {
             last_hlc,
             ..
         } = ctx;
+        let changed = last_hlc.is_some();
         if let Some(last) = last_hlc {
             tx.execute(
                 "INSERT INTO client_state (key, value) VALUES ('hlc', ?1)
@@ -120,6 +135,10 @@ impl Database {
         }
         tx.commit()?;
         inner.clock = clock;
+        // Records changed (not just local state such as the UI's): the grid positions may be off.
+        if changed {
+            inner.ranks.invalidate();
+        }
         Ok(out)
     }
 }

@@ -1,10 +1,14 @@
 //! The Customer Users grid: filters, quick search, sort on every column, keyset paging.
 //!
-//! A page is read one of two ways. When some filter matches few rows (at most
+//! A page is read one of three ways. When some filter matches few rows (at most
 //! [`SMALL_SET`]), the query starts from that filter's index (or the trigram index for
 //! text) and sorts those rows. Otherwise matches are dense, and walking the sort column's
-//! index while testing the filters reaches a page's worth of rows quickly. Either way no
-//! OFFSET is used: cursors carry the last row's sort key and `seq`.
+//! index while testing the filters reaches a page's worth of rows quickly. A text search
+//! whose many matches lie far along the sort order stops that walk early; its matches are
+//! then put in order by the rows' positions held in memory ([`SortRanks`]). No OFFSET is
+//! used: cursors carry the last row's sort key and `seq`.
+
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -14,14 +18,17 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::customer_user::AuthStatus;
-use crate::{CoreError, Result};
+use crate::{CoreError, Database, Result};
+
+mod ranks;
+pub use ranks::SortRanks;
 
 /// The most rows a "selective" filter may match for the query to start from it.
 const SMALL_SET: i64 = 4_000;
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 pub const MAX_PAGE_SIZE: u32 = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum SortField {
@@ -443,23 +450,26 @@ const ROW_COLUMNS: &str =
                            auth_status, website_name, roles_label, created_at, updated_at, seq";
 
 /// One page of the grid.
-pub fn list(conn: &mut Connection, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
-    list_planned(conn, query, SMALL_SET, Some(WALK_BUDGET))
+pub fn page(db: &Database, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
+    db.read_ranked(|conn, ranks| list_planned(conn, ranks, query, SMALL_SET, Some(WALK_BUDGET)))
 }
 
-/// How long (in thousands of SQLite VM steps, about 3 ms here) a walk of the sort index may
-/// take before a text search sorts its matches instead: matches clustered far along the
-/// sort order (say "anna" sorted by first name, descending) would make the walk long.
-const WALK_BUDGET: u32 = 300;
+/// How long a walk of the sort index may take before a text search orders its matches by
+/// place instead: matches clustered far along the sort order (say "anna" sorted by first
+/// name, descending) make the walk long. Time, not VM steps: a step that reads a row from
+/// disk costs a thousand times one that does not.
+const WALK_BUDGET: Duration = Duration::from_millis(4);
 
 type Fetched = Vec<(CustomerUserRow, SqlValue, i64)>;
 
-/// [`list`] with the planner's limits as parameters, so tests can force every plan.
+/// [`page`] with the planner's limits as parameters, so tests can force every plan (a walk
+/// budget of zero skips the walk).
 fn list_planned(
     conn: &mut Connection,
+    ranks: &mut SortRanks,
     query: &GridQuery,
     small_set: i64,
-    walk_budget: Option<u32>,
+    walk_budget: Option<Duration>,
 ) -> Result<Page<CustomerUserRow>> {
     let sort = query.sort.unwrap_or_default();
     let page_size = query.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
@@ -493,14 +503,18 @@ fn list_planned(
     let search = (0..preds.len()).find(|&i| preds[i].answered_by == Some(i));
     let mut rows = match pick_driver(conn, &preds, small_set)? {
         Some(driver) => fetch(conn, &preds, Some(driver), &page, None)?,
-        None => match (
-            search,
-            fetch(conn, &preds, None, &page, search.and(walk_budget))?,
-        ) {
-            (_, Some(rows)) => Some(rows),
-            (Some(search), None) => fetch(conn, &preds, Some(search), &page, None)?,
-            (None, None) => None,
-        },
+        None => {
+            let budget = search.and(walk_budget);
+            let walked = match budget {
+                Some(Duration::ZERO) => None,
+                _ => fetch(conn, &preds, None, &page, budget)?,
+            };
+            match (walked, search) {
+                (Some(rows), _) => Some(rows),
+                (None, Some(search)) => Some(fetch_ranked(conn, ranks, &preds, search, &page)?),
+                (None, None) => None,
+            }
+        }
     }
     .ok_or_else(|| CoreError::internal("The grid query was interrupted."))?;
 
@@ -542,13 +556,13 @@ struct PageRequest {
 
 /// Reads up to `page.limit` rows. With a `driver`, starts from that predicate's matches and
 /// sorts them; without, walks the sort column's index. A walk with a `budget` gives up
-/// (`None`) once it has taken that many thousand VM steps.
+/// (`None`) once it has taken that long.
 fn fetch(
     conn: &mut Connection,
     preds: &[Predicate],
     driver: Option<usize>,
     page: &PageRequest,
-    budget: Option<u32>,
+    budget: Option<Duration>,
 ) -> Result<Option<Fetched>> {
     let (column, index) = page.sort.field.column();
     let mut conds: Vec<String> = Vec::new();
@@ -602,14 +616,8 @@ fn fetch(
     params.push(SqlValue::Integer(page.limit));
 
     if let Some(budget) = budget {
-        let mut steps = 0u32;
-        conn.progress_handler(
-            1000,
-            Some(move || {
-                steps += 1;
-                steps > budget
-            }),
-        )?;
+        let deadline = Instant::now() + budget;
+        conn.progress_handler(100, Some(move || Instant::now() > deadline))?;
     }
     let result = read_rows(conn, &sql, &params);
     if budget.is_some() {
@@ -623,6 +631,94 @@ fn fetch(
         }
         other => Ok(Some(other?)),
     }
+}
+
+/// Reads up to `page.limit` rows among the matches of the `search` driver: puts every match
+/// in sort order by its place, then reads them a chunk at a time, testing the other filters,
+/// until the page is full.
+fn fetch_ranked(
+    conn: &mut Connection,
+    ranks: &mut SortRanks,
+    preds: &[Predicate],
+    search: usize,
+    page: &PageRequest,
+) -> Result<Fetched> {
+    let (column, index) = page.sort.field.column();
+    let (sql, params) = preds[search].driver.clone().unwrap_or_default();
+    let mut seqs = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            r.get::<_, i64>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let place = ranks.places(conn, page.sort.field)?;
+
+    let ascending = (page.sort.order == SortOrder::Asc) != page.backwards;
+    if let Some((key, seq)) = &page.cursor {
+        // The cursor's row, unless it has since moved or gone: then the gap where it was.
+        let unmoved = page.sort.field == SortField::Id
+            || conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM customer_user WHERE seq = ? AND {column} IS ?"
+                ))?
+                .query_row(rusqlite::params![seq, key], |r| r.get::<_, i64>(0))?
+                > 0;
+        let at = if unmoved {
+            place(*seq)
+        } else {
+            let before: i64 = conn
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM customer_user INDEXED BY {} WHERE ({column}, seq) < (?, ?)",
+                    index.unwrap_or_default()
+                ))?
+                .query_row(rusqlite::params![key, seq], |r| r.get(0))?;
+            2 * before - 1
+        };
+        seqs.retain(|&s| {
+            if ascending {
+                place(s) > at
+            } else {
+                place(s) < at
+            }
+        });
+    }
+    seqs.sort_unstable_by_key(|&s| place(s));
+    if !ascending {
+        seqs.reverse();
+    }
+
+    let mut rest_sql = String::new();
+    let mut rest_params = Vec::new();
+    for (i, p) in preds.iter().enumerate() {
+        if i != search && p.answered_by != Some(search) {
+            rest_sql.push_str(&format!(" AND {}", p.sql));
+            rest_params.extend(p.params.iter().cloned());
+        }
+    }
+    let sql = format!(
+        "SELECT {ROW_COLUMNS}, {column} FROM customer_user \
+         WHERE seq IN (SELECT value FROM json_each(?)){rest_sql}"
+    );
+    let limit = page.limit as usize;
+    let mut rows: Fetched = Vec::with_capacity(limit);
+    let mut chunk = limit.max(64);
+    let mut start = 0;
+    while rows.len() < limit && start < seqs.len() {
+        let end = (start + chunk).min(seqs.len());
+        let ids = serde_json::to_string(&seqs[start..end]).unwrap_or_default();
+        let mut params = vec![SqlValue::Text(ids)];
+        params.extend(rest_params.iter().cloned());
+        let mut read = read_rows(conn, &sql, &params)?;
+        read.sort_unstable_by_key(|(_, _, seq)| place(*seq));
+        if !ascending {
+            read.reverse();
+        }
+        rows.extend(read);
+        start = end;
+        chunk *= 2;
+    }
+    rows.truncate(limit);
+    Ok(rows)
 }
 
 fn read_rows(conn: &Connection, sql: &str, params: &[SqlValue]) -> rusqlite::Result<Fetched> {

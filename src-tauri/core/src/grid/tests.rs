@@ -117,13 +117,14 @@ fn expected(rows: &[Row], sort: Sort, filter: &GridFilter, q: Option<&str>) -> V
 /// Every page forward, then every page back from the last one.
 fn paged(
     conn: &mut Connection,
+    ranks: &mut SortRanks,
     base: &GridQuery,
-    plan: (i64, Option<u32>),
+    plan: (i64, Option<Duration>),
 ) -> (Vec<String>, Vec<String>) {
     let mut forward = Vec::new();
     let mut query = base.clone();
     let (last_page, last_page_prev) = loop {
-        let page = list_planned(conn, &query, plan.0, plan.1).unwrap();
+        let page = list_planned(conn, ranks, &query, plan.0, plan.1).unwrap();
         let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
         forward.extend(ids.iter().cloned());
         match page.next_cursor {
@@ -139,7 +140,7 @@ fn paged(
         ..base.clone()
     };
     while query.before.is_some() {
-        let page = list_planned(conn, &query, plan.0, plan.1).unwrap();
+        let page = list_planned(conn, ranks, &query, plan.0, plan.1).unwrap();
         let mut ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
         ids.extend(backward);
         backward = ids;
@@ -164,7 +165,7 @@ fn every_sort_filter_and_plan_pages_like_the_oracle() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("grid.sqlite3")).unwrap();
     generate::generate(&db, 400, |_| {}).unwrap();
-    db.read(|conn| {
+    db.read_ranked(|conn, ranks| {
         let rows = all_rows(conn);
         let some = &rows[17];
         let filters: Vec<(GridFilter, Option<&str>)> = vec![
@@ -280,9 +281,10 @@ fn every_sort_filter_and_plan_pages_like_the_oracle() {
                         page_size: Some(23),
                         ..Default::default()
                     };
-                    // Start from a selective filter; walk the sort index; give the walk up at once.
-                    for plan in [(i64::MAX, None), (0, None), (0, Some(0))] {
-                        let (forward, backward) = paged(conn, &query, plan);
+                    // Start from a selective filter; walk the sort index; give the walk up at
+                    // once (a search then orders its matches by their places).
+                    for plan in [(i64::MAX, None), (0, None), (0, Some(Duration::ZERO))] {
+                        let (forward, backward) = paged(conn, ranks, &query, plan);
                         let case = format!("{sort:?} {filter:?} {q:?} plan={plan:?}");
                         assert_same(&forward, &want, &format!("forward {case}"));
                         assert_same(&backward, &want, &format!("backward {case}"));
@@ -301,48 +303,145 @@ fn every_sort_filter_and_plan_pages_like_the_oracle() {
 fn bad_page_sizes_and_cursors_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("grid.sqlite3")).unwrap();
-    db.read(|conn| {
-        let err = list(
-            conn,
+    let field_of = |query: GridQuery| page(&db, &query).unwrap_err().fields[0].field.clone();
+    assert_eq!(
+        field_of(GridQuery {
+            page_size: Some(0),
+            ..Default::default()
+        }),
+        "pageSize"
+    );
+    assert_eq!(
+        field_of(GridQuery {
+            after: Some("garbage!".into()),
+            ..Default::default()
+        }),
+        "after"
+    );
+    let other_sort = encode_cursor(SortField::Email, &SqlValue::Text("a".into()), 1);
+    assert_eq!(
+        field_of(GridQuery {
+            before: Some(other_sort),
+            ..Default::default()
+        }),
+        "before"
+    );
+    assert_eq!(
+        field_of(GridQuery {
+            filter: Some(GridFilter {
+                created_to: Some("yesterday".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        "filter.createdTo"
+    );
+}
+
+/// The first names of a search's first page, through the plan that orders matches by place.
+fn ranked_first_names(db: &Database, q: &str, order: SortOrder) -> Vec<String> {
+    let query = GridQuery {
+        q: Some(q.into()),
+        sort: Some(Sort {
+            field: SortField::FirstName,
+            order,
+        }),
+        page_size: Some(5),
+        ..Default::default()
+    };
+    db.read_ranked(|conn, ranks| list_planned(conn, ranks, &query, 0, Some(Duration::ZERO)))
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| r.first_name)
+        .collect()
+}
+
+#[test]
+fn places_follow_changes_from_this_connection_and_from_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grid.sqlite3");
+    let db = Database::open(&path).unwrap();
+    generate::generate(&db, 300, |_| {}).unwrap();
+    let ids = |db: &Database| {
+        page(
+            db,
             &GridQuery {
-                page_size: Some(0),
+                q: Some("example".into()),
+                page_size: Some(2),
                 ..Default::default()
             },
         )
-        .unwrap_err();
-        assert_eq!(err.fields[0].field, "pageSize");
-        let err = list(
-            conn,
-            &GridQuery {
-                after: Some("garbage!".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert_eq!(err.fields[0].field, "after");
-        let other_sort = encode_cursor(SortField::Email, &SqlValue::Text("a".into()), 1);
-        let err = list(
-            conn,
-            &GridQuery {
-                before: Some(other_sort),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert_eq!(err.fields[0].field, "before");
-        let err = list(
-            conn,
-            &GridQuery {
-                filter: Some(GridFilter {
-                    created_to: Some("yesterday".into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert_eq!(err.fields[0].field, "filter.createdTo");
-        Ok(())
-    })
+        .unwrap()
+        .rows
+    };
+    let [first, second] = <[CustomerUserRow; 2]>::try_from(ids(&db)).unwrap();
+    // Both end up first in first-name order once renamed; the places must know it.
+    assert_ne!(
+        ranked_first_names(&db, "example", SortOrder::Asc)[0],
+        "Aaaa"
+    );
+    crate::customer_user_write::update(&db, &first.id, &serde_json::json!({"firstName": "Aaaa"}))
+        .unwrap();
+    assert_eq!(
+        ranked_first_names(&db, "example", SortOrder::Asc)[0],
+        "Aaaa"
+    );
+
+    let other = Database::open(&path).unwrap();
+    crate::customer_user_write::update(
+        &other,
+        &second.id,
+        &serde_json::json!({"firstName": "Zzzz"}),
+    )
     .unwrap();
+    assert_eq!(
+        ranked_first_names(&db, "example", SortOrder::Desc)[0],
+        "Zzzz"
+    );
+}
+
+#[test]
+fn a_cursor_whose_row_moved_or_went_pages_like_the_walk() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&dir.path().join("grid.sqlite3")).unwrap();
+    generate::generate(&db, 300, |_| {}).unwrap();
+    let query = GridQuery {
+        q: Some("example".into()),
+        sort: Some(Sort {
+            field: SortField::LastName,
+            order: SortOrder::Asc,
+        }),
+        page_size: Some(20),
+        ..Default::default()
+    };
+    let ids = |page: Page<CustomerUserRow>| page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let next_page = |after: &str, walk_budget: Option<Duration>| {
+        let query = GridQuery {
+            after: Some(after.to_string()),
+            ..query.clone()
+        };
+        db.read_ranked(|conn, ranks| list_planned(conn, ranks, &query, 0, walk_budget))
+            .map(ids)
+            .unwrap()
+    };
+    for change in ["move", "delete"] {
+        let first = page(&db, &query).unwrap();
+        let cursor = first.next_cursor.clone().unwrap();
+        let last = first.rows.last().unwrap().id.clone();
+        match change {
+            "move" => {
+                crate::customer_user_write::update(
+                    &db,
+                    &last,
+                    &serde_json::json!({"lastName": "Zz"}),
+                )
+                .unwrap();
+            }
+            _ => crate::customer_user_write::delete(&db, &last).unwrap(),
+        }
+        let walked = next_page(&cursor, None);
+        assert_eq!(walked.len(), 20, "{change}");
+        assert_eq!(next_page(&cursor, Some(Duration::ZERO)), walked, "{change}");
+    }
 }
