@@ -5,11 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   By,
+  byLabel,
   byText,
+  clickRole,
+  clickVisible,
   clickText,
   fillByLabel,
   findByLabel,
-  findByRole,
   findVisible,
   invoke,
   waitFor,
@@ -42,8 +44,7 @@ async function quickSearch(driver, text, expect) {
 
 /** Clicks the option `name` of the open autocomplete list. */
 async function pickOption(driver, name) {
-  const option = await findVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)='${name}']`));
-  await option.click();
+  await clickVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)='${name}']`));
 }
 
 test('create, find, edit, disable, enable and delete a customer user', { timeout: 300_000 }, (t) =>
@@ -61,7 +62,7 @@ test('create, find, edit, disable, enable and delete a customer user', { timeout
     await fillByLabel(driver, 'Password', 'Secret123');
     await fillByLabel(driver, 'Confirm Password', 'Secret123');
     await clickText(driver, 'Buyer');
-    await findByRole(driver, 'button', 'Save').then((b) => b.click());
+    await clickRole(driver, 'button', 'Save');
 
     // The error sits under the Email Address input, and nothing was saved.
     const emailInput = await findByLabel(driver, 'Email Address');
@@ -75,7 +76,7 @@ test('create, find, edit, disable, enable and delete a customer user', { timeout
     assert.equal((await invoke(driver, 'list_customer_users', { query: { q: 'jerry.coleman@example.com' } })).rows.length, 0);
 
     await fillByLabel(driver, 'Email Address', 'jerry.coleman@example.com');
-    await findByRole(driver, 'button', 'Save').then((b) => b.click());
+    await clickRole(driver, 'button', 'Save');
     await waitForText(driver, 'Customer User has been saved');
 
     // Find it with a column filter (Last Name is) …
@@ -88,7 +89,10 @@ test('create, find, edit, disable, enable and delete a customer user', { timeout
       return rows.length > 0 && rows.every((r) => /Coleman/i.test(r)) && rows;
     }, { message: 'rows filtered to Coleman' });
     assert.ok(filtered.some((r) => r.includes('jerry.coleman@example.com')));
-    await findByRole(driver, 'button', 'Remove this filter').then((b) => b.click());
+    await clickRole(driver, 'button', 'Remove this filter');
+    await waitFor(async () => (await driver.findElements(byLabel('Last Name is'))).length === 0, {
+      message: 'the Last Name filter removed',
+    });
 
     // … and with the quick search.
     await openGrid(driver);
@@ -99,19 +103,19 @@ test('create, find, edit, disable, enable and delete a customer user', { timeout
     // Edit: open the row's view page, then Edit.
     await clickText(driver, 'jerry.coleman@example.com');
     await waitForText(driver, 'History');
-    await findByRole(driver, 'button', 'Edit').then((b) => b.click());
+    await clickRole(driver, 'button', 'Edit');
     await fillByLabel(driver, 'Last Name', 'Colman');
-    await findByRole(driver, 'button', 'Save').then((b) => b.click());
+    await clickRole(driver, 'button', 'Save');
     await waitForText(driver, 'Customer User has been saved');
     const user = (await invoke(driver, 'list_customer_users', { query: { q: 'jerry.coleman@example.com' } })).rows[0];
     assert.equal(user.lastName, 'Colman');
 
     // Disable and enable from the view page.
     await driver.executeScript(`window.location.hash = '#/customer-users/${user.id}/show'`);
-    await findByRole(driver, 'button', 'Disable').then((b) => b.click());
+    await clickRole(driver, 'button', 'Disable');
     await waitForText(driver, 'Customer User has been disabled');
     assert.equal((await invoke(driver, 'get_customer_user', { id: user.id })).enabled, false);
-    await findByRole(driver, 'button', 'Enable').then((b) => b.click());
+    await clickRole(driver, 'button', 'Enable');
     await waitForText(driver, 'Customer User has been enabled');
     assert.equal((await invoke(driver, 'get_customer_user', { id: user.id })).enabled, true);
     // The History section lists the change of last name.
@@ -119,9 +123,9 @@ test('create, find, edit, disable, enable and delete a customer user', { timeout
     await waitForText(driver, 'Coleman → Colman');
 
     // Delete, confirming the dialog.
-    await findByRole(driver, 'button', 'Delete').then((b) => b.click());
+    await clickRole(driver, 'button', 'Delete');
     await findVisible(driver, byText('Delete Customer User'));
-    await findByRole(driver, 'button', 'Confirm').then((b) => b.click());
+    await clickRole(driver, 'button', 'Confirm');
     await waitForText(driver, 'Customer User deleted');
     // The grid remembers the quick search, which now finds nobody.
     await driver.executeScript("window.location.hash = '#/customer-users'");

@@ -164,12 +164,28 @@ export const findByLabel = (driver, label, options = {}) =>
 export const findByRole = (driver, role, name, options = {}) =>
   findVisible(driver, byRole(role, name), options);
 
-/** Clicks the visible element with this text (a button, link, menu item, …). */
-export async function clickText(driver, text, options = {}) {
-  const element = await findByText(driver, text, options);
-  await element.click();
-  return element;
+/**
+ * Finds the visible element `locator` and clicks it, finding it again while a re-render
+ * replaces it or an animation leaves it not yet interactable.
+ */
+export async function clickVisible(driver, locator, { timeout = 15_000 } = {}) {
+  return waitFor(
+    async () => {
+      const element = await findVisible(driver, locator, { timeout });
+      await element.click();
+      return element;
+    },
+    { timeout, message: `a click on ${locator}` },
+  );
 }
+
+/** Clicks the visible element with this text (a button, link, menu item, …). */
+export const clickText = (driver, text, options = {}) =>
+  clickVisible(driver, byText(text, options), options);
+
+/** Clicks the visible element with this role and accessible name. */
+export const clickRole = (driver, role, name, options = {}) =>
+  clickVisible(driver, byRole(role, name), options);
 
 /** Clears the control labelled `label` and types `value` into it. */
 export async function fillByLabel(driver, label, value, options = {}) {

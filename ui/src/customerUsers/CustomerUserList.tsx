@@ -159,12 +159,10 @@ export const CustomerUserList = () => (
     pagination={<Pagination rowsPerPageOptions={PAGE_SIZES} />}
     empty={<EmptyState />}
     error={<ErrorState />}
-    // A wide grid scrolls inside its card, so the toolbar stays on screen in a narrow window.
-    sx={{
-      minWidth: 0,
-      '& .RaList-main': { minWidth: 0 },
-      '& .RaList-content': { overflowX: 'auto' },
-    }}
+    // The toolbar keeps the window's width while a wide grid makes the page scroll sideways.
+    // Not a scrolling card: WebKitGTK 2.50 then hit-tests the lower rows at a stale place
+    // after the filters above the grid change, and clicks on them go nowhere.
+    sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 } }}
   >
     <DatagridConfigurable
       rowClick="show"
