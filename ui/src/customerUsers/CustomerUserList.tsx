@@ -149,6 +149,21 @@ const ErrorState = () => {
   );
 };
 
+/** Keyset paging knows no total: the range is the rows on this page, "of more" while there are. */
+const KeysetPagination = () => {
+  const { data, page, perPage, hasNextPage } = useListContext();
+  const from = data?.length ? (page - 1) * perPage + 1 : 0;
+  const to = from ? from + data.length - 1 : 0;
+  return (
+    <Pagination
+      rowsPerPageOptions={PAGE_SIZES}
+      labelDisplayedRows={() =>
+        hasNextPage ? `${from}-${to} of more than ${to}` : `${from}-${to} of ${to}`
+      }
+    />
+  );
+};
+
 export const CustomerUserList = () => (
   <List
     title="Customer Users"
@@ -156,7 +171,7 @@ export const CustomerUserList = () => (
     perPage={25}
     filters={customerUserFilters}
     actions={<ListActions />}
-    pagination={<Pagination rowsPerPageOptions={PAGE_SIZES} />}
+    pagination={<KeysetPagination />}
     empty={<EmptyState />}
     error={<ErrorState />}
     // The toolbar keeps the window's width while a wide grid makes the page scroll sideways.

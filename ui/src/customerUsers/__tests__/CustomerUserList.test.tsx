@@ -133,4 +133,15 @@ describe('Customer Users grid', () => {
     await waitFor(() => expect(screen.queryByText('user1@example.com')).not.toBeInTheDocument());
     expect(screen.getByText('user2@example.com')).toBeInTheDocument();
   });
+
+  it('shows the range of the rows on the page, "of more" while there is a next page', async () => {
+    const user = setupUser();
+    renderApp('/customer-users', { backend: new FakeBackend({ users: 30 }) });
+    await rowOf('user1@example.com');
+    expect(await screen.findByText('1-25 of more than 25')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Go to next page' }));
+    expect(await screen.findByText('26-30 of 30')).toBeInTheDocument();
+    await user.type(screen.getByPlaceholderText('Search name, email or customer'), 'user30@');
+    expect(await screen.findByText('1-1 of 1')).toBeInTheDocument();
+  });
 });
