@@ -10,10 +10,14 @@ use cu_core::{
     customer_user, customer_user_write, history, password, ui_state, CoreError, Database,
 };
 use serde_json::{Map, Value};
+use std::time::Instant;
+
 use tauri::State;
 
 pub struct AppState {
     pub db: Database,
+    /// When `main` began: the start of the launch the window reports on.
+    pub launched: Instant,
 }
 
 type Reply<T> = Result<T, CoreError>;
@@ -125,6 +129,18 @@ fn set_ui_state(state: State<'_, AppState>, key: String, value: Value) -> Reply<
     ui_state::set(&state.db, &key, &value)
 }
 
+/// The window shows its first grid page: logs how long the launch took, once.
+#[tauri::command]
+fn first_page_shown(state: State<'_, AppState>) {
+    static LOGGED: std::sync::Once = std::sync::Once::new();
+    LOGGED.call_once(|| {
+        tracing::info!(
+            "first grid page on screen {} ms after launch",
+            state.launched.elapsed().as_millis()
+        );
+    });
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         list_customer_users,
@@ -144,5 +160,6 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         list_users,
         get_ui_state,
         set_ui_state,
+        first_page_shown,
     ]
 }

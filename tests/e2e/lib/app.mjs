@@ -242,7 +242,7 @@ function freePort() {
 }
 
 /** Spawns a process in its own process group, its output appended to `logFile`. */
-function spawnGroup(command, args, { env, logFile, extraStdio = [] }) {
+export function spawnGroup(command, args, { env, logFile, extraStdio = [] }) {
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, {
     env,
@@ -255,7 +255,7 @@ function spawnGroup(command, args, { env, logFile, extraStdio = [] }) {
   return child;
 }
 
-async function killGroup(child, { grace = 3_000 } = {}) {
+export async function killGroup(child, { grace = 3_000 } = {}) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const signal = (sig) => {
     try {
@@ -325,7 +325,7 @@ function unmountUnder(dir) {
 }
 
 /** Starts Xvfb on a free display number (it reports the number once it accepts clients). */
-async function startXvfb(logFile) {
+export async function startXvfb(logFile) {
   const xvfb = spawnGroup(
     'Xvfb',
     ['-displayfd', '3', '-screen', '0', '1600x1000x24', '-nolisten', 'tcp', '-noreset'],

@@ -1,4 +1,12 @@
-import { Alert, AlertTitle, Box, Stack, Typography } from '@mui/material';
+import { useEffect } from 'react';
+import {
+  Alert,
+  AlertTitle,
+  Box,
+  Stack,
+  Typography,
+  type TablePaginationProps,
+} from '@mui/material';
 import PeopleOutlineIcon from '@mui/icons-material/PeopleOutline';
 import {
   Button,
@@ -24,6 +32,7 @@ import {
 } from 'react-admin';
 import { EnableToggleButton } from './EnableToggleButton';
 import { AuthStatusField, fullName, YesNoField } from './fields';
+import { call } from '../data/api';
 
 export const PAGE_SIZES = [10, 25, 50, 100, 200];
 
@@ -149,19 +158,31 @@ const ErrorState = () => {
   );
 };
 
+let firstPageReported = false;
+
+/** Tells the app, once a launch, that the first grid page is on screen: it logs the time. */
+const ReportFirstPage = () => {
+  const { isPending, data } = useListContext();
+  useEffect(() => {
+    if (isPending || !data || firstPageReported) return;
+    firstPageReported = true;
+    requestAnimationFrame(() => void call('first_page_shown').catch(() => undefined));
+  }, [isPending, data]);
+  return null;
+};
+
 /** Keyset paging knows no total: the range is the rows on this page, "of more" while there are. */
 const KeysetPagination = () => {
   const { data, page, perPage, hasNextPage } = useListContext();
-  const from = data?.length ? (page - 1) * perPage + 1 : 0;
-  const to = from ? from + data.length - 1 : 0;
-  return (
-    <Pagination
-      rowsPerPageOptions={PAGE_SIZES}
-      labelDisplayedRows={() =>
-        hasNextPage ? `${from}-${to} of more than ${to}` : `${from}-${to} of ${to}`
-      }
-    />
-  );
+  const rows = data?.length ?? 0;
+  const from = rows ? (page - 1) * perPage + 1 : 0;
+  const to = from ? from + rows - 1 : 0;
+  // react-admin passes MUI's TablePagination props through without declaring them.
+  const range: Pick<TablePaginationProps, 'labelDisplayedRows'> = {
+    labelDisplayedRows: () =>
+      hasNextPage ? `${from}-${to} of more than ${to}` : `${from}-${to} of ${to}`,
+  };
+  return <Pagination rowsPerPageOptions={PAGE_SIZES} {...range} />;
 };
 
 export const CustomerUserList = () => (
@@ -179,6 +200,7 @@ export const CustomerUserList = () => (
     // after the filters above the grid change, and clicks on them go nowhere.
     sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 } }}
   >
+    <ReportFirstPage />
     <DatagridConfigurable
       rowClick="show"
       bulkActionButtons={false}

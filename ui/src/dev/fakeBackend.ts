@@ -189,6 +189,8 @@ export class FakeBackend {
         else this.uiState[key] = args.value;
         return null;
       }
+      case 'first_page_shown':
+        return null;
       case 'list_customer_users':
         return this.list((args?.query ?? {}) as GridQuery);
       case 'get_customer_user':
