@@ -86,7 +86,8 @@ CREATE TABLE customer_user (
     enabled               INTEGER NOT NULL DEFAULT 1,
     confirmed             INTEGER NOT NULL DEFAULT 1,
     is_guest              INTEGER NOT NULL DEFAULT 0,
-    auth_status           TEXT NOT NULL DEFAULT 'active' CHECK (auth_status IN ('active', 'reset')),
+    auth_status           TEXT NOT NULL DEFAULT 'active'
+                          CHECK (auth_status IN ('active', 'reset', 'expired', 'locked')),
     -- argon2id PHC string; NULL = no usable password (the user sets one through a link).
     password_hash         TEXT,
     login_count           INTEGER NOT NULL DEFAULT 0,

@@ -1,4 +1,5 @@
-//! The records every store needs before anyone can work: an organization and an admin.
+//! The records every store needs before anyone can work: an organization, an admin and
+//! the e-mail templates.
 
 use rusqlite::params;
 
@@ -8,6 +9,7 @@ use crate::{Database, Result};
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 
 pub(crate) fn ensure(db: &Database) -> Result<()> {
+    db.write(|tx| crate::email_template::seed(tx))?;
     let empty: bool = db.read(|c| {
         Ok(
             c.query_row("SELECT NOT EXISTS (SELECT 1 FROM organization)", [], |r| {

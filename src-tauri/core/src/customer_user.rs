@@ -14,6 +14,10 @@ use crate::{CoreError, Result};
 pub enum AuthStatus {
     Active,
     Reset,
+    /// Older than the maximum password age: the user must choose a new one.
+    Expired,
+    /// Too many failed sign-ins.
+    Locked,
 }
 
 impl AuthStatus {
@@ -21,6 +25,8 @@ impl AuthStatus {
         match self {
             AuthStatus::Active => "active",
             AuthStatus::Reset => "reset",
+            AuthStatus::Expired => "expired",
+            AuthStatus::Locked => "locked",
         }
     }
 
@@ -28,6 +34,8 @@ impl AuthStatus {
         match s {
             "active" => Some(AuthStatus::Active),
             "reset" => Some(AuthStatus::Reset),
+            "expired" => Some(AuthStatus::Expired),
+            "locked" => Some(AuthStatus::Locked),
             _ => None,
         }
     }
@@ -86,7 +94,13 @@ pub struct CustomerUser {
     pub login_count: i64,
     pub last_login: Option<String>,
     pub password_changed_at: Option<String>,
+    /// When the last reset or set-password link was sent.
     pub password_requested_at: Option<String>,
+    /// When that link stops working; `None` once it is used or revoked.
+    pub reset_link_expires_at: Option<String>,
+    pub locked_at: Option<String>,
+    /// `None` while locked means locked until an admin unlocks.
+    pub locked_until: Option<String>,
     pub customer: Ref,
     pub website: Option<Ref>,
     pub preferred_localization: Option<Ref>,
@@ -131,7 +145,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
             "SELECT cu.id, name_prefix, first_name, middle_name, last_name, name_suffix, email, birthday,
                     enabled, confirmed, is_guest, auth_status, password_hash IS NOT NULL, login_count, last_login,
                     password_changed_at, password_requested_at, customer_id, cu.customer_name, cu.website_id,
-                    owner_id, organization_id, created_at, updated_at, s.localization_id
+                    owner_id, organization_id, created_at, updated_at, s.localization_id,
+                    reset_expires_at, locked_at, locked_until
              FROM customer_user cu
              LEFT JOIN customer_user_settings s ON s.customer_user_id = cu.id AND s.website_id = cu.website_id
              WHERE cu.id = ?1",
@@ -157,6 +172,9 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
                         last_login: r.get(14)?,
                         password_changed_at: r.get(15)?,
                         password_requested_at: r.get(16)?,
+                        reset_link_expires_at: r.get(25)?,
+                        locked_at: r.get(26)?,
+                        locked_until: r.get(27)?,
                         customer: Ref { id: r.get(17)?, name: r.get(18)? },
                         website: None,
                         preferred_localization: None,

@@ -9,7 +9,6 @@ use ts_rs::TS;
 use crate::address::{self, AddressInput};
 use crate::customer_user::CustomerUser;
 use crate::error::Violations;
-use crate::password::Policy;
 use crate::reference::{self, CustomerInput, RoleRef};
 use crate::rules::{self, NOT_BLANK};
 use crate::{CoreError, Result};
@@ -66,6 +65,10 @@ pub struct CustomerUserInput {
     #[serde(default, skip_serializing)]
     #[ts(optional)]
     pub generate_password: Option<bool>,
+    /// On create: queue the welcome e-mail with a link to choose a password.
+    #[serde(default, skip_serializing)]
+    #[ts(optional)]
+    pub send_welcome_email: Option<bool>,
     #[serde(default)]
     #[ts(optional = nullable)]
     pub website: Option<String>,
@@ -132,6 +135,7 @@ impl CustomerUserInput {
             password: None,
             password_confirm: None,
             generate_password: None,
+            send_welcome_email: None,
             website: user.website.as_ref().map(|w| w.id.clone()),
             preferred_localization: user.preferred_localization.as_ref().map(|l| l.id.clone()),
             owner: user.owner.as_ref().map(|o| o.id.clone()),
@@ -403,7 +407,7 @@ pub fn check(
         }
     }
 
-    let new_password = check_password(input, mode, &mut v);
+    let new_password = check_password(conn, input, mode, &mut v)?;
 
     let addresses = input.addresses.clone().unwrap_or_default();
     address::validate(&addresses, &mut v);
@@ -434,9 +438,14 @@ pub fn check(
 }
 
 /// The password to set, if any: typed twice, or generated. Required when creating.
-fn check_password(input: &CustomerUserInput, mode: Mode<'_>, v: &mut Violations) -> Option<String> {
+fn check_password(
+    conn: &Connection,
+    input: &CustomerUserInput,
+    mode: Mode<'_>,
+    v: &mut Violations,
+) -> Result<Option<String>> {
     if input.generate_password == Some(true) {
-        return Some(crate::password::generate());
+        return Ok(Some(crate::password::generate()));
     }
     let password = input.password.as_deref().filter(|p| !p.is_empty());
     let Some(password) = password else {
@@ -447,15 +456,19 @@ fn check_password(input: &CustomerUserInput, mode: Mode<'_>, v: &mut Violations)
         {
             v.add("password", NOT_BLANK);
         }
-        return None;
+        return Ok(None);
     };
     if let Some(confirm) = &input.password_confirm {
         if confirm != password {
             v.add("passwordConfirm", rules::PASSWORDS_DIFFER);
         }
     }
-    if let Some(message) = Policy::default().check(password) {
+    let user = match mode {
+        Mode::Update { id } => Some(id),
+        Mode::Create { .. } => None,
+    };
+    if let Some(message) = crate::account::password_problem(conn, user, password)? {
         v.add("password", message);
     }
-    Some(password.to_string())
+    Ok(Some(password.to_string()))
 }

@@ -7,7 +7,7 @@ use crate::customer_user::{self, CustomerUser};
 use crate::customer_user_input::{self, Checked, CustomerChoice, CustomerUserInput, Mode};
 use crate::db::{new_id, Tx};
 use crate::reference;
-use crate::{address, password, CoreError, Database, Result};
+use crate::{account, address, email_template, outbox, CoreError, Database, Result};
 
 const ENTITY: &str = "customer_user";
 
@@ -37,8 +37,23 @@ const WRITABLE: &[&str] = &[
 ];
 
 /// Creates a user from a form or the CLI: a password is required (typed or generated).
+/// With "confirmation required" on, a user not marked confirmed starts unconfirmed and is
+/// sent the confirmation e-mail; "Send Welcome Email" sends the set-password welcome.
 pub fn create(db: &Database, input: &CustomerUserInput) -> Result<CustomerUser> {
-    db.write(|tx| create_in(tx, input, true))
+    db.write(|tx| {
+        let mut input = input.clone();
+        if input.confirmed.is_none() {
+            input.confirmed = Some(!crate::settings::bool(tx, "confirmationRequired")?);
+        }
+        let user = create_in(tx, &input, true)?;
+        if !user.confirmed {
+            outbox::enqueue(tx, email_template::CONFIRMATION, &user)?;
+        }
+        if input.send_welcome_email == Some(true) {
+            outbox::enqueue(tx, email_template::WELCOME_REGISTERED_BY_ADMIN, &user)?;
+        }
+        Ok(user)
+    })
 }
 
 /// Creates a user inside an open transaction (the generator and imports pass
@@ -59,16 +74,11 @@ pub fn create_in(
         |r| r.get(0),
     )?;
     let now = tx.now();
-    let hash = checked
-        .new_password
-        .as_deref()
-        .map(password::hash)
-        .transpose()?;
     tx.execute(
         "INSERT INTO customer_user (id, organization_id, customer_id, website_id, owner_id, name_prefix, first_name,
             middle_name, last_name, name_suffix, email, email_lowercase, birthday, enabled, confirmed, is_guest,
-            password_hash, password_changed_at, created_at, updated_at, customer_name, created_hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20, ?21)",
+            created_at, updated_at, customer_name, created_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19)",
         params![
             id,
             checked.organization,
@@ -86,14 +96,15 @@ pub fn create_in(
             checked.enabled,
             checked.confirmed,
             checked.is_guest,
-            hash,
-            hash.as_ref().map(|_| now.clone()),
             now,
             customer_name,
             hlc,
         ],
     )
     .map_err(unique_email_error)?;
+    if let Some(new_password) = &checked.new_password {
+        account::store_password(tx, &id, new_password)?;
+    }
     write_relations(tx, &id, &checked, &customer_id)?;
     let user = customer_user::get(tx, &id)?;
     let fields = diff(&Map::new(), &snapshot(&user));
@@ -135,7 +146,6 @@ pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: &Value) -> Result<CustomerUse
     let input = CustomerUserInput::from_json(Value::Object(merged))?;
     let checked = customer_user_input::check(tx, &input, Mode::Update { id }, tx.actor())?;
     let customer_id = customer_id_for(tx, &checked)?;
-    let now = tx.now();
     tx.execute(
         "UPDATE customer_user SET organization_id = ?2, customer_id = ?3, website_id = ?4, owner_id = ?5,
             name_prefix = ?6, first_name = ?7, middle_name = ?8, last_name = ?9, name_suffix = ?10, email = ?11,
@@ -163,18 +173,21 @@ pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: &Value) -> Result<CustomerUse
     )
     .map_err(unique_email_error)?;
     if let Some(new_password) = &checked.new_password {
-        // A new password ends a requested reset, as Oro's CustomerUserManager::updatePassword.
-        tx.execute(
-            "UPDATE customer_user SET password_hash = ?2, password_changed_at = ?3, auth_status = 'active' WHERE id = ?1",
-            params![id, password::hash(new_password)?, now],
-        )?;
+        account::store_password(tx, id, new_password)?;
     }
     write_relations(tx, id, &checked, &customer_id)?;
+    record_update(tx, id, &before)
+}
+
+/// Records what changed since `before` in the change log, with the fields' clocks and
+/// the update time; returns the user as now stored.
+pub(crate) fn record_update(tx: &mut Tx<'_>, id: &str, before: &CustomerUser) -> Result<CustomerUser> {
     let after = customer_user::get(tx, id)?;
-    let fields = diff(&snapshot(&before), &snapshot(&after));
+    let fields = diff(&snapshot(before), &snapshot(&after));
     if fields.is_empty() {
-        return Ok(before);
+        return Ok(after);
     }
+    let now = tx.now();
     let hlc = tx.tick();
     let field_hlc: String = tx.query_row(
         "SELECT field_hlc FROM customer_user WHERE id = ?1",

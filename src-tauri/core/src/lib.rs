@@ -1,21 +1,29 @@
 //! The Customer Users core: rules, store and change log. Knows nothing of Tauri or HTTP;
 //! the desktop shell and the CLI are thin adapters over it.
 
+pub mod account;
 pub mod address;
+pub mod auth;
 mod base_data;
 pub mod customer_user;
 pub mod customer_user_input;
 pub mod customer_user_write;
 pub mod db;
 pub mod demo;
+pub mod email_template;
 pub mod error;
 pub mod generate;
 pub mod grid;
 pub mod history;
+pub mod mailer;
+pub mod outbox;
 mod hlc;
 pub mod password;
 pub mod reference;
 pub mod rules;
+pub mod secrets;
+pub mod settings;
+mod token;
 pub mod ui_state;
 
 pub use db::Database;

@@ -91,6 +91,14 @@ pub fn hash(password: &str) -> Result<String> {
         .map_err(|_| CoreError::internal("The password could not be hashed."))
 }
 
+/// A hash no password matches, to verify against when there is no user: a sign-in for an
+/// unknown email then costs what one for a known email does.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash(&generate()).unwrap_or_default());
+    &DECOY
+}
+
 pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| {
         Argon2::default()

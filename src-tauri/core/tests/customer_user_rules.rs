@@ -29,7 +29,8 @@ fn creates_a_user_with_every_detail_and_a_hashed_password() {
     .unwrap();
     assert_eq!(user.full_name(), "Mr. Jerry John Coleman Jr.");
     assert_eq!(user.email, "Jerry.Coleman@Example.com");
-    assert!(user.enabled && user.confirmed && !user.is_guest);
+    // Confirmation is required by default: the user waits for the confirmation e-mail.
+    assert!(user.enabled && !user.confirmed && !user.is_guest);
     assert_eq!(user.auth_status, AuthStatus::Active);
     assert!(user.has_password && user.password_changed_at.is_some());
     assert_eq!(user.customer.name, "Acme Corporation");

@@ -3,4 +3,4 @@
 /**
  * Oro's `cu_auth_status`: the grid's "Password" column.
  */
-export type AuthStatus = "active" | "reset";
+export type AuthStatus = "active" | "reset" | "expired" | "locked";

@@ -4,4 +4,16 @@ import type { AuthStatus } from "./AuthStatus";
 import type { Ref } from "./Ref";
 import type { RoleRef } from "./RoleRef";
 
-export type CustomerUser = { id: string, namePrefix: string | null, firstName: string, middleName: string | null, lastName: string, nameSuffix: string | null, email: string, birthday: string | null, enabled: boolean, confirmed: boolean, isGuest: boolean, authStatus: AuthStatus, hasPassword: boolean, loginCount: number, lastLogin: string | null, passwordChangedAt: string | null, passwordRequestedAt: string | null, customer: Ref, website: Ref | null, preferredLocalization: Ref | null, owner: Ref | null, organization: Ref, userRoles: Array<RoleRef>, salesRepresentatives: Array<Ref>, addresses: Array<Address>, createdAt: string, updatedAt: string, };
+export type CustomerUser = { id: string, namePrefix: string | null, firstName: string, middleName: string | null, lastName: string, nameSuffix: string | null, email: string, birthday: string | null, enabled: boolean, confirmed: boolean, isGuest: boolean, authStatus: AuthStatus, hasPassword: boolean, loginCount: number, lastLogin: string | null, passwordChangedAt: string | null, 
+/**
+ * When the last reset or set-password link was sent.
+ */
+passwordRequestedAt: string | null, 
+/**
+ * When that link stops working; `None` once it is used or revoked.
+ */
+resetLinkExpiresAt: string | null, lockedAt: string | null, 
+/**
+ * `None` while locked means locked until an admin unlocks.
+ */
+lockedUntil: string | null, customer: Ref, website: Ref | null, preferredLocalization: Ref | null, owner: Ref | null, organization: Ref, userRoles: Array<RoleRef>, salesRepresentatives: Array<Ref>, addresses: Array<Address>, createdAt: string, updatedAt: string, };

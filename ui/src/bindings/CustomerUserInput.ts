@@ -14,7 +14,11 @@ newCustomer?: CustomerInput | null,
 /**
  * `None` on create = the customer's sales representatives.
  */
-salesRepresentatives?: Array<string> | null, password?: string | null, passwordConfirm?: string | null, generatePassword?: boolean, website?: string | null, preferredLocalization?: string | null, owner?: string | null, 
+salesRepresentatives?: Array<string> | null, password?: string | null, passwordConfirm?: string | null, generatePassword?: boolean, 
+/**
+ * On create: queue the welcome e-mail with a link to choose a password.
+ */
+sendWelcomeEmail?: boolean, website?: string | null, preferredLocalization?: string | null, owner?: string | null, 
 /**
  * Role ids or codes (`ROLE_FRONTEND_BUYER`).
  */

@@ -1,0 +1,298 @@
+//! The account lifecycle an admin drives: confirmation, password reset and its link,
+//! setting a password under the policy and history, password expiry, and unlocking.
+//! Each action is one transaction with its change record and the e-mail it causes.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection};
+
+use crate::customer_user::{self, AuthStatus, CustomerUser};
+use crate::customer_user_write::record_update;
+use crate::db::{timestamp, Tx};
+use crate::email_template::{self, Link};
+use crate::{outbox, password, settings, CoreError, Database, Result};
+
+/// Confirms an unconfirmed user and sends the welcome e-mail with a set-password link
+/// (Oro's `confirmRegistrationByAdmin`).
+pub fn confirm(db: &Database, id: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let before = customer_user::get(tx, id)?;
+        if before.confirmed {
+            return Err(CoreError::conflict(format!(
+                "{} is confirmed already.",
+                before.email
+            )));
+        }
+        tx.execute(
+            "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
+            [id],
+        )?;
+        outbox::cancel_links(tx, id, &[Link::Confirmation], "The customer user was confirmed.")?;
+        let user = record_update(tx, id, &before)?;
+        outbox::enqueue(tx, email_template::WELCOME_REGISTERED_BY_ADMIN, &user)?;
+        Ok(user)
+    })
+}
+
+/// Sends the confirmation e-mail again, with a new link (the old one stops working).
+pub fn resend_confirmation(db: &Database, id: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let user = customer_user::get(tx, id)?;
+        if user.confirmed {
+            return Err(CoreError::conflict(format!(
+                "{} is confirmed already.",
+                user.email
+            )));
+        }
+        outbox::cancel_links(tx, id, &[Link::Confirmation], "A newer confirmation e-mail replaced it.")?;
+        outbox::enqueue(tx, email_template::CONFIRMATION, &user)?;
+        Ok(user)
+    })
+}
+
+/// Oro's admin "Reset password": the user cannot sign in until they choose a new password
+/// through the link in `customer_user_force_reset_password`, which expires after the
+/// reset-link lifetime counted from its sending.
+pub fn reset_password(db: &Database, id: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let before = customer_user::get(tx, id)?;
+        if !before.enabled {
+            return Err(CoreError::conflict(format!(
+                "{} is disabled: enable the customer user before resetting the password.",
+                before.email
+            )));
+        }
+        set_status(tx, id, AuthStatus::Reset)?;
+        outbox::cancel_links(tx, id, &[Link::Reset], "A newer reset e-mail replaced it.")?;
+        let user = record_update(tx, id, &before)?;
+        outbox::enqueue(tx, email_template::FORCE_RESET_PASSWORD, &user)?;
+        Ok(user)
+    })
+}
+
+/// Withdraws a requested reset: the link stops working and the password status is Active
+/// again, so the user signs in with their current password.
+pub fn revoke_reset(db: &Database, id: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let before = customer_user::get(tx, id)?;
+        if before.auth_status != AuthStatus::Reset && before.reset_link_expires_at.is_none() {
+            return Err(CoreError::conflict(format!(
+                "{} has no password reset to revoke.",
+                before.email
+            )));
+        }
+        tx.execute(
+            "UPDATE customer_user SET reset_token_hash = NULL, reset_expires_at = NULL WHERE id = ?1",
+            [id],
+        )?;
+        outbox::cancel_links(tx, id, &[Link::Reset, Link::SetPassword], "The password reset was revoked.")?;
+        if before.auth_status == AuthStatus::Reset {
+            set_status(tx, id, AuthStatus::Active)?;
+        }
+        record_update(tx, id, &before)
+    })
+}
+
+/// Sets a new password (the admin's, or the user's through a link): the policy and the
+/// history apply, and the status returns to Active.
+pub fn set_password(db: &Database, id: &str, new_password: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let before = customer_user::get(tx, id)?;
+        if let Some(message) = password_problem(tx, Some(id), new_password)? {
+            return Err(CoreError::field("password", message));
+        }
+        store_password(tx, id, new_password)?;
+        record_update(tx, id, &before)
+    })
+}
+
+/// Why `new_password` cannot be set for `user` (`None` on create), or `None` if it can:
+/// the policy's combined message, or the history rule.
+pub fn password_problem(
+    conn: &Connection,
+    user: Option<&str>,
+    new_password: &str,
+) -> Result<Option<String>> {
+    if let Some(message) = settings::password_policy(conn)?.check(new_password) {
+        return Ok(Some(message));
+    }
+    let Some(user) = user else { return Ok(None) };
+    if !settings::bool(conn, "passwordHistoryEnabled")? {
+        return Ok(None);
+    }
+    let remembered = settings::int(conn, "passwordHistoryCount")?;
+    let used = recent_hashes(conn, user, remembered)?
+        .iter()
+        .any(|h| password::verify(new_password, h));
+    Ok(used.then(|| {
+        format!("The password was used recently. Choose one that differs from your last {remembered} passwords.")
+    }))
+}
+
+/// The current hash and the ones before it, newest first, `count` in all.
+fn recent_hashes(conn: &Connection, user: &str, count: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT password_hash FROM (
+            SELECT password_hash, 1 AS k, '' AS at FROM customer_user WHERE id = ?1 AND password_hash IS NOT NULL
+            UNION ALL
+            SELECT password_hash, 2, set_at FROM password_history WHERE customer_user_id = ?1)
+         ORDER BY k, at DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![user, count], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Hashes and stores a checked password, keeping the old hash for the history policy.
+/// Any reset ends (Oro's `updatePassword`); a lock stays, to end as Active when lifted.
+pub(crate) fn store_password(tx: &Tx<'_>, id: &str, new_password: &str) -> Result<()> {
+    let now = tx.now();
+    tx.execute(
+        "INSERT INTO password_history (customer_user_id, password_hash, set_at)
+         SELECT id, password_hash, coalesce(password_changed_at, ?2) FROM customer_user
+         WHERE id = ?1 AND password_hash IS NOT NULL",
+        params![id, now],
+    )?;
+    // The policy remembers at most 100 passwords; older ones are of no use.
+    tx.execute(
+        "DELETE FROM password_history WHERE customer_user_id = ?1 AND rowid NOT IN (
+            SELECT rowid FROM password_history WHERE customer_user_id = ?1 ORDER BY set_at DESC LIMIT 100)",
+        [id],
+    )?;
+    tx.execute(
+        "UPDATE customer_user SET password_hash = ?2, password_changed_at = ?3,
+            reset_token_hash = NULL, reset_expires_at = NULL,
+            auth_status = CASE auth_status WHEN 'locked' THEN 'locked' ELSE 'active' END,
+            status_before_lock = CASE auth_status WHEN 'locked' THEN 'active' ELSE NULL END
+         WHERE id = ?1",
+        params![id, password::hash(new_password)?, now],
+    )?;
+    outbox::cancel_links(tx, id, &[Link::Reset, Link::SetPassword], "A new password was set.")?;
+    Ok(())
+}
+
+/// Sets the password status; a locked user keeps the lock and gets `status` when unlocked.
+fn set_status(tx: &Tx<'_>, id: &str, status: AuthStatus) -> Result<()> {
+    tx.execute(
+        "UPDATE customer_user SET
+            status_before_lock = CASE auth_status WHEN 'locked' THEN ?2 ELSE NULL END,
+            auth_status = CASE auth_status WHEN 'locked' THEN 'locked' ELSE ?2 END
+         WHERE id = ?1",
+        params![id, status.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Lifts a lock: the failure count starts again and the status is what it was before.
+/// The password is not reset.
+pub fn unlock(db: &Database, id: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let before = customer_user::get(tx, id)?;
+        if before.auth_status != AuthStatus::Locked {
+            return Err(CoreError::conflict(format!("{} is not locked.", before.email)));
+        }
+        let now = tx.now_utc();
+        lift_lock(tx, id, now)?;
+        record_update(tx, id, &before)
+    })
+}
+
+pub(crate) fn lift_lock(tx: &Tx<'_>, id: &str, failures_since: DateTime<Utc>) -> Result<()> {
+    tx.execute(
+        "UPDATE customer_user SET auth_status = coalesce(status_before_lock, 'active'),
+            status_before_lock = NULL, locked_at = NULL, locked_until = NULL, failures_since = ?2
+         WHERE id = ?1",
+        params![id, timestamp(failures_since)],
+    )?;
+    Ok(())
+}
+
+/// With the password change policy on, marks Active users whose password is older than
+/// the maximum age as Expired; returns how many. Run at start-up and before sign-in checks.
+pub fn expire_passwords(db: &Database) -> Result<usize> {
+    expire_passwords_at(db, Utc::now())
+}
+
+pub fn expire_passwords_at(db: &Database, now: DateTime<Utc>) -> Result<usize> {
+    db.write(|tx| {
+        if !settings::bool(tx, "passwordMaxAgeEnabled")? {
+            return Ok(0);
+        }
+        let days = settings::int(tx, "passwordMaxAgeDays")?;
+        let cutoff = timestamp(now - Duration::days(days));
+        let ids: Vec<String> = {
+            let mut stmt = tx.prepare(
+                "SELECT id FROM customer_user WHERE auth_status = 'active' AND password_hash IS NOT NULL
+                    AND password_changed_at < ?1",
+            )?;
+            let rows = stmt.query_map([&cutoff], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in &ids {
+            let before = customer_user::get(tx, id)?;
+            set_status(tx, id, AuthStatus::Expired)?;
+            record_update(tx, id, &before)?;
+        }
+        Ok(ids.len())
+    })
+}
+
+/// The link in the confirmation e-mail: confirms the user; each link works once.
+pub fn confirm_by_token(db: &Database, token: &str) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let id = user_by_token(tx, "confirmation_token_hash", token).ok_or_else(|| {
+            CoreError::new(
+                crate::ErrorCode::NotFound,
+                "This confirmation link may have already been used or is expired.",
+            )
+        })?;
+        let before = customer_user::get(tx, &id)?;
+        tx.execute(
+            "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
+            [&id],
+        )?;
+        record_update(tx, &id, &before)
+    })
+}
+
+/// The link in a reset or set-password e-mail: sets the new password while the link lives.
+pub fn reset_by_token(db: &Database, token: &str, new_password: &str) -> Result<CustomerUser> {
+    reset_by_token_at(db, token, new_password, Utc::now())
+}
+
+pub fn reset_by_token_at(
+    db: &Database,
+    token: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> Result<CustomerUser> {
+    db.write(|tx| {
+        let gone = || {
+            CoreError::new(
+                crate::ErrorCode::NotFound,
+                "The reset password link has expired.",
+            )
+        };
+        let id = user_by_token(tx, "reset_token_hash", token).ok_or_else(gone)?;
+        let before = customer_user::get(tx, &id)?;
+        if before
+            .reset_link_expires_at
+            .as_deref()
+            .is_none_or(|at| at <= timestamp(now).as_str())
+        {
+            return Err(gone());
+        }
+        if let Some(message) = password_problem(tx, Some(&id), new_password)? {
+            return Err(CoreError::field("password", message));
+        }
+        store_password(tx, &id, new_password)?;
+        record_update(tx, &id, &before)
+    })
+}
+
+fn user_by_token(conn: &Connection, column: &str, token: &str) -> Option<String> {
+    conn.query_row(
+        &format!("SELECT id FROM customer_user WHERE {column} = ?1"),
+        [crate::token::hash(token.trim())],
+        |r| r.get(0),
+    )
+    .ok()
+}

@@ -1,0 +1,83 @@
+//! SMTP delivery with lettre, configured from the settings; the password comes from the
+//! caller, who reads it from the OS keychain (`secrets`).
+
+use std::time::Duration;
+
+use lettre::message::header::ContentType;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Message, SmtpTransport, Transport};
+use rusqlite::Connection;
+
+use crate::{settings, CoreError, Result};
+
+/// How long one SMTP conversation may take before the attempt counts as failed.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One message ready to go: the link token, if any, is in the body.
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+pub struct Mailer {
+    transport: SmtpTransport,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// A mailer for the SMTP settings now in force, or why there cannot be one.
+    pub fn from_settings(conn: &Connection, password: Option<String>) -> Result<Self> {
+        let host = settings::text(conn, "smtpHost")?;
+        if host.is_empty() {
+            return Err(CoreError::field(
+                "smtpHost",
+                "SMTP is not configured: set the SMTP host in Settings.",
+            ));
+        }
+        let port = u16::try_from(settings::int(conn, "smtpPort")?).unwrap_or(587);
+        let builder = match settings::text(conn, "smtpEncryption")?.as_str() {
+            "tls" => SmtpTransport::relay(&host),
+            "starttls" => SmtpTransport::starttls_relay(&host),
+            _ => Ok(SmtpTransport::builder_dangerous(&host)),
+        }
+        .map_err(|e| CoreError::field("smtpHost", format!("SMTP host \"{host}\": {e}")))?;
+        let mut builder = builder.port(port).timeout(Some(TIMEOUT));
+        let username = settings::text(conn, "smtpUsername")?;
+        if !username.is_empty() {
+            builder = builder.credentials(Credentials::new(username, password.unwrap_or_default()));
+        }
+        let address = settings::text(conn, "emailFrom")?;
+        let name = settings::text(conn, "emailFromName")?;
+        let from = Mailbox::new(
+            Some(name).filter(|n| !n.is_empty()),
+            address.parse().map_err(|_| {
+                CoreError::field("emailFrom", crate::rules::INVALID_EMAIL)
+            })?,
+        );
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    /// Sends one message; on failure, the server's answer (or why it could not be reached).
+    pub fn send(&self, m: &Outgoing) -> std::result::Result<(), String> {
+        let to: Mailbox = m
+            .to
+            .parse()
+            .map_err(|e| format!("The recipient \"{}\" is not a valid address: {e}", m.to))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(m.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(m.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(&message)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}

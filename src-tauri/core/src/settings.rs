@@ -1,0 +1,334 @@
+//! Settings an admin can change, with Oro's defaults. Stored as JSON values in `setting`;
+//! an absent key has its default. Secrets (the SMTP password) are never settings: they
+//! live in the OS keychain (`secrets`).
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+use crate::password::Policy;
+use crate::{CoreError, Database, Result};
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Bool,
+    /// A whole number in `min..=max`.
+    Int(i64, i64),
+    Text,
+    /// One of the listed words.
+    Choice(&'static [&'static str]),
+}
+
+struct Spec {
+    key: &'static str,
+    label: &'static str,
+    kind: Kind,
+    default: fn() -> Value,
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        key: "confirmationRequired",
+        label: "Confirmation Required",
+        kind: Kind::Bool,
+        default: || json!(true),
+    },
+    Spec {
+        key: "resetLinkTtl",
+        label: "Reset Link Lifetime (seconds)",
+        kind: Kind::Int(60, 31_536_000),
+        default: || json!(86_400),
+    },
+    Spec {
+        key: "passwordMinLength",
+        label: "Minimal Password Length",
+        kind: Kind::Int(1, 128),
+        default: || json!(8),
+    },
+    Spec {
+        key: "passwordLowerCase",
+        label: "Require a lower case letter",
+        kind: Kind::Bool,
+        default: || json!(true),
+    },
+    Spec {
+        key: "passwordUpperCase",
+        label: "Require an upper case letter",
+        kind: Kind::Bool,
+        default: || json!(true),
+    },
+    Spec {
+        key: "passwordNumbers",
+        label: "Require a number",
+        kind: Kind::Bool,
+        default: || json!(true),
+    },
+    Spec {
+        key: "passwordSpecialChars",
+        label: "Require a special character",
+        kind: Kind::Bool,
+        default: || json!(false),
+    },
+    Spec {
+        key: "passwordHistoryEnabled",
+        label: "Enable Password History Policy",
+        kind: Kind::Bool,
+        default: || json!(false),
+    },
+    Spec {
+        key: "passwordHistoryCount",
+        label: "Enforce Password History",
+        kind: Kind::Int(1, 100),
+        default: || json!(12),
+    },
+    Spec {
+        key: "passwordMaxAgeEnabled",
+        label: "Enable Password Change Policy",
+        kind: Kind::Bool,
+        default: || json!(false),
+    },
+    Spec {
+        key: "passwordMaxAgeDays",
+        label: "Maximum Password Age (Days)",
+        kind: Kind::Int(1, 3650),
+        default: || json!(30),
+    },
+    Spec {
+        key: "lockoutEnabled",
+        label: "Enable Failed Logins Limit",
+        kind: Kind::Bool,
+        default: || json!(true),
+    },
+    Spec {
+        key: "lockoutMaxAttempts",
+        label: "Max Login Attempts",
+        kind: Kind::Int(1, 1000),
+        default: || json!(10),
+    },
+    Spec {
+        key: "lockoutIntervalMinutes",
+        label: "Login Failure Lockout Interval (minutes, 0 = count all)",
+        kind: Kind::Int(0, 525_600),
+        default: || json!(60),
+    },
+    Spec {
+        key: "lockoutTimeMinutes",
+        label: "Account Lockout Time (minutes, 0 = until unlocked)",
+        kind: Kind::Int(0, 525_600),
+        default: || json!(60),
+    },
+    Spec {
+        key: "smtpHost",
+        label: "SMTP Host",
+        kind: Kind::Text,
+        default: || json!(""),
+    },
+    Spec {
+        key: "smtpPort",
+        label: "SMTP Port",
+        kind: Kind::Int(1, 65_535),
+        default: || json!(587),
+    },
+    Spec {
+        key: "smtpEncryption",
+        label: "SMTP Encryption",
+        kind: Kind::Choice(&["starttls", "tls", "none"]),
+        default: || json!("starttls"),
+    },
+    Spec {
+        key: "smtpUsername",
+        label: "SMTP Username",
+        kind: Kind::Text,
+        default: || json!(""),
+    },
+    Spec {
+        key: "emailFrom",
+        label: "Sender Email",
+        kind: Kind::Text,
+        default: || json!("no-reply@example.com"),
+    },
+    Spec {
+        key: "emailFromName",
+        label: "Sender Name",
+        kind: Kind::Text,
+        default: || json!("Customer Users"),
+    },
+    Spec {
+        key: "outboxMaxAttempts",
+        label: "Delivery attempts before a message fails",
+        kind: Kind::Int(1, 50),
+        default: || json!(5),
+    },
+];
+
+/// One setting as the Settings screen shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Setting {
+    pub key: String,
+    pub label: String,
+    #[ts(type = "boolean | number | string")]
+    pub value: Value,
+    #[ts(type = "boolean | number | string")]
+    pub default: Value,
+    /// `bool`, `int`, `text` or `choice`.
+    pub kind: String,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub choices: Vec<String>,
+}
+
+fn spec(key: &str) -> Result<&'static Spec> {
+    SPECS.iter().find(|s| s.key == key).ok_or_else(|| {
+        CoreError::field(
+            "key",
+            format!(
+                "There is no setting \"{key}\". Settings: {}.",
+                SPECS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")
+            ),
+        )
+    })
+}
+
+/// Every setting with its current value.
+pub fn list(db: &Database) -> Result<Vec<Setting>> {
+    db.read(|conn| {
+        SPECS
+            .iter()
+            .map(|s| {
+                let (kind, min, max, choices) = match s.kind {
+                    Kind::Bool => ("bool", None, None, vec![]),
+                    Kind::Int(min, max) => ("int", Some(min), Some(max), vec![]),
+                    Kind::Text => ("text", None, None, vec![]),
+                    Kind::Choice(c) => ("choice", None, None, c.iter().map(|s| s.to_string()).collect()),
+                };
+                Ok(Setting {
+                    key: s.key.into(),
+                    label: s.label.into(),
+                    value: value(conn, s.key)?,
+                    default: (s.default)(),
+                    kind: kind.into(),
+                    min,
+                    max,
+                    choices,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The current value of `key`.
+pub fn value(conn: &Connection, key: &str) -> Result<Value> {
+    let spec = spec(key)?;
+    let stored: Option<String> = conn
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_else(spec.default))
+}
+
+pub fn bool(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(value(conn, key)?.as_bool().unwrap_or(false))
+}
+
+pub fn int(conn: &Connection, key: &str) -> Result<i64> {
+    Ok(value(conn, key)?.as_i64().unwrap_or(0))
+}
+
+pub fn text(conn: &Connection, key: &str) -> Result<String> {
+    Ok(value(conn, key)?.as_str().unwrap_or_default().to_string())
+}
+
+/// Sets `key` after checking the value fits it. Text given for a number or a flag (the
+/// CLI's `settings set KEY VALUE`) is read as one.
+pub fn set(db: &Database, key: &str, raw: &Value) -> Result<Setting> {
+    let spec = spec(key)?;
+    let value = coerce(spec, raw).map_err(|message| CoreError::field(key, message))?;
+    db.write(|tx| {
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, &value.to_string()],
+        )?;
+        Ok(())
+    })?;
+    list(db)?
+        .into_iter()
+        .find(|s| s.key == key)
+        .ok_or_else(|| CoreError::internal("setting vanished"))
+}
+
+fn coerce(spec: &Spec, raw: &Value) -> std::result::Result<Value, String> {
+    let text = raw.as_str().map(str::trim);
+    match spec.kind {
+        Kind::Bool => match (raw, text) {
+            (Value::Bool(b), _) => Ok(json!(b)),
+            (_, Some("true" | "1" | "yes" | "on")) => Ok(json!(true)),
+            (_, Some("false" | "0" | "no" | "off")) => Ok(json!(false)),
+            _ => Err("This value should be true or false.".into()),
+        },
+        Kind::Int(min, max) => {
+            let n = raw
+                .as_i64()
+                .or_else(|| text.and_then(|t| t.parse().ok()))
+                .ok_or("This value should be a whole number.")?;
+            if (min..=max).contains(&n) {
+                Ok(json!(n))
+            } else {
+                Err(format!("This value should be between {min} and {max}."))
+            }
+        }
+        Kind::Text => text
+            .map(|t| json!(t))
+            .ok_or_else(|| "This value should be text.".into()),
+        Kind::Choice(choices) => match text {
+            Some(t) if choices.contains(&t) => Ok(json!(t)),
+            _ => Err(format!("This value should be one of: {}.", choices.join(", "))),
+        },
+    }
+}
+
+/// The password policy now in force.
+pub fn password_policy(conn: &Connection) -> Result<Policy> {
+    Ok(Policy {
+        min_length: int(conn, "passwordMinLength")? as usize,
+        lower_case: bool(conn, "passwordLowerCase")?,
+        upper_case: bool(conn, "passwordUpperCase")?,
+        numbers: bool(conn, "passwordNumbers")?,
+        special_chars: bool(conn, "passwordSpecialChars")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_oros_and_values_are_checked_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("s.sqlite3")).unwrap();
+        let policy = db.read(|c| password_policy(c)).unwrap();
+        assert_eq!(policy.min_length, 8);
+        assert!(policy.lower_case && policy.upper_case && policy.numbers && !policy.special_chars);
+        assert_eq!(db.read(|c| int(c, "lockoutMaxAttempts")).unwrap(), 10);
+        assert_eq!(db.read(|c| int(c, "resetLinkTtl")).unwrap(), 86_400);
+
+        assert_eq!(set(&db, "lockoutMaxAttempts", &json!("3")).unwrap().value, json!(3));
+        assert_eq!(set(&db, "passwordSpecialChars", &json!("on")).unwrap().value, json!(true));
+        let err = set(&db, "lockoutMaxAttempts", &json!(0)).unwrap_err();
+        assert_eq!(err.fields[0].field, "lockoutMaxAttempts");
+        assert_eq!(err.fields[0].message, "This value should be between 1 and 1000.");
+        let err = set(&db, "smtpEncryption", &json!("ssl")).unwrap_err();
+        assert_eq!(err.fields[0].message, "This value should be one of: starttls, tls, none.");
+        assert!(set(&db, "smtpPassword", &json!("x")).unwrap_err().message.contains("no setting"));
+
+        let reopened = Database::open(db.path()).unwrap();
+        assert_eq!(reopened.read(|c| int(c, "lockoutMaxAttempts")).unwrap(), 3);
+        assert!(reopened.read(|c| password_policy(c)).unwrap().special_chars);
+    }
+}

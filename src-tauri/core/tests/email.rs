@@ -1,0 +1,289 @@
+//! E-mail end to end: actions queue messages, delivery sends them by SMTP to a real server
+//! on loopback (mailin-embedded), and the links in what arrives work once.
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, Utc};
+use common::*;
+use cu_core::customer_user::AuthStatus;
+use cu_core::mailer::Mailer;
+use cu_core::outbox::{self, Delivery, State};
+use cu_core::{account, settings, Database, ErrorCode};
+use mailin_embedded::{response, Handler, Response, Server, SslConfig};
+use serde_json::json;
+
+#[derive(Debug, Clone)]
+struct Mail {
+    to: Vec<String>,
+    data: String,
+}
+
+impl Mail {
+    fn subject(&self) -> &str {
+        self.data
+            .lines()
+            .find_map(|l| l.strip_prefix("Subject: "))
+            .unwrap_or_default()
+    }
+
+    /// The message with quoted-printable soft line breaks and `=` escapes undone.
+    fn text(&self) -> String {
+        self.data.replace("=\r\n", "").replace("=3D", "=")
+    }
+
+    /// The token of the first link to `path` in the body.
+    fn token(&self, path: &str) -> String {
+        let body = self.text();
+        let from = body
+            .find(&format!("{path}?token="))
+            .unwrap_or_else(|| panic!("no {path} link in {body}"));
+        body[from + path.len() + 7..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+/// Collects what the server receives; refuses recipients whose address has "bounce".
+#[derive(Clone, Default)]
+struct Inbox {
+    mails: Arc<Mutex<Vec<Mail>>>,
+    current: Option<Mail>,
+}
+
+impl Handler for Inbox {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if to.contains("bounce") {
+            response::NO_MAILBOX
+        } else {
+            response::OK
+        }
+    }
+
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Some(Mail {
+            to: to.to_vec(),
+            data: String::new(),
+        });
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(m) = &mut self.current {
+            m.data.push_str(&String::from_utf8_lossy(buf));
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        if let Some(m) = self.current.take() {
+            self.mails.lock().unwrap().push(m);
+        }
+        response::OK
+    }
+}
+
+/// Starts an SMTP server on a free loopback port; returns its inbox and port.
+fn smtp_server() -> (Arc<Mutex<Vec<Mail>>>, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let inbox = Inbox::default();
+    let mails = inbox.mails.clone();
+    let mut server = Server::new(inbox);
+    server
+        .with_name("mail.test")
+        .with_ssl(SslConfig::None)
+        .unwrap()
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (mails, port)
+}
+
+fn point_smtp_at(db: &Database, port: u16) {
+    settings::set(db, "smtpHost", &json!("127.0.0.1")).unwrap();
+    settings::set(db, "smtpPort", &json!(port)).unwrap();
+    settings::set(db, "smtpEncryption", &json!("none")).unwrap();
+    settings::set(db, "emailFrom", &json!("shop@mail.test")).unwrap();
+}
+
+fn deliver(db: &Database) -> Delivery {
+    let mailer = db.read(|c| Mailer::from_settings(c, None)).unwrap();
+    outbox::deliver_due(db, &mailer).unwrap()
+}
+
+fn website_url(db: &Database) -> String {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT url FROM website WHERE name = 'Default'",
+            [],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_new_user_gets_the_confirmation_and_welcome_emails_whose_links_work_once() {
+    let t = store(0);
+    let (mails, port) = smtp_server();
+    point_smtp_at(&t.db, port);
+    let user = create(
+        &t.db,
+        "amanda@example.com",
+        json!({"website": "Default", "sendWelcomeEmail": true}),
+    )
+    .unwrap();
+    assert!(!user.confirmed, "confirmation is required by default");
+    let queued = outbox::list(&t.db, &outbox::Query { customer_user_id: Some(user.id.clone()), ..Default::default() }).unwrap();
+    assert_eq!(queued.len(), 2);
+    assert!(queued.iter().all(|m| m.state == State::Queued));
+
+    assert_eq!(deliver(&t.db), Delivery { sent: 2, ..Default::default() });
+    let got = mails.lock().unwrap().clone();
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|m| m.to == ["amanda@example.com"]));
+    let confirmation = got.iter().find(|m| m.subject() == "Confirmation of account registration").unwrap();
+    let welcome = got.iter().find(|m| m.subject() == "Welcome: Jerry Coleman").unwrap();
+    let url = website_url(&t.db);
+    let url = url.trim_end_matches('/');
+    assert!(confirmation.text().contains(&format!("{url}/customer/user/confirm-email?token=")));
+
+    let token = confirmation.token("/customer/user/confirm-email");
+    assert!(account::confirm_by_token(&t.db, &token).unwrap().confirmed);
+    let again = account::confirm_by_token(&t.db, &token).unwrap_err();
+    assert_eq!(again.message, "This confirmation link may have already been used or is expired.");
+
+    let token = welcome.token("/customer/user/reset");
+    let err = account::reset_by_token(&t.db, &token, "short").unwrap_err();
+    assert_eq!(err.fields[0].field, "password");
+    account::reset_by_token(&t.db, &token, "Chosen123").unwrap();
+    assert!(account::reset_by_token(&t.db, &token, "Chosen456").is_err(), "single use");
+
+    let sent = outbox::list(&t.db, &outbox::Query::default()).unwrap();
+    assert!(sent.iter().all(|m| m.state == State::Sent && m.sent_at.is_some()));
+    assert!(sent.iter().all(|m| m.body.contains("••••••") || m.link.is_none()));
+}
+
+#[test]
+fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() {
+    let t = store(0);
+    let (mails, port) = smtp_server();
+    point_smtp_at(&t.db, port);
+    let user = create(&t.db, "reset@example.com", json!({"website": "Default", "confirmed": true})).unwrap();
+    assert!(outbox::list(&t.db, &outbox::Query::default()).unwrap().is_empty());
+
+    let reset = account::reset_password(&t.db, &user.id).unwrap();
+    assert_eq!(reset.auth_status, AuthStatus::Reset);
+    deliver(&t.db);
+    let mail = mails.lock().unwrap()[0].clone();
+    assert_eq!(mail.subject(), "Please reset your password");
+    assert!(mail.text().contains("The administrator has requested a password reset"));
+    let shown = t.db.read(|c| cu_core::customer_user::get(c, &user.id)).unwrap();
+    let sent_at = shown.password_requested_at.clone().expect("link sent time");
+    let expires = shown.reset_link_expires_at.clone().expect("link expiry");
+    let ttl = chrono::DateTime::parse_from_rfc3339(&expires).unwrap() - chrono::DateTime::parse_from_rfc3339(&sent_at).unwrap();
+    assert_eq!(ttl, Duration::seconds(86_400));
+
+    let token = mail.token("/customer/user/reset");
+    let late = Utc::now() + Duration::seconds(86_401);
+    let err = account::reset_by_token_at(&t.db, &token, "Chosen123", late).unwrap_err();
+    assert_eq!(err.message, "The reset password link has expired.");
+    let done = account::reset_by_token(&t.db, &token, "Chosen123").unwrap();
+    assert_eq!(done.auth_status, AuthStatus::Active);
+    assert_eq!(done.reset_link_expires_at, None);
+
+    // A second reset, revoked before it goes out: nothing is sent and the status is Active.
+    account::reset_password(&t.db, &user.id).unwrap();
+    let revoked = account::revoke_reset(&t.db, &user.id).unwrap();
+    assert_eq!(revoked.auth_status, AuthStatus::Active);
+    assert_eq!(deliver(&t.db), Delivery::default());
+    let last = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
+    assert_eq!(last.state, State::Cancelled);
+    assert_eq!(last.last_error.as_deref(), Some("The password reset was revoked."));
+    assert_eq!(mails.lock().unwrap().len(), 1);
+
+    let disabled = create(&t.db, "off@example.com", json!({"enabled": false, "confirmed": true})).unwrap();
+    let err = account::reset_password(&t.db, &disabled.id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Conflict);
+}
+
+#[test]
+fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can_be_retried() {
+    let t = store(0);
+    let (mails, port) = smtp_server();
+    point_smtp_at(&t.db, port);
+    settings::set(&t.db, "outboxMaxAttempts", &json!(2)).unwrap();
+    create(&t.db, "bounce@example.com", json!({})).unwrap();
+    let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
+
+    let first = outbox::deliver_due(&t.db, &mailer).unwrap();
+    assert_eq!(first, Delivery { retrying: 1, ..Default::default() });
+    let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
+    assert_eq!(m.state, State::Queued);
+    assert!(m.last_error.as_deref().unwrap().contains("550"), "{:?}", m.last_error);
+    // Not due again until the backoff has passed.
+    assert_eq!(outbox::deliver_due(&t.db, &mailer).unwrap(), Delivery::default());
+    let later = Utc::now() + Duration::seconds(31);
+    let second = outbox::deliver_due_at(&t.db, &mailer, later).unwrap();
+    assert_eq!(second, Delivery { failed: 1, ..Default::default() });
+    let m = &outbox::list(&t.db, &outbox::Query { state: Some(State::Failed), ..Default::default() }).unwrap()[0];
+    assert_eq!(m.attempts, 2);
+    assert!(m.last_error.as_deref().unwrap().contains("Mailbox unavailable"));
+
+    assert_eq!(outbox::retry(&t.db, &m.id).unwrap().state, State::Queued);
+    assert!(mails.lock().unwrap().is_empty());
+
+    // A server that cannot be reached: the attempt fails and says why.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    settings::set(&t.db, "smtpPort", &json!(closed)).unwrap();
+    let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
+    assert_eq!(outbox::deliver_due(&t.db, &mailer).unwrap().retrying, 1);
+    let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
+    assert!(m.last_error.as_deref().unwrap().to_lowercase().contains("connect"), "{:?}", m.last_error);
+}
+
+#[test]
+fn no_token_or_password_reaches_the_database_file() {
+    let t = store(0);
+    let (mails, port) = smtp_server();
+    point_smtp_at(&t.db, port);
+    let user = create(&t.db, "secret@example.com", json!({"website": "Default", "password": "Visible123", "passwordConfirm": "Visible123"})).unwrap();
+    account::reset_password(&t.db, &user.id).unwrap();
+    deliver(&t.db);
+    let tokens: Vec<String> = mails
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            if m.text().contains("confirm-email") {
+                m.token("/customer/user/confirm-email")
+            } else {
+                m.token("/customer/user/reset")
+            }
+        })
+        .collect();
+    assert_eq!(tokens.len(), 2);
+    let dir = t.db.path().parent().unwrap().to_path_buf();
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let haystack = String::from_utf8_lossy(&bytes);
+    for secret in tokens.iter().map(String::as_str).chain(["Visible123"]) {
+        assert!(!haystack.contains(secret), "{secret} found in the database files");
+    }
+    assert!(mails.lock().unwrap().iter().all(|m| !m.text().contains("@@link-token@@")));
+}
+
+#[test]
+fn without_an_smtp_host_delivery_says_what_to_set() {
+    let t = store(0);
+    let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
+    assert_eq!(err.fields[0].field, "smtpHost");
+    assert_eq!(err.fields[0].message, "SMTP is not configured: set the SMTP host in Settings.");
+}
