@@ -58,6 +58,19 @@ summary() {
 trap summary EXIT
 
 step "install dependencies" scripts/install-deps.sh || exit 1
+
+# The keychain tests (and the app under e2e) need a Secret Service. Without a session bus
+# (CI, a container, ssh), everything runs again on a private bus with its own gnome-keyring,
+# whose keyring lives in a temporary folder: nothing touches the user's own keychain.
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+    trap - EXIT
+    exec env CU_PRIVATE_BUS=1 dbus-run-session -- "$0" "$@"
+fi
+if [ -n "${CU_PRIVATE_BUS:-}" ]; then
+    KEYRING_HOME="$(mktemp -d)"
+    XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --components=secrets --unlock --daemonize \
+        <<<"test-keyring" >/dev/null
+fi
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 step "cargo fmt --check" cargo fmt --all -- --check || true

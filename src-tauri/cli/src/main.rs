@@ -8,11 +8,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cu_core::bulk::Action;
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
+use cu_core::mailer::Mailer;
 use cu_core::{
-    customer_user, customer_user_write, generate, history, reference, CoreError, Database,
-    ErrorCode,
+    account, auth, bulk, customer_user, customer_user_write, email_template, generate, history,
+    outbox, reference, settings, CoreError, Database, ErrorCode,
 };
 use serde::Serialize;
 
@@ -68,12 +70,54 @@ enum Command {
     Create,
     /// Change a customer user: a JSON object of the fields to change on stdin.
     Update { id: String },
-    /// Delete a customer user (refused while they own records).
-    Delete { id: String },
-    /// Enable a customer user (they need a role).
-    Enable { id: String },
-    /// Disable a customer user.
-    Disable { id: String },
+    /// Delete customer users (each refused while they own records).
+    Delete { ids: Vec<String> },
+    /// Enable customer users (each needs a role).
+    Enable { ids: Vec<String> },
+    /// Disable customer users.
+    Disable { ids: Vec<String> },
+    /// Confirm unconfirmed users; each gets the welcome email with a set-password link.
+    Confirm { ids: Vec<String> },
+    /// Send the confirmation email again (with a new link).
+    ResendConfirmation { ids: Vec<String> },
+    /// Admin password reset: the user cannot sign in until they choose a new password
+    /// through the emailed link.
+    ResetPassword { ids: Vec<String> },
+    /// Withdraw a password reset: the link stops working, the status is Active again.
+    RevokeReset { id: String },
+    /// Unlock users locked after too many failed sign-ins (no reset is forced).
+    Unlock { ids: Vec<String> },
+    /// Set a user's password, read from stdin (the policy and history apply).
+    SetPassword { id: String },
+    /// The e-mail outbox.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Sign-in attempts, newest first.
+    LoginAttempts {
+        /// A customer user id, or part of the email tried.
+        #[arg(long)]
+        user: Option<String>,
+        /// Only successful (true) or failed (false) attempts.
+        #[arg(long)]
+        success: Option<bool>,
+        /// From this time on (RFC 3339).
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this time (RFC 3339).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Settings (password policy, lockout, confirmation, SMTP).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// E-mail templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// The sign-in check the storefront server calls.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// The change history of a customer user, newest first.
     History { id: String },
     /// Add a deterministic data set of N customer users (with what they need).
@@ -101,10 +145,68 @@ enum Command {
     Users,
 }
 
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Messages, newest first.
+    List {
+        /// Only this customer user's messages.
+        #[arg(long)]
+        user: Option<String>,
+        /// queued, sent, failed or cancelled.
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Send the messages that are due now, by SMTP.
+    Deliver,
+    /// Queue failed or cancelled messages again.
+    Retry { ids: Vec<String> },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Every setting, or one.
+    Get { key: Option<String> },
+    /// Change a setting.
+    Set { key: String, value: String },
+    /// Save the SMTP password, read from stdin, in the OS keychain (empty input forgets it).
+    SetSmtpPassword,
+}
+
+#[derive(Subcommand)]
+enum TemplatesCommand {
+    /// The e-mail templates.
+    List,
+    /// One template.
+    Show { name: String },
+    /// Change a template: {"subject": …, "content": …} on stdin.
+    Set { name: String },
+    /// Put back a template's default wording.
+    Restore { name: String },
+}
+
+#[derive(Subcommand)]
+enum AuthCommand {
+    /// Check a sign-in: the password is read from stdin. Exits 0 when signed in, 5 when refused.
+    Check {
+        email: String,
+        #[arg(long, default_value = "cli")]
+        source: String,
+        #[arg(long)]
+        ip: Option<String>,
+        #[arg(long)]
+        user_agent: Option<String>,
+    },
+}
+
+/// Exit status of a sign-in check that was refused (the command itself worked).
+const REFUSED: u8 = 5;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(err) => {
             eprintln!(
                 "{}",
@@ -120,7 +222,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<(), CoreError> {
+fn run(cli: &Cli) -> Result<u8, CoreError> {
+    run_command(cli).map(|refused| if refused { REFUSED } else { 0 })
+}
+
+/// Runs the command; `Ok(true)` when a sign-in check was refused.
+fn run_command(cli: &Cli) -> Result<bool, CoreError> {
     let path = match &cli.db {
         Some(p) => p.clone(),
         None => cu_core::db::default_path().ok_or_else(|| {
@@ -130,7 +237,18 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
     let db = Database::open(&path)?;
     db.set_actor(&cli.actor);
     let out = Output { json: cli.json };
-    match &cli.command {
+    let mut refused = false;
+    dispatch(&db, &out, &cli.command, &mut refused)?;
+    Ok(refused)
+}
+
+fn dispatch(
+    db: &Database,
+    out: &Output,
+    command: &Command,
+    refused: &mut bool,
+) -> Result<(), CoreError> {
+    match command {
         Command::List {
             q,
             filters,
@@ -155,7 +273,7 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
                 after: after.clone(),
                 before: before.clone(),
             };
-            let page = cu_core::grid::page(&db, &query)?;
+            let page = cu_core::grid::page(db, &query)?;
             if out.json {
                 return out.print(&page);
             }
@@ -197,28 +315,217 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
         Command::Show { id } => out.print(&db.read(|c| customer_user::get(c, id))?),
         Command::Create => {
             let input = CustomerUserInput::from_json(read_stdin_json()?)?;
-            out.print(&customer_user_write::create(&db, &input)?)
+            out.print(&customer_user_write::create(db, &input)?)
         }
         Command::Update { id } => {
-            out.print(&customer_user_write::update(&db, id, &read_stdin_json()?)?)
+            out.print(&customer_user_write::update(db, id, &read_stdin_json()?)?)
         }
-        Command::Delete { id } => {
-            customer_user_write::delete(&db, id)?;
-            out.done(&format!("Customer User {id} deleted"))
+        Command::Delete { ids } => match ids.as_slice() {
+            [id] => {
+                customer_user_write::delete(db, id)?;
+                out.done(&format!("Customer User {id} deleted"))
+            }
+            _ => bulk(db, out, Action::Delete, ids),
+        },
+        Command::Enable { ids } => match ids.as_slice() {
+            [id] => out.print(&customer_user_write::set_enabled(db, id, true)?),
+            _ => bulk(db, out, Action::Enable, ids),
+        },
+        Command::Disable { ids } => match ids.as_slice() {
+            [id] => out.print(&customer_user_write::set_enabled(db, id, false)?),
+            _ => bulk(db, out, Action::Disable, ids),
+        },
+        Command::Confirm { ids } => one_or_bulk(db, out, Action::Confirm, ids, account::confirm),
+        Command::ResendConfirmation { ids } => one_or_bulk(
+            db,
+            out,
+            Action::ResendConfirmation,
+            ids,
+            account::resend_confirmation,
+        ),
+        Command::ResetPassword { ids } => {
+            one_or_bulk(db, out, Action::ResetPassword, ids, account::reset_password)
         }
-        Command::Enable { id } => out.print(&customer_user_write::set_enabled(&db, id, true)?),
-        Command::Disable { id } => out.print(&customer_user_write::set_enabled(&db, id, false)?),
+        Command::RevokeReset { id } => out.print(&account::revoke_reset(db, id)?),
+        Command::Unlock { ids } => one_or_bulk(db, out, Action::Unlock, ids, account::unlock),
+        Command::SetPassword { id } => {
+            let password = read_stdin_secret()?;
+            out.print(&account::set_password(db, id, &password)?)
+        }
+        Command::Outbox(OutboxCommand::List { user, state, limit }) => {
+            let state = match state {
+                Some(s) => Some(outbox::State::parse(s).ok_or_else(|| {
+                    CoreError::field("state", "Use one of queued, sent, failed, cancelled.")
+                })?),
+                None => None,
+            };
+            let list = outbox::list(
+                db,
+                &outbox::Query {
+                    customer_user_id: user.clone(),
+                    state,
+                    limit: Some(*limit),
+                },
+            )?;
+            if out.json {
+                return out.print(&list);
+            }
+            print_table(
+                &[
+                    "ID",
+                    "Created",
+                    "To",
+                    "Subject",
+                    "State",
+                    "Attempts",
+                    "Last error",
+                ],
+                list.into_iter().map(|m| {
+                    vec![
+                        m.id,
+                        m.created_at,
+                        m.recipient,
+                        m.subject,
+                        m.state.as_str().to_string(),
+                        m.attempts.to_string(),
+                        m.last_error.unwrap_or_default(),
+                    ]
+                }),
+            )
+        }
+        Command::Outbox(OutboxCommand::Deliver) => {
+            let password = cu_core::secrets::smtp_password_if_needed(db)?;
+            let mailer = db.read(|c| Mailer::from_settings(c, password))?;
+            out.print(&outbox::deliver_due(db, &mailer)?)
+        }
+        Command::Outbox(OutboxCommand::Retry { ids }) => {
+            let retried = ids
+                .iter()
+                .map(|id| outbox::retry(db, id))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.print(&retried)
+        }
+        Command::LoginAttempts {
+            user,
+            success,
+            from,
+            to,
+            limit,
+        } => {
+            let list = auth::attempts(
+                db,
+                &auth::AttemptQuery {
+                    user: user.clone(),
+                    success: *success,
+                    from: from.clone(),
+                    to: to.clone(),
+                    limit: Some(*limit),
+                },
+            )?;
+            if out.json {
+                return out.print(&list);
+            }
+            print_table(
+                &["Time", "Email", "Result", "Source", "IP", "User agent"],
+                list.into_iter().map(|a| {
+                    let result = match a.reason {
+                        None => "success".to_string(),
+                        Some(r) => r.as_str().to_string(),
+                    };
+                    vec![
+                        a.at,
+                        a.username,
+                        result,
+                        a.source,
+                        a.ip.unwrap_or_default(),
+                        a.user_agent.unwrap_or_default(),
+                    ]
+                }),
+            )
+        }
+        Command::Settings(SettingsCommand::Get { key }) => {
+            let all = settings::list(db)?;
+            match key {
+                None if !out.json => print_table(
+                    &["Key", "Value", "Default", "Setting"],
+                    all.into_iter()
+                        .map(|s| vec![s.key, plain(&s.value), plain(&s.default), s.label]),
+                ),
+                None => out.print(&all),
+                Some(key) => out.print(
+                    &all.into_iter()
+                        .find(|s| &s.key == key)
+                        .ok_or_else(|| CoreError::not_found("Setting", key))?,
+                ),
+            }
+        }
+        Command::Settings(SettingsCommand::Set { key, value }) => out.print(&settings::set(
+            db,
+            key,
+            &serde_json::Value::String(value.clone()),
+        )?),
+        Command::Settings(SettingsCommand::SetSmtpPassword) => {
+            let password = read_stdin_secret()?;
+            cu_core::secrets::set_smtp_password(db, Some(&password))?;
+            out.done(if password.is_empty() {
+                "SMTP password forgotten"
+            } else {
+                "SMTP password saved in the system keychain"
+            })
+        }
+        Command::Templates(TemplatesCommand::List) => out.print(&email_template::list(db)?),
+        Command::Templates(TemplatesCommand::Show { name }) => {
+            out.print(&email_template::get(db, name)?)
+        }
+        Command::Templates(TemplatesCommand::Set { name }) => {
+            let input = read_stdin_json()?;
+            let text = |key: &str| {
+                input
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+                    .ok_or_else(|| CoreError::field(key, "Give the template's text as a string."))
+            };
+            out.print(&email_template::update(
+                db,
+                name,
+                &text("subject")?,
+                &text("content")?,
+            )?)
+        }
+        Command::Templates(TemplatesCommand::Restore { name }) => {
+            out.print(&email_template::restore_default(db, name)?)
+        }
+        Command::Auth(AuthCommand::Check {
+            email,
+            source,
+            ip,
+            user_agent,
+        }) => {
+            let outcome = auth::check(
+                db,
+                &auth::SignIn {
+                    email: email.clone(),
+                    password: read_stdin_secret()?,
+                    source: Some(source.clone()),
+                    ip: ip.clone(),
+                    user_agent: user_agent.clone(),
+                },
+            )?;
+            *refused = !outcome.success;
+            out.print(&outcome)
+        }
         Command::History { id } => {
             db.read(|c| customer_user::require_id(c, id))?;
             out.print(&db.read(|c| history::for_record(c, "customer_user", id))?)
         }
         Command::Generate { users } => {
             let report =
-                generate::generate(&db, *users, |done| eprintln!("generated {done} of {users}"))?;
+                generate::generate(db, *users, |done| eprintln!("generated {done} of {users}"))?;
             out.print(&report)
         }
         Command::Demo => {
-            let seeded = cu_core::demo::seed_demo_if_empty(&db)?;
+            let seeded = cu_core::demo::seed_demo_if_empty(db)?;
             out.done(if seeded {
                 "Demo data seeded"
             } else {
@@ -305,6 +612,75 @@ fn run(cli: &Cli) -> Result<(), CoreError> {
             Ok(())
         }
     }
+}
+
+/// A single id gives the user (or the error) as the one-user command does; several give the
+/// bulk summary, and exit 4 when any was skipped.
+fn one_or_bulk(
+    db: &Database,
+    out: &Output,
+    action: Action,
+    ids: &[String],
+    one: impl Fn(&Database, &str) -> Result<customer_user::CustomerUser, CoreError>,
+) -> Result<(), CoreError> {
+    match ids {
+        [id] => out.print(&one(db, id)?),
+        _ => bulk(db, out, action, ids),
+    }
+}
+
+fn bulk(db: &Database, out: &Output, action: Action, ids: &[String]) -> Result<(), CoreError> {
+    if ids.is_empty() {
+        return Err(CoreError::field(
+            "ids",
+            "Give at least one customer user id.",
+        ));
+    }
+    let summary = bulk::run(db, action, ids)?;
+    if out.json {
+        out.print(&summary)?;
+    } else {
+        emit(&summary.message)?;
+        for s in &summary.skipped {
+            emit(&format!(
+                "skipped {}: {}",
+                s.email.as_deref().unwrap_or(&s.id),
+                s.reason
+            ))?;
+        }
+    }
+    if summary.skipped.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError {
+            fields: summary
+                .skipped
+                .iter()
+                .map(|s| cu_core::FieldError {
+                    field: s.id.clone(),
+                    message: s.reason.clone(),
+                })
+                .collect(),
+            ..CoreError::conflict(summary.message)
+        })
+    }
+}
+
+/// A setting's value as typed on a command line.
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A password or other secret from stdin: one line, its line ending removed.
+fn read_stdin_secret() -> Result<String, CoreError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CoreError::invalid_input(format!("Cannot read standard input: {e}")))?;
+    Ok(text.trim_end_matches(['\r', '\n']).to_string())
 }
 
 struct Output {

@@ -217,3 +217,124 @@ fn list_pages_with_cursors_and_lookups_list_reference_data() {
     let table = cli.run(&["list", "--page-size", "3"], None);
     assert!(String::from_utf8_lossy(&table.stdout).starts_with("ID"));
 }
+
+#[test]
+fn account_actions_outbox_settings_and_sign_in_checks() {
+    let cli = Cli::new();
+    let user = cli.json(&["create"], Some(NEW_USER));
+    let id = user["id"].as_str().unwrap();
+    assert_eq!(
+        user["confirmed"], false,
+        "confirmation is required by default"
+    );
+    let queued = cli.json(&["outbox", "list", "--user", id], None);
+    assert_eq!(queued[0]["subject"], "Confirmation of account registration");
+    assert_eq!(queued[0]["state"], "queued");
+
+    // The sign-in check reads the password on stdin and exits 5 when refused.
+    let out = cli.run(
+        &["--json", "auth", "check", "jerry@example.com"],
+        Some("Secret123\n"),
+    );
+    assert_eq!(out.status.code(), Some(5));
+    let refused: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(refused["reason"], "unconfirmed");
+    assert_eq!(cli.json(&["confirm", id], None)["confirmed"], true);
+    let welcome = cli.json(&["outbox", "list", "--user", id, "--limit", "1"], None);
+    assert_eq!(welcome[0]["subject"], "Welcome: Jerry Coleman");
+    let ok = cli.json(
+        &["auth", "check", "jerry@example.com", "--ip", "198.51.100.2"],
+        Some("Secret123"),
+    );
+    assert_eq!(ok["success"], true);
+
+    assert_eq!(
+        cli.json(&["reset-password", id], None)["authStatus"],
+        "reset"
+    );
+    assert_eq!(
+        cli.json(&["revoke-reset", id], None)["authStatus"],
+        "active"
+    );
+    let (code, err) = cli.error(&["set-password", id], Some("weak"));
+    assert_eq!(code, 2);
+    assert_eq!(err["fields"][0]["field"], "password");
+    cli.json(&["set-password", id], Some("Better123\n"));
+
+    assert_eq!(
+        cli.json(&["settings", "set", "lockoutMaxAttempts", "2"], None)["value"],
+        2
+    );
+    let (code, err) = cli.error(&["settings", "set", "lockoutMaxAttempts", "lots"], None);
+    assert_eq!(
+        (code, err["fields"][0]["field"].as_str()),
+        (2, Some("lockoutMaxAttempts"))
+    );
+    for _ in 0..2 {
+        cli.run(&["auth", "check", "jerry@example.com"], Some("Wrong123"));
+    }
+    assert_eq!(cli.json(&["show", id], None)["authStatus"], "locked");
+    let attempts = cli.json(
+        &["login-attempts", "--user", id, "--success", "false"],
+        None,
+    );
+    assert_eq!(attempts.as_array().unwrap().len(), 3);
+    assert_eq!(attempts[0]["reason"], "bad_credentials");
+    assert_eq!(attempts[2]["reason"], "unconfirmed");
+    assert_eq!(cli.json(&["unlock", id], None)["authStatus"], "active");
+    let settings = cli.json(&["settings", "get"], None);
+    assert!(settings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["key"] == "resetLinkTtl" && s["value"] == 86400));
+
+    // Several ids: one summary, what was skipped and why, exit 4 when anything was skipped.
+    let others = cli.json(
+        &["list", "--page-size", "3", "--filter", "enabled=true"],
+        None,
+    );
+    let other_ids: Vec<&str> = others["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let mut args = vec!["--json", "disable", id];
+    args.extend(&other_ids);
+    let out = cli.run(&args, None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["done"].as_array().unwrap().len(), 4);
+    assert_eq!(summary["message"], "Disabled 4 customer users.");
+    let out = cli.run(&["--json", "unlock", id, "no-such-id"], None);
+    assert_eq!(out.status.code(), Some(4));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        summary["skipped"][0]["reason"],
+        "jerry@example.com is not locked."
+    );
+    assert_eq!(
+        summary["skipped"][1]["reason"],
+        "Customer user \"no-such-id\" was not found."
+    );
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "conflict");
+
+    // No SMTP host: delivery says what to set.
+    let (code, err) = cli.error(&["outbox", "deliver"], None);
+    assert_eq!(
+        (code, err["fields"][0]["field"].as_str()),
+        (2, Some("smtpHost"))
+    );
+    let templates = cli.json(&["templates", "list"], None);
+    assert!(templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "customer_user_force_reset_password"));
+}

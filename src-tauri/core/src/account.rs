@@ -26,7 +26,12 @@ pub fn confirm(db: &Database, id: &str) -> Result<CustomerUser> {
             "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
             [id],
         )?;
-        outbox::cancel_links(tx, id, &[Link::Confirmation], "The customer user was confirmed.")?;
+        outbox::cancel_links(
+            tx,
+            id,
+            &[Link::Confirmation],
+            "The customer user was confirmed.",
+        )?;
         let user = record_update(tx, id, &before)?;
         outbox::enqueue(tx, email_template::WELCOME_REGISTERED_BY_ADMIN, &user)?;
         Ok(user)
@@ -43,7 +48,12 @@ pub fn resend_confirmation(db: &Database, id: &str) -> Result<CustomerUser> {
                 user.email
             )));
         }
-        outbox::cancel_links(tx, id, &[Link::Confirmation], "A newer confirmation e-mail replaced it.")?;
+        outbox::cancel_links(
+            tx,
+            id,
+            &[Link::Confirmation],
+            "A newer confirmation e-mail replaced it.",
+        )?;
         outbox::enqueue(tx, email_template::CONFIRMATION, &user)?;
         Ok(user)
     })
@@ -165,7 +175,12 @@ pub(crate) fn store_password(tx: &Tx<'_>, id: &str, new_password: &str) -> Resul
          WHERE id = ?1",
         params![id, password::hash(new_password)?, now],
     )?;
-    outbox::cancel_links(tx, id, &[Link::Reset, Link::SetPassword], "A new password was set.")?;
+    outbox::cancel_links(
+        tx,
+        id,
+        &[Link::Reset, Link::SetPassword],
+        "A new password was set.",
+    )?;
     Ok(())
 }
 
@@ -187,7 +202,10 @@ pub fn unlock(db: &Database, id: &str) -> Result<CustomerUser> {
     db.write(|tx| {
         let before = customer_user::get(tx, id)?;
         if before.auth_status != AuthStatus::Locked {
-            return Err(CoreError::conflict(format!("{} is not locked.", before.email)));
+            return Err(CoreError::conflict(format!(
+                "{} is not locked.",
+                before.email
+            )));
         }
         let now = tx.now_utc();
         lift_lock(tx, id, now)?;

@@ -56,9 +56,16 @@ impl Refusal {
 
     pub fn parse(s: &str) -> Option<Self> {
         use Refusal::*;
-        [BadCredentials, Disabled, Unconfirmed, PasswordReset, PasswordExpired, Locked]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            BadCredentials,
+            Disabled,
+            Unconfirmed,
+            PasswordReset,
+            PasswordExpired,
+            Locked,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 
     /// Oro's wording where it has one.
@@ -177,7 +184,11 @@ fn refused(id: Option<&str>, reason: Refusal, locked_until: Option<Option<String
 /// After a failed attempt: locks the account when the failures counted since the last
 /// success or unlock, within the lockout interval, reach the limit. Returns the lock's end
 /// (`Some(None)`: until unlocked).
-fn lock_if_over_limit(tx: &mut Tx<'_>, id: &str, now: DateTime<Utc>) -> Result<Option<Option<String>>> {
+fn lock_if_over_limit(
+    tx: &mut Tx<'_>,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Option<String>>> {
     if !settings::bool(tx, "lockoutEnabled")? {
         return Ok(None);
     }
@@ -187,7 +198,7 @@ fn lock_if_over_limit(tx: &mut Tx<'_>, id: &str, now: DateTime<Utc>) -> Result<O
     let failures: i64 = tx.query_row(
         "SELECT count(*) FROM login_attempt a JOIN customer_user u ON u.id = a.customer_user_id
          WHERE a.customer_user_id = ?1 AND a.success = 0 AND a.reason = 'bad_credentials'
-           AND (u.failures_since IS NULL OR a.at > u.failures_since)
+           AND (u.failures_since IS NULL OR a.at >= u.failures_since)
            AND (?2 IS NULL OR a.at > ?2)",
         params![id, window_start],
         |r| r.get(0),
@@ -204,7 +215,11 @@ fn lock_if_over_limit(tx: &mut Tx<'_>, id: &str, now: DateTime<Utc>) -> Result<O
         params![id, timestamp(now), until],
     )?;
     record_update(tx, id, &before)?;
-    tracing::warn!(customer_user = id, failures, "account locked after failed sign-ins");
+    tracing::warn!(
+        customer_user = id,
+        failures,
+        "account locked after failed sign-ins"
+    );
     Ok(Some(until))
 }
 

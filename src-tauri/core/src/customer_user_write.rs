@@ -181,7 +181,11 @@ pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: &Value) -> Result<CustomerUse
 
 /// Records what changed since `before` in the change log, with the fields' clocks and
 /// the update time; returns the user as now stored.
-pub(crate) fn record_update(tx: &mut Tx<'_>, id: &str, before: &CustomerUser) -> Result<CustomerUser> {
+pub(crate) fn record_update(
+    tx: &mut Tx<'_>,
+    id: &str,
+    before: &CustomerUser,
+) -> Result<CustomerUser> {
     let after = customer_user::get(tx, id)?;
     let fields = diff(&snapshot(before), &snapshot(&after));
     if fields.is_empty() {

@@ -162,12 +162,7 @@ pub(crate) fn seed(conn: &Connection) -> Result<()> {
 }
 
 pub fn list(db: &Database) -> Result<Vec<EmailTemplate>> {
-    db.read(|conn| {
-        DEFAULTS
-            .iter()
-            .map(|d| get_in(conn, d.name))
-            .collect()
-    })
+    db.read(|conn| DEFAULTS.iter().map(|d| get_in(conn, d.name)).collect())
 }
 
 pub fn get(db: &Database, name: &str) -> Result<EmailTemplate> {
@@ -350,17 +345,40 @@ mod tests {
         assert_eq!(t.link, Some(Link::Reset));
         assert!(!t.customized);
 
-        let err = update(&db, FORCE_RESET_PASSWORD, "Hi {{ entity.nope }}", "{% if %}").unwrap_err();
+        let err = update(
+            &db,
+            FORCE_RESET_PASSWORD,
+            "Hi {{ entity.nope }}",
+            "{% if %}",
+        )
+        .unwrap_err();
         let fields: Vec<&str> = err.fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["subject", "content"]);
-        assert!(err.fields[0].message.contains("undefined"), "{}", err.fields[0].message);
+        assert!(
+            err.fields[0].message.contains("undefined"),
+            "{}",
+            err.fields[0].message
+        );
 
-        let t = update(&db, FORCE_RESET_PASSWORD, "Reset, {{ entity.firstName }}", "{{ resetUrl }}").unwrap();
+        let t = update(
+            &db,
+            FORCE_RESET_PASSWORD,
+            "Reset, {{ entity.firstName }}",
+            "{{ resetUrl }}",
+        )
+        .unwrap();
         assert!(t.customized);
         let p = preview(&t.subject, &t.content).unwrap();
         assert_eq!(p.subject, "Reset, Amanda");
-        assert_eq!(p.body, "https://store.example.com/customer/user/reset?token=TOKEN");
-        assert!(!restore_default(&db, FORCE_RESET_PASSWORD).unwrap().customized);
+        assert_eq!(
+            p.body,
+            "https://store.example.com/customer/user/reset?token=TOKEN"
+        );
+        assert!(
+            !restore_default(&db, FORCE_RESET_PASSWORD)
+                .unwrap()
+                .customized
+        );
         assert_eq!(get(&db, "nope").unwrap_err().code, ErrorCode::NotFound);
     }
 }

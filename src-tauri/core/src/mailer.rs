@@ -52,9 +52,9 @@ impl Mailer {
         let name = settings::text(conn, "emailFromName")?;
         let from = Mailbox::new(
             Some(name).filter(|n| !n.is_empty()),
-            address.parse().map_err(|_| {
-                CoreError::field("emailFrom", crate::rules::INVALID_EMAIL)
-            })?,
+            address
+                .parse()
+                .map_err(|_| CoreError::field("emailFrom", crate::rules::INVALID_EMAIL))?,
         );
         Ok(Mailer {
             transport: builder.build(),
@@ -64,10 +64,9 @@ impl Mailer {
 
     /// Sends one message; on failure, the server's answer (or why it could not be reached).
     pub fn send(&self, m: &Outgoing) -> std::result::Result<(), String> {
-        let to: Mailbox = m
-            .to
-            .parse()
-            .map_err(|e| format!("The recipient \"{}\" is not a valid address: {e}", m.to))?;
+        let to: Mailbox =
+            m.to.parse()
+                .map_err(|e| format!("The recipient \"{}\" is not a valid address: {e}", m.to))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

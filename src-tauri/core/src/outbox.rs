@@ -127,7 +127,8 @@ pub(crate) fn cancel_links(tx: &Tx<'_>, user_id: &str, links: &[Link], why: &str
     Ok(())
 }
 
-const COLUMNS: &str = "id, template, customer_user_id, recipient, subject, body, link, state, attempts,
+const COLUMNS: &str =
+    "id, template, customer_user_id, recipient, subject, body, link, state, attempts,
     next_attempt_at, last_error, created_at, sent_at";
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
@@ -266,7 +267,9 @@ pub fn deliver_due_at(db: &Database, mailer: &Mailer, now: DateTime<Utc>) -> Res
 
 /// The wait after `attempts` failed attempts.
 fn backoff(attempts: i64) -> Duration {
-    let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(16);
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(16);
     (FIRST_BACKOFF * 2i32.pow(doublings)).min(MAX_BACKOFF)
 }
 

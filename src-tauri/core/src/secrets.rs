@@ -12,13 +12,12 @@ const SERVICE: &str = crate::db::APP_IDENTIFIER;
 
 fn entry(db: &Database, what: &str) -> Result<Entry> {
     let node: Option<String> = db.read(|c| {
-        Ok(c
-            .query_row(
-                "SELECT value FROM client_state WHERE key = 'node'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(c.query_row(
+            "SELECT value FROM client_state WHERE key = 'node'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
     })?;
     let node = node.ok_or_else(|| CoreError::internal("The store has no node id."))?;
     Entry::new(SERVICE, &format!("{what}@{node}")).map_err(unavailable)
@@ -49,5 +48,16 @@ pub fn set_smtp_password(db: &Database, password: Option<&str>) -> Result<()> {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(unavailable(e)),
         },
+    }
+}
+
+/// The SMTP password when the settings name an SMTP user; the keychain is not asked
+/// otherwise, so a relay without authentication works where there is no keychain.
+pub fn smtp_password_if_needed(db: &Database) -> Result<Option<String>> {
+    let username = db.read(|c| crate::settings::text(c, "smtpUsername"))?;
+    if username.is_empty() {
+        Ok(None)
+    } else {
+        smtp_password(db)
     }
 }

@@ -202,7 +202,12 @@ pub fn list(db: &Database) -> Result<Vec<Setting>> {
                     Kind::Bool => ("bool", None, None, vec![]),
                     Kind::Int(min, max) => ("int", Some(min), Some(max), vec![]),
                     Kind::Text => ("text", None, None, vec![]),
-                    Kind::Choice(c) => ("choice", None, None, c.iter().map(|s| s.to_string()).collect()),
+                    Kind::Choice(c) => (
+                        "choice",
+                        None,
+                        None,
+                        c.iter().map(|s| s.to_string()).collect(),
+                    ),
                 };
                 Ok(Setting {
                     key: s.key.into(),
@@ -288,7 +293,10 @@ fn coerce(spec: &Spec, raw: &Value) -> std::result::Result<Value, String> {
             .ok_or_else(|| "This value should be text.".into()),
         Kind::Choice(choices) => match text {
             Some(t) if choices.contains(&t) => Ok(json!(t)),
-            _ => Err(format!("This value should be one of: {}.", choices.join(", "))),
+            _ => Err(format!(
+                "This value should be one of: {}.",
+                choices.join(", ")
+            )),
         },
     }
 }
@@ -318,14 +326,31 @@ mod tests {
         assert_eq!(db.read(|c| int(c, "lockoutMaxAttempts")).unwrap(), 10);
         assert_eq!(db.read(|c| int(c, "resetLinkTtl")).unwrap(), 86_400);
 
-        assert_eq!(set(&db, "lockoutMaxAttempts", &json!("3")).unwrap().value, json!(3));
-        assert_eq!(set(&db, "passwordSpecialChars", &json!("on")).unwrap().value, json!(true));
+        assert_eq!(
+            set(&db, "lockoutMaxAttempts", &json!("3")).unwrap().value,
+            json!(3)
+        );
+        assert_eq!(
+            set(&db, "passwordSpecialChars", &json!("on"))
+                .unwrap()
+                .value,
+            json!(true)
+        );
         let err = set(&db, "lockoutMaxAttempts", &json!(0)).unwrap_err();
         assert_eq!(err.fields[0].field, "lockoutMaxAttempts");
-        assert_eq!(err.fields[0].message, "This value should be between 1 and 1000.");
+        assert_eq!(
+            err.fields[0].message,
+            "This value should be between 1 and 1000."
+        );
         let err = set(&db, "smtpEncryption", &json!("ssl")).unwrap_err();
-        assert_eq!(err.fields[0].message, "This value should be one of: starttls, tls, none.");
-        assert!(set(&db, "smtpPassword", &json!("x")).unwrap_err().message.contains("no setting"));
+        assert_eq!(
+            err.fields[0].message,
+            "This value should be one of: starttls, tls, none."
+        );
+        assert!(set(&db, "smtpPassword", &json!("x"))
+            .unwrap_err()
+            .message
+            .contains("no setting"));
 
         let reopened = Database::open(db.path()).unwrap();
         assert_eq!(reopened.read(|c| int(c, "lockoutMaxAttempts")).unwrap(), 3);

@@ -30,7 +30,9 @@ mod tests {
         let (b, _) = super::mint();
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         assert_eq!(hash_a, super::hash(&a));
         assert_eq!(hash_a.len(), 64);
         assert!(!hash_a.contains(&a));

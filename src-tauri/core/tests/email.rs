@@ -118,11 +118,11 @@ fn deliver(db: &Database) -> Delivery {
 
 fn website_url(db: &Database) -> String {
     db.read(|c| {
-        Ok(c.query_row(
-            "SELECT url FROM website WHERE name = 'Default'",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(
+            c.query_row("SELECT url FROM website WHERE name = 'Default'", [], |r| {
+                r.get(0)
+            })?,
+        )
     })
     .unwrap()
 }
@@ -139,34 +139,65 @@ fn a_new_user_gets_the_confirmation_and_welcome_emails_whose_links_work_once() {
     )
     .unwrap();
     assert!(!user.confirmed, "confirmation is required by default");
-    let queued = outbox::list(&t.db, &outbox::Query { customer_user_id: Some(user.id.clone()), ..Default::default() }).unwrap();
+    let queued = outbox::list(
+        &t.db,
+        &outbox::Query {
+            customer_user_id: Some(user.id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(queued.len(), 2);
     assert!(queued.iter().all(|m| m.state == State::Queued));
 
-    assert_eq!(deliver(&t.db), Delivery { sent: 2, ..Default::default() });
+    assert_eq!(
+        deliver(&t.db),
+        Delivery {
+            sent: 2,
+            ..Default::default()
+        }
+    );
     let got = mails.lock().unwrap().clone();
     assert_eq!(got.len(), 2);
     assert!(got.iter().all(|m| m.to == ["amanda@example.com"]));
-    let confirmation = got.iter().find(|m| m.subject() == "Confirmation of account registration").unwrap();
-    let welcome = got.iter().find(|m| m.subject() == "Welcome: Jerry Coleman").unwrap();
+    let confirmation = got
+        .iter()
+        .find(|m| m.subject() == "Confirmation of account registration")
+        .unwrap();
+    let welcome = got
+        .iter()
+        .find(|m| m.subject() == "Welcome: Jerry Coleman")
+        .unwrap();
     let url = website_url(&t.db);
     let url = url.trim_end_matches('/');
-    assert!(confirmation.text().contains(&format!("{url}/customer/user/confirm-email?token=")));
+    assert!(confirmation
+        .text()
+        .contains(&format!("{url}/customer/user/confirm-email?token=")));
 
     let token = confirmation.token("/customer/user/confirm-email");
     assert!(account::confirm_by_token(&t.db, &token).unwrap().confirmed);
     let again = account::confirm_by_token(&t.db, &token).unwrap_err();
-    assert_eq!(again.message, "This confirmation link may have already been used or is expired.");
+    assert_eq!(
+        again.message,
+        "This confirmation link may have already been used or is expired."
+    );
 
     let token = welcome.token("/customer/user/reset");
     let err = account::reset_by_token(&t.db, &token, "short").unwrap_err();
     assert_eq!(err.fields[0].field, "password");
     account::reset_by_token(&t.db, &token, "Chosen123").unwrap();
-    assert!(account::reset_by_token(&t.db, &token, "Chosen456").is_err(), "single use");
+    assert!(
+        account::reset_by_token(&t.db, &token, "Chosen456").is_err(),
+        "single use"
+    );
 
     let sent = outbox::list(&t.db, &outbox::Query::default()).unwrap();
-    assert!(sent.iter().all(|m| m.state == State::Sent && m.sent_at.is_some()));
-    assert!(sent.iter().all(|m| m.body.contains("••••••") || m.link.is_none()));
+    assert!(sent
+        .iter()
+        .all(|m| m.state == State::Sent && m.sent_at.is_some()));
+    assert!(sent
+        .iter()
+        .all(|m| m.body.contains("••••••") || m.link.is_none()));
 }
 
 #[test]
@@ -174,19 +205,31 @@ fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() 
     let t = store(0);
     let (mails, port) = smtp_server();
     point_smtp_at(&t.db, port);
-    let user = create(&t.db, "reset@example.com", json!({"website": "Default", "confirmed": true})).unwrap();
-    assert!(outbox::list(&t.db, &outbox::Query::default()).unwrap().is_empty());
+    let user = create(
+        &t.db,
+        "reset@example.com",
+        json!({"website": "Default", "confirmed": true}),
+    )
+    .unwrap();
+    assert!(outbox::list(&t.db, &outbox::Query::default())
+        .unwrap()
+        .is_empty());
 
     let reset = account::reset_password(&t.db, &user.id).unwrap();
     assert_eq!(reset.auth_status, AuthStatus::Reset);
     deliver(&t.db);
     let mail = mails.lock().unwrap()[0].clone();
     assert_eq!(mail.subject(), "Please reset your password");
-    assert!(mail.text().contains("The administrator has requested a password reset"));
-    let shown = t.db.read(|c| cu_core::customer_user::get(c, &user.id)).unwrap();
+    assert!(mail
+        .text()
+        .contains("The administrator has requested a password reset"));
+    let shown =
+        t.db.read(|c| cu_core::customer_user::get(c, &user.id))
+            .unwrap();
     let sent_at = shown.password_requested_at.clone().expect("link sent time");
     let expires = shown.reset_link_expires_at.clone().expect("link expiry");
-    let ttl = chrono::DateTime::parse_from_rfc3339(&expires).unwrap() - chrono::DateTime::parse_from_rfc3339(&sent_at).unwrap();
+    let ttl = chrono::DateTime::parse_from_rfc3339(&expires).unwrap()
+        - chrono::DateTime::parse_from_rfc3339(&sent_at).unwrap();
     assert_eq!(ttl, Duration::seconds(86_400));
 
     let token = mail.token("/customer/user/reset");
@@ -204,10 +247,18 @@ fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() 
     assert_eq!(deliver(&t.db), Delivery::default());
     let last = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
     assert_eq!(last.state, State::Cancelled);
-    assert_eq!(last.last_error.as_deref(), Some("The password reset was revoked."));
+    assert_eq!(
+        last.last_error.as_deref(),
+        Some("The password reset was revoked.")
+    );
     assert_eq!(mails.lock().unwrap().len(), 1);
 
-    let disabled = create(&t.db, "off@example.com", json!({"enabled": false, "confirmed": true})).unwrap();
+    let disabled = create(
+        &t.db,
+        "off@example.com",
+        json!({"enabled": false, "confirmed": true}),
+    )
+    .unwrap();
     let err = account::reset_password(&t.db, &disabled.id).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
 }
@@ -222,29 +273,71 @@ fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can
     let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
 
     let first = outbox::deliver_due(&t.db, &mailer).unwrap();
-    assert_eq!(first, Delivery { retrying: 1, ..Default::default() });
+    assert_eq!(
+        first,
+        Delivery {
+            retrying: 1,
+            ..Default::default()
+        }
+    );
     let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
     assert_eq!(m.state, State::Queued);
-    assert!(m.last_error.as_deref().unwrap().contains("550"), "{:?}", m.last_error);
+    assert!(
+        m.last_error.as_deref().unwrap().contains("550"),
+        "{:?}",
+        m.last_error
+    );
     // Not due again until the backoff has passed.
-    assert_eq!(outbox::deliver_due(&t.db, &mailer).unwrap(), Delivery::default());
+    assert_eq!(
+        outbox::deliver_due(&t.db, &mailer).unwrap(),
+        Delivery::default()
+    );
     let later = Utc::now() + Duration::seconds(31);
     let second = outbox::deliver_due_at(&t.db, &mailer, later).unwrap();
-    assert_eq!(second, Delivery { failed: 1, ..Default::default() });
-    let m = &outbox::list(&t.db, &outbox::Query { state: Some(State::Failed), ..Default::default() }).unwrap()[0];
+    assert_eq!(
+        second,
+        Delivery {
+            failed: 1,
+            ..Default::default()
+        }
+    );
+    let m = &outbox::list(
+        &t.db,
+        &outbox::Query {
+            state: Some(State::Failed),
+            ..Default::default()
+        },
+    )
+    .unwrap()[0];
     assert_eq!(m.attempts, 2);
-    assert!(m.last_error.as_deref().unwrap().contains("Mailbox unavailable"));
+    assert!(m
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("Mailbox unavailable"));
 
     assert_eq!(outbox::retry(&t.db, &m.id).unwrap().state, State::Queued);
     assert!(mails.lock().unwrap().is_empty());
 
     // A server that cannot be reached: the attempt fails and says why.
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     settings::set(&t.db, "smtpPort", &json!(closed)).unwrap();
     let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
     assert_eq!(outbox::deliver_due(&t.db, &mailer).unwrap().retrying, 1);
     let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
-    assert!(m.last_error.as_deref().unwrap().to_lowercase().contains("connect"), "{:?}", m.last_error);
+    assert!(
+        m.last_error
+            .as_deref()
+            .unwrap()
+            .to_lowercase()
+            .contains("connect"),
+        "{:?}",
+        m.last_error
+    );
 }
 
 #[test]
@@ -252,7 +345,12 @@ fn no_token_or_password_reaches_the_database_file() {
     let t = store(0);
     let (mails, port) = smtp_server();
     point_smtp_at(&t.db, port);
-    let user = create(&t.db, "secret@example.com", json!({"website": "Default", "password": "Visible123", "passwordConfirm": "Visible123"})).unwrap();
+    let user = create(
+        &t.db,
+        "secret@example.com",
+        json!({"website": "Default", "password": "Visible123", "passwordConfirm": "Visible123"}),
+    )
+    .unwrap();
     account::reset_password(&t.db, &user.id).unwrap();
     deliver(&t.db);
     let tokens: Vec<String> = mails
@@ -275,9 +373,16 @@ fn no_token_or_password_reaches_the_database_file() {
     }
     let haystack = String::from_utf8_lossy(&bytes);
     for secret in tokens.iter().map(String::as_str).chain(["Visible123"]) {
-        assert!(!haystack.contains(secret), "{secret} found in the database files");
+        assert!(
+            !haystack.contains(secret),
+            "{secret} found in the database files"
+        );
     }
-    assert!(mails.lock().unwrap().iter().all(|m| !m.text().contains("@@link-token@@")));
+    assert!(mails
+        .lock()
+        .unwrap()
+        .iter()
+        .all(|m| !m.text().contains("@@link-token@@")));
 }
 
 #[test]
@@ -285,5 +390,8 @@ fn without_an_smtp_host_delivery_says_what_to_set() {
     let t = store(0);
     let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
     assert_eq!(err.fields[0].field, "smtpHost");
-    assert_eq!(err.fields[0].message, "SMTP is not configured: set the SMTP host in Settings.");
+    assert_eq!(
+        err.fields[0].message,
+        "SMTP is not configured: set the SMTP host in Settings."
+    );
 }
