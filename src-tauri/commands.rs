@@ -1,23 +1,43 @@
 //! Tauri commands: thin adapters that parse arguments, call the core and map its result.
 //! Each runs off the UI thread (`async`), so a slow query never freezes the window.
 
+use cu_core::auth::{AttemptQuery, LoginAttempt};
+use cu_core::bulk::{self, Action, Summary};
 use cu_core::customer_user::CustomerUser;
 use cu_core::customer_user_input::CustomerUserInput;
+use cu_core::email_template::{self, EmailTemplate, Rendered};
 use cu_core::grid::{CustomerUserRow, GridQuery, Page};
 use cu_core::history::ChangeRecord;
+use cu_core::outbox::{self, Delivery, Message};
 use cu_core::reference::{self, Customer, CustomerInput, Localization, RoleRef, User, Website};
+use cu_core::settings::{self, Setting};
 use cu_core::{
-    customer_user, customer_user_write, history, password, ui_state, CoreError, Database,
+    account, auth, customer_user, customer_user_write, history, password, secrets, ui_state,
+    CoreError, Database,
 };
 use serde_json::{Map, Value};
+use std::sync::Arc;
 use std::time::Instant;
 
 use tauri::State;
 
+use crate::delivery::{self, Deliverer};
+
 pub struct AppState {
-    pub db: Database,
+    pub db: Arc<Database>,
     /// When `main` began: the start of the launch the window reports on.
     pub launched: Instant,
+    /// Woken after every action that queues e-mail.
+    pub deliverer: Deliverer,
+}
+
+impl AppState {
+    /// Runs an action that may queue e-mail, then asks for delivery.
+    fn mailing<T>(&self, action: impl FnOnce(&Database) -> Reply<T>) -> Reply<T> {
+        let out = action(&self.db)?;
+        self.deliverer.wake();
+        Ok(out)
+    }
 }
 
 type Reply<T> = Result<T, CoreError>;
@@ -37,7 +57,8 @@ fn get_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUs
 
 #[tauri::command(async)]
 fn create_customer_user(state: State<'_, AppState>, input: Value) -> Reply<CustomerUser> {
-    customer_user_write::create(&state.db, &CustomerUserInput::from_json(input)?)
+    let input = CustomerUserInput::from_json(input)?;
+    state.mailing(|db| customer_user_write::create(db, &input))
 }
 
 #[tauri::command(async)]
@@ -129,6 +150,106 @@ fn set_ui_state(state: State<'_, AppState>, key: String, value: Value) -> Reply<
     ui_state::set(&state.db, &key, &value)
 }
 
+#[tauri::command(async)]
+fn confirm_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
+    state.mailing(|db| account::confirm(db, &id))
+}
+
+#[tauri::command(async)]
+fn resend_confirmation(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
+    state.mailing(|db| account::resend_confirmation(db, &id))
+}
+
+#[tauri::command(async)]
+fn reset_password(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
+    state.mailing(|db| account::reset_password(db, &id))
+}
+
+#[tauri::command(async)]
+fn revoke_reset(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
+    account::revoke_reset(&state.db, &id)
+}
+
+#[tauri::command(async)]
+fn unlock_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
+    account::unlock(&state.db, &id)
+}
+
+#[tauri::command(async)]
+fn bulk_action(state: State<'_, AppState>, action: Action, ids: Vec<String>) -> Reply<Summary> {
+    state.mailing(|db| bulk::run(db, action, &ids))
+}
+
+#[tauri::command(async)]
+fn list_outbox(state: State<'_, AppState>, query: outbox::Query) -> Reply<Vec<Message>> {
+    outbox::list(&state.db, &query)
+}
+
+#[tauri::command(async)]
+fn retry_message(state: State<'_, AppState>, id: String) -> Reply<Message> {
+    state.mailing(|db| outbox::retry(db, &id))
+}
+
+/// Delivers what is due now and says what happened (the Outbox screen's "Send now").
+#[tauri::command(async)]
+fn deliver_outbox(state: State<'_, AppState>) -> Reply<Delivery> {
+    delivery::deliver(&state.db)
+}
+
+#[tauri::command(async)]
+fn list_login_attempts(
+    state: State<'_, AppState>,
+    query: AttemptQuery,
+) -> Reply<Vec<LoginAttempt>> {
+    auth::attempts(&state.db, &query)
+}
+
+#[tauri::command(async)]
+fn list_settings(state: State<'_, AppState>) -> Reply<Vec<Setting>> {
+    settings::list(&state.db)
+}
+
+#[tauri::command(async)]
+fn set_setting(state: State<'_, AppState>, key: String, value: Value) -> Reply<Setting> {
+    settings::set(&state.db, &key, &value)
+}
+
+/// Whether an SMTP password is saved in the keychain (the password never goes to the UI).
+#[tauri::command(async)]
+fn smtp_password_saved(state: State<'_, AppState>) -> Reply<bool> {
+    Ok(secrets::smtp_password(&state.db)?.is_some())
+}
+
+#[tauri::command(async)]
+fn set_smtp_password(state: State<'_, AppState>, password: Option<String>) -> Reply<()> {
+    secrets::set_smtp_password(&state.db, password.as_deref())
+}
+
+#[tauri::command(async)]
+fn list_email_templates(state: State<'_, AppState>) -> Reply<Vec<EmailTemplate>> {
+    email_template::list(&state.db)
+}
+
+#[tauri::command(async)]
+fn update_email_template(
+    state: State<'_, AppState>,
+    name: String,
+    subject: String,
+    content: String,
+) -> Reply<EmailTemplate> {
+    email_template::update(&state.db, &name, &subject, &content)
+}
+
+#[tauri::command(async)]
+fn restore_email_template(state: State<'_, AppState>, name: String) -> Reply<EmailTemplate> {
+    email_template::restore_default(&state.db, &name)
+}
+
+#[tauri::command]
+fn preview_email_template(subject: String, content: String) -> Reply<Rendered> {
+    email_template::preview(&subject, &content)
+}
+
 /// The window shows its first grid page: logs how long the launch took, once.
 #[tauri::command]
 fn first_page_shown(state: State<'_, AppState>) {
@@ -161,5 +282,23 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         get_ui_state,
         set_ui_state,
         first_page_shown,
+        confirm_customer_user,
+        resend_confirmation,
+        reset_password,
+        revoke_reset,
+        unlock_customer_user,
+        bulk_action,
+        list_outbox,
+        retry_message,
+        deliver_outbox,
+        list_login_attempts,
+        list_settings,
+        set_setting,
+        smtp_password_saved,
+        set_smtp_password,
+        list_email_templates,
+        update_email_template,
+        restore_email_template,
+        preview_email_template,
     ]
 }

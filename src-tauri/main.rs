@@ -5,6 +5,7 @@
 //! first launch, sets up logging and shows the main window. The commands live in `commands.rs`.
 
 mod commands;
+mod delivery;
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
@@ -306,7 +307,19 @@ fn main() -> ExitCode {
             ))
         }
     }
-    app.manage(commands::AppState { db, launched });
+    match cu_core::account::expire_passwords(&db) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("{n} passwords passed the maximum age: marked Expired"),
+        Err(e) => tracing::warn!("could not check password ages: {e}"),
+    }
+    let db = Arc::new(db);
+    let deliverer = delivery::Deliverer::start(db.clone());
+    deliverer.wake();
+    app.manage(commands::AppState {
+        db,
+        launched,
+        deliverer,
+    });
 
     let code = app.run_return(|_, event| {
         if let tauri::RunEvent::Exit = event {

@@ -83,7 +83,7 @@ impl Refusal {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "SignInOutcome")]
 pub struct Outcome {
     pub success: bool,
     pub reason: Option<Refusal>,

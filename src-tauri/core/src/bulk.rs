@@ -9,7 +9,7 @@ use crate::{account, customer_user, customer_user_write, Database, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "BulkAction")]
 pub enum Action {
     Enable,
     Disable,
@@ -37,7 +37,7 @@ impl Action {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "BulkSkipped")]
 pub struct Skipped {
     pub id: String,
     /// The user's email when the user exists.
@@ -47,7 +47,7 @@ pub struct Skipped {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "BulkSummary")]
 pub struct Summary {
     pub action: Action,
     pub done: Vec<String>,

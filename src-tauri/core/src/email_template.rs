@@ -17,7 +17,7 @@ pub const TOKEN_PLACEHOLDER: &str = "@@link-token@@";
 /// The single-use link a message carries, and so the token delivery mints for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
+#[ts(export, rename = "EmailLink")]
 pub enum Link {
     /// Confirms the e-mail address (Oro: no expiry).
     Confirmation,
@@ -134,7 +134,7 @@ pub struct EmailTemplate {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "RenderedEmail")]
 pub struct Rendered {
     pub subject: String,
     /// With [`TOKEN_PLACEHOLDER`] where the link's token goes.

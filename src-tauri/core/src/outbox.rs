@@ -21,7 +21,7 @@ const MAX_BACKOFF: Duration = Duration::hours(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
+#[ts(export, rename = "OutboxState")]
 pub enum State {
     Queued,
     Sent,
@@ -48,7 +48,7 @@ impl State {
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "OutboxMessage")]
 pub struct Message {
     pub id: String,
     pub template: String,
@@ -70,7 +70,7 @@ pub struct Message {
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[ts(export)]
+#[ts(export, rename = "OutboxQuery")]
 pub struct Query {
     pub customer_user_id: Option<String>,
     pub state: Option<State>,
@@ -81,7 +81,7 @@ pub struct Query {
 /// What one delivery run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "OutboxDelivery")]
 pub struct Delivery {
     pub sent: u32,
     /// Failed this time; tried again later.
@@ -197,6 +197,17 @@ pub fn retry(db: &Database, id: &str) -> Result<Message> {
             params![id, now],
         )?;
         get(tx, id)
+    })
+}
+
+/// Whether any queued message is due now.
+pub fn has_due(db: &Database) -> Result<bool> {
+    db.read(|conn| {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM email_outbox WHERE state = 'queued' AND next_attempt_at <= ?1)",
+            [timestamp(Utc::now())],
+            |r| r.get(0),
+        )?)
     })
 }
 

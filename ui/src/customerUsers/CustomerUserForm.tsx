@@ -189,6 +189,13 @@ const PasswordSection = ({ mode }: { mode: FormMode }) => {
         label="Generate Password"
         helperText="A random password nobody sees; the customer user sets their own by link"
       />
+      {mode === 'create' ? (
+        <CheckboxInput
+          source="sendWelcomeEmail"
+          label="Send Welcome Email"
+          helperText="With a link to the website to choose a password"
+        />
+      ) : null}
       {generate ? null : (
         <>
           <Row>

@@ -30,6 +30,8 @@ import {
   useListContext,
   useRecordContext,
 } from 'react-admin';
+import { AccountActionsMenu, type AccountState } from './AccountActions';
+import { BulkActions } from './BulkActions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { AuthStatusField, fullName, YesNoField } from './fields';
 import { call } from '../data/api';
@@ -43,6 +45,8 @@ const YES_NO = [
 const AUTH_STATUSES = [
   { id: 'active', name: 'Active' },
   { id: 'reset', name: 'Reset' },
+  { id: 'expired', name: 'Expired' },
+  { id: 'locked', name: 'Locked' },
 ];
 
 const textFilters = (source: string, label: string) => [
@@ -92,7 +96,7 @@ const RowActions = (_props: {
   cellClassName?: string;
   headerClassName?: string;
 }) => {
-  const record = useRecordContext<{ id: string; firstName?: string; lastName?: string }>();
+  const record = useRecordContext<AccountState & { firstName?: string; lastName?: string }>();
   if (!record) return null;
   return (
     <Stack
@@ -115,6 +119,7 @@ const RowActions = (_props: {
         confirmTitle="Delete Customer User"
         confirmContent={`Are you sure you want to delete ${fullName(record) || 'this customer user'}?`}
       />
+      <AccountActionsMenu user={record} />
     </Stack>
   );
 };
@@ -203,7 +208,7 @@ export const CustomerUserList = () => (
     <ReportFirstPage />
     <DatagridConfigurable
       rowClick="show"
-      bulkActionButtons={false}
+      bulkActionButtons={<BulkActions />}
       omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
       empty={<NoResults />}
       size="small"

@@ -29,6 +29,7 @@ import type { Address } from '../bindings/Address';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { AppDataProvider } from '../data/dataProvider';
+import { AccountActionButtons } from './AccountActions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
 
@@ -155,7 +156,10 @@ const FIELD_LABELS: Record<string, string> = {
   loginCount: 'Login Count',
   lastLogin: 'Last Login',
   passwordChangedAt: 'Password Changed At',
-  passwordRequestedAt: 'Password Requested At',
+  passwordRequestedAt: 'Reset Link Sent At',
+  resetLinkExpiresAt: 'Reset Link Expires At',
+  lockedAt: 'Locked At',
+  lockedUntil: 'Locked Until',
   createdAt: 'Created At',
   updatedAt: 'Updated At',
 };
@@ -239,6 +243,7 @@ const ShowActions = () => {
       <ListButton label="Customer Users" />
       <EditButton />
       <EnableToggleButton />
+      {record ? <AccountActionButtons user={record} /> : null}
       {record ? (
         <DeleteWithConfirmButton
           mutationMode="pessimistic"
@@ -296,11 +301,32 @@ const CustomerUserDetails = () => {
             </Details>
           </SectionCard>
           <Box sx={{ mt: 2 }}>
+            <SectionCard title="Password and sign-in" fill={false}>
+              <Details>
+                <Detail label="Password">
+                  <AuthStatusBadge status={r.authStatus} />
+                </Detail>
+                <Detail label="Password Changed At">{formatDateTime(r.passwordChangedAt)}</Detail>
+                <Detail label="Reset Link Sent At">{formatDateTime(r.passwordRequestedAt)}</Detail>
+                <Detail label="Reset Link Expires At">
+                  {formatDateTime(r.resetLinkExpiresAt)}
+                </Detail>
+                <Detail label="Locked At">{formatDateTime(r.lockedAt)}</Detail>
+                <Detail label="Locked Until">
+                  {r.lockedAt
+                    ? r.lockedUntil
+                      ? formatDateTime(r.lockedUntil)
+                      : 'Until unlocked'
+                    : '—'}
+                </Detail>
+              </Details>
+            </SectionCard>
+          </Box>
+          <Box sx={{ mt: 2 }}>
             <SectionCard title="Activity" fill={false}>
               <Details>
                 <Detail label="Login Count">{String(r.loginCount ?? 0)}</Detail>
                 <Detail label="Last Login">{formatDateTime(r.lastLogin)}</Detail>
-                <Detail label="Password Changed At">{formatDateTime(r.passwordChangedAt)}</Detail>
                 <Detail label="Created At">{formatDateTime(r.createdAt)}</Detail>
                 <Detail label="Updated At">{formatDateTime(r.updatedAt)}</Detail>
               </Details>

@@ -1,15 +1,22 @@
 import { Chip } from '@mui/material';
 import { useRecordContext } from 'react-admin';
 
-/** The "Password" column: Oro's auth status as a badge. */
-export const AuthStatusBadge = ({ status }: { status: string | null | undefined }) =>
-  status === 'reset' ? (
-    <Chip label="Reset" color="warning" size="small" variant="outlined" />
-  ) : status === 'active' ? (
-    <Chip label="Active" color="success" size="small" variant="outlined" />
+const STATUS_BADGES: Record<string, { label: string; color: 'success' | 'warning' | 'error' }> = {
+  active: { label: 'Active', color: 'success' },
+  reset: { label: 'Reset', color: 'warning' },
+  expired: { label: 'Expired', color: 'warning' },
+  locked: { label: 'Locked', color: 'error' },
+};
+
+/** The "Password" column: Oro's auth status (plus Expired and Locked) as a badge. */
+export const AuthStatusBadge = ({ status }: { status: string | null | undefined }) => {
+  const badge = status ? STATUS_BADGES[status] : undefined;
+  return badge ? (
+    <Chip label={badge.label} color={badge.color} size="small" variant="outlined" />
   ) : (
     <Chip label={status ?? '—'} size="small" variant="outlined" />
   );
+};
 
 export const AuthStatusField = (_props: { source?: string; label?: string; sortBy?: string }) => {
   const record = useRecordContext<{ id: string; authStatus?: string }>();

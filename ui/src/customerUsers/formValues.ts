@@ -43,6 +43,8 @@ export interface CustomerUserFormValues {
   password?: string | null;
   passwordConfirm?: string | null;
   generatePassword?: boolean;
+  /** Create only: queue the welcome e-mail with a link to choose a password. */
+  sendWelcomeEmail?: boolean;
   website?: string | null;
   preferredLocalization?: string | null;
   owner?: string | null;
@@ -66,6 +68,7 @@ export const emptyFormValues = (): CustomerUserFormValues => ({
   password: '',
   passwordConfirm: '',
   generatePassword: false,
+  sendWelcomeEmail: false,
   website: null,
   preferredLocalization: null,
   owner: null,
@@ -167,6 +170,7 @@ export function formValuesToInput(v: CustomerUserFormValues): CustomerUserInput 
   } else {
     input.customer = optionalId(v.customer);
   }
+  if (v.sendWelcomeEmail) input.sendWelcomeEmail = true;
   if (v.generatePassword) {
     input.generatePassword = true;
   } else if (text(v.password) !== '' || text(v.passwordConfirm) !== '') {
@@ -207,7 +211,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Keys whose values are only ever sent, never read back from the record. */
-const WRITE_ONLY = ['password', 'passwordConfirm', 'generatePassword', 'newCustomer'] as const;
+const WRITE_ONLY = [
+  'password',
+  'passwordConfirm',
+  'generatePassword',
+  'sendWelcomeEmail',
+  'newCustomer',
+] as const;
 
 /** Only the keys of `next` that differ from `prev` (docs/api.md: an absent key keeps its value). */
 export function diffInput(

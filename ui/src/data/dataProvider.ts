@@ -8,7 +8,17 @@ import type {
   Identifier,
   RaRecord,
 } from 'react-admin';
+import type { AttemptQuery } from '../bindings/AttemptQuery';
+import type { BulkAction } from '../bindings/BulkAction';
+import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { EmailTemplate } from '../bindings/EmailTemplate';
+import type { LoginAttempt } from '../bindings/LoginAttempt';
+import type { OutboxDelivery } from '../bindings/OutboxDelivery';
+import type { OutboxMessage } from '../bindings/OutboxMessage';
+import type { OutboxQuery } from '../bindings/OutboxQuery';
+import type { RenderedEmail } from '../bindings/RenderedEmail';
+import type { Setting } from '../bindings/Setting';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
@@ -30,7 +40,29 @@ export interface AppDataProvider extends DataProvider {
   setCustomerUserEnabled(id: Identifier, enabled: boolean): Promise<CustomerUser>;
   customerUserHistory(id: Identifier): Promise<ChangeRecord[]>;
   generatePassword(): Promise<string>;
+  /** An account action of docs/api.md on one user: `confirm_customer_user`, `reset_password`, … */
+  accountAction(command: AccountCommand, id: Identifier): Promise<CustomerUser>;
+  bulkAction(action: BulkAction, ids: Identifier[]): Promise<BulkSummary>;
+  listOutbox(query: OutboxQuery): Promise<OutboxMessage[]>;
+  retryMessage(id: string): Promise<OutboxMessage>;
+  deliverOutbox(): Promise<OutboxDelivery>;
+  listLoginAttempts(query: AttemptQuery): Promise<LoginAttempt[]>;
+  listSettings(): Promise<Setting[]>;
+  setSetting(key: string, value: boolean | number | string): Promise<Setting>;
+  smtpPasswordSaved(): Promise<boolean>;
+  setSmtpPassword(password: string | null): Promise<void>;
+  listEmailTemplates(): Promise<EmailTemplate[]>;
+  updateEmailTemplate(name: string, subject: string, content: string): Promise<EmailTemplate>;
+  restoreEmailTemplate(name: string): Promise<EmailTemplate>;
+  previewEmailTemplate(subject: string, content: string): Promise<RenderedEmail>;
 }
+
+export type AccountCommand =
+  | 'confirm_customer_user'
+  | 'resend_confirmation'
+  | 'reset_password'
+  | 'revoke_reset'
+  | 'unlock_customer_user';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -133,7 +165,7 @@ export function toGridFilter(raFilter: Record<string, unknown> = {}): {
     const v = asBoolean(raFilter[key]);
     if (v !== undefined) filter[key] = v;
   }
-  if (raFilter.authStatus === 'active' || raFilter.authStatus === 'reset') {
+  if (['active', 'reset', 'expired', 'locked'].includes(String(raFilter.authStatus))) {
     filter.authStatus = raFilter.authStatus;
   }
   const q = typeof raFilter.q === 'string' && raFilter.q.trim() !== '' ? raFilter.q.trim() : null;
@@ -418,5 +450,25 @@ export function createDataProvider(): AppDataProvider {
     async generatePassword() {
       return run<string>('generate_password');
     },
+
+    async accountAction(command, id) {
+      return remember(await run<CustomerUser>(command, { id }));
+    },
+
+    bulkAction: (action, ids) => run<BulkSummary>('bulk_action', { action, ids }),
+    listOutbox: (query) => run<OutboxMessage[]>('list_outbox', { query }),
+    retryMessage: (id) => run<OutboxMessage>('retry_message', { id }),
+    deliverOutbox: () => run<OutboxDelivery>('deliver_outbox'),
+    listLoginAttempts: (query) => run<LoginAttempt[]>('list_login_attempts', { query }),
+    listSettings: () => run<Setting[]>('list_settings'),
+    setSetting: (key, value) => run<Setting>('set_setting', { key, value }),
+    smtpPasswordSaved: () => run<boolean>('smtp_password_saved'),
+    setSmtpPassword: (password) => run<void>('set_smtp_password', { password }),
+    listEmailTemplates: () => run<EmailTemplate[]>('list_email_templates'),
+    updateEmailTemplate: (name, subject, content) =>
+      run<EmailTemplate>('update_email_template', { name, subject, content }),
+    restoreEmailTemplate: (name) => run<EmailTemplate>('restore_email_template', { name }),
+    previewEmailTemplate: (subject, content) =>
+      run<RenderedEmail>('preview_email_template', { subject, content }),
   };
 }

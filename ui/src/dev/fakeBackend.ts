@@ -5,7 +5,13 @@
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { ApiError } from '../bindings/ApiError';
+import type { BulkAction } from '../bindings/BulkAction';
+import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { EmailTemplate } from '../bindings/EmailTemplate';
+import type { LoginAttempt } from '../bindings/LoginAttempt';
+import type { OutboxMessage } from '../bindings/OutboxMessage';
+import type { Setting } from '../bindings/Setting';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
@@ -50,6 +56,18 @@ export function toRow(u: CustomerUser): CustomerUserRow {
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
   };
+}
+
+function setting(
+  key: string,
+  label: string,
+  kind: string,
+  value: boolean | number | string,
+  min: number | null = null,
+  max: number | null = null,
+  choices: string[] = [],
+): Setting {
+  return { key, label, kind, value, default: value, min, max, choices } as Setting;
 }
 
 export class FakeBackend {
@@ -122,6 +140,40 @@ export class FakeBackend {
   ];
   customerUsers: CustomerUser[] = [];
   history: ChangeRecord[] = [];
+  outbox: OutboxMessage[] = [];
+  loginAttempts: LoginAttempt[] = [];
+  smtpPassword: string | null = null;
+  settings: Setting[] = [
+    setting('confirmationRequired', 'Confirmation Required', 'bool', true),
+    setting('resetLinkTtl', 'Reset Link Lifetime (seconds)', 'int', 86400, 60, 31536000),
+    setting('passwordMinLength', 'Minimal Password Length', 'int', 8, 1, 128),
+    setting('lockoutMaxAttempts', 'Max Login Attempts', 'int', 10, 1, 1000),
+    setting('smtpHost', 'SMTP Host', 'text', ''),
+    setting('smtpEncryption', 'SMTP Encryption', 'choice', 'starttls', null, null, [
+      'starttls',
+      'tls',
+      'none',
+    ]),
+    setting('smtpUsername', 'SMTP Username', 'text', ''),
+  ];
+  templates: EmailTemplate[] = [
+    {
+      name: 'customer_user_force_reset_password',
+      subject: 'Please reset your password',
+      content: 'Hello, {{ entity.fullName }}!\n\nReset Password:\n{{ resetUrl }}\n',
+      link: 'reset',
+      customized: false,
+      updatedAt: null,
+    },
+    {
+      name: 'customer_user_confirmation_email',
+      subject: 'Confirmation of account registration',
+      content: 'Hello, {{ entity.fullName }}!\n\n{{ confirmUrl }}\n',
+      link: 'confirmation',
+      customized: false,
+      updatedAt: null,
+    },
+  ];
   /** Commands to fail with an error, checked before the command runs. */
   failures = new Map<string, ApiError>();
   generatedPassword = 'Gen3ratedPw';
@@ -153,6 +205,9 @@ export class FakeBackend {
         lastLogin: null,
         passwordChangedAt: null,
         passwordRequestedAt: null,
+        resetLinkExpiresAt: null,
+        lockedAt: null,
+        lockedUntil: null,
         customer: { id: customer.id, name: customer.name },
         website: { id: 'web-default', name: 'Default' },
         preferredLocalization: null,
@@ -194,7 +249,8 @@ export class FakeBackend {
       case 'list_customer_users':
         return this.list((args?.query ?? {}) as GridQuery);
       case 'get_customer_user':
-        return this.find(String(args?.id));
+        // A copy, as the real command's JSON is: react-query keeps an unchanged reference.
+        return structuredClone(this.find(String(args?.id)));
       case 'create_customer_user':
         return this.create(args?.input as CustomerUserInput);
       case 'update_customer_user':
@@ -250,9 +306,230 @@ export class FakeBackend {
         const customer = (args?.customer as string | null | undefined) ?? null;
         return this.roles.filter((r) => r.customerId === null || r.customerId === customer);
       }
+      case 'confirm_customer_user':
+        return this.account(String(args?.id), (u) => {
+          if (u.confirmed) throw apiError('conflict', `${u.email} is confirmed already.`);
+          u.confirmed = true;
+          this.queue(u, 'customer_user_welcome_email_registered_by_admin', 'Welcome');
+        });
+      case 'resend_confirmation':
+        return this.account(String(args?.id), (u) => {
+          if (u.confirmed) throw apiError('conflict', `${u.email} is confirmed already.`);
+          this.queue(u, 'customer_user_confirmation_email', 'Confirmation of account registration');
+        });
+      case 'reset_password':
+        return this.account(String(args?.id), (u) => {
+          if (!u.enabled)
+            throw apiError(
+              'conflict',
+              `${u.email} is disabled: enable the customer user before resetting the password.`,
+            );
+          u.authStatus = 'reset';
+          this.queue(u, 'customer_user_force_reset_password', 'Please reset your password');
+        });
+      case 'revoke_reset':
+        return this.account(String(args?.id), (u) => {
+          u.authStatus = 'active';
+          u.resetLinkExpiresAt = null;
+        });
+      case 'unlock_customer_user':
+        return this.account(String(args?.id), (u) => {
+          if (u.authStatus !== 'locked') throw apiError('conflict', `${u.email} is not locked.`);
+          u.authStatus = 'active';
+          u.lockedAt = null;
+          u.lockedUntil = null;
+        });
+      case 'bulk_action':
+        return this.bulk(args?.action as BulkAction, (args?.ids as string[]) ?? []);
+      case 'list_outbox': {
+        const q = (args?.query ?? {}) as { customerUserId?: string; state?: string };
+        return this.outbox
+          .filter((m) => !q.customerUserId || m.customerUserId === q.customerUserId)
+          .filter((m) => !q.state || m.state === q.state)
+          .slice()
+          .reverse();
+      }
+      case 'retry_message': {
+        const m = this.outbox.find((x) => x.id === args?.id);
+        if (!m) throw apiError('not_found', 'Message not found.');
+        m.state = 'queued';
+        m.attempts = 0 as unknown as OutboxMessage['attempts'];
+        return m;
+      }
+      case 'deliver_outbox': {
+        const host = this.settings.find((x) => x.key === 'smtpHost')?.value;
+        if (!host)
+          throw apiError('validation', 'smtpHost: SMTP is not configured.', [
+            {
+              field: 'smtpHost',
+              message: 'SMTP is not configured: set the SMTP host in Settings.',
+            },
+          ]);
+        const due = this.outbox.filter((m) => m.state === 'queued');
+        for (const m of due) {
+          m.state = 'sent';
+          m.sentAt = now();
+        }
+        return { sent: due.length, retrying: 0, failed: 0, cancelled: 0 };
+      }
+      case 'list_login_attempts': {
+        const q = (args?.query ?? {}) as {
+          user?: string;
+          success?: boolean;
+          from?: string;
+          to?: string;
+        };
+        return this.loginAttempts
+          .filter(
+            (a) =>
+              (!q.user || a.customerUserId === q.user || a.username.includes(q.user)) &&
+              (q.success === undefined || q.success === null || a.success === q.success) &&
+              (!q.from || a.at >= q.from) &&
+              (!q.to || a.at <= q.to),
+          )
+          .sort((a, b) => b.at.localeCompare(a.at));
+      }
+      case 'list_settings':
+        return this.settings;
+      case 'set_setting': {
+        const s = this.settings.find((x) => x.key === args?.key);
+        if (!s)
+          throw apiError('validation', 'No such setting.', [
+            { field: 'key', message: 'No such setting.' },
+          ]);
+        if (
+          s.kind === 'int' &&
+          (typeof args?.value !== 'number' ||
+            (s.min !== null && args.value < s.min) ||
+            (s.max !== null && args.value > s.max))
+        )
+          throw apiError('validation', `${s.key}: out of range`, [
+            { field: s.key, message: `This value should be between ${s.min} and ${s.max}.` },
+          ]);
+        s.value = args?.value as Setting['value'];
+        return s;
+      }
+      case 'smtp_password_saved':
+        return this.smtpPassword !== null;
+      case 'set_smtp_password':
+        this.smtpPassword = (args?.password as string | null) || null;
+        return null;
+      case 'list_email_templates':
+        return this.templates;
+      case 'update_email_template': {
+        const t = this.templates.find((x) => x.name === args?.name);
+        if (!t) throw apiError('not_found', 'Email template not found.');
+        if (String(args?.content).includes('{% if %}'))
+          throw apiError('validation', 'content: syntax error', [
+            { field: 'content', message: 'syntax error: unexpected end of input (line 1)' },
+          ]);
+        t.subject = String(args?.subject);
+        t.content = String(args?.content);
+        t.customized = true;
+        t.updatedAt = now();
+        return t;
+      }
+      case 'restore_email_template': {
+        const t = this.templates.find((x) => x.name === args?.name);
+        if (!t) throw apiError('not_found', 'Email template not found.');
+        const seeded = new FakeBackend({ users: 0 }).templates.find((x) => x.name === t.name);
+        Object.assign(t, seeded, { updatedAt: now() });
+        return t;
+      }
+      case 'preview_email_template': {
+        const broken = (['subject', 'content'] as const).filter((field) =>
+          String(args?.[field]).includes('{% if %}'),
+        );
+        if (broken.length)
+          throw apiError(
+            'validation',
+            'The template does not render.',
+            broken.map((field) => ({
+              field,
+              message: 'syntax error: unexpected end of input (line 1)',
+            })),
+          );
+        const fill = (text: unknown) =>
+          String(text)
+            .replace(/\{\{\s*entity\.fullName\s*\}\}/g, 'Amanda Cole')
+            .replace(
+              /\{\{\s*\w+Url\s*\}\}/g,
+              'https://store.example.com/customer/user/reset?token=TOKEN',
+            );
+        return { subject: fill(args?.subject), body: fill(args?.content), link: null };
+      }
       default:
         throw `command ${cmd} not found`;
     }
+  }
+
+  /** Runs an account action on one user, logging what changed, and returns the user. */
+  account(id: string, act: (u: CustomerUser) => void): CustomerUser {
+    const user = this.find(id);
+    const before = { confirmed: user.confirmed, authStatus: user.authStatus };
+    act(user);
+    const fields: Record<string, [unknown, unknown]> = {};
+    if (before.confirmed !== user.confirmed) fields.confirmed = [before.confirmed, user.confirmed];
+    if (before.authStatus !== user.authStatus)
+      fields.authStatus = [before.authStatus, user.authStatus];
+    if (Object.keys(fields).length) this.log(user.id, 'update', fields);
+    user.updatedAt = now();
+    return user;
+  }
+
+  queue(user: CustomerUser, template: string, subject: string) {
+    this.outbox.push({
+      id: newId('msg'),
+      template,
+      customerUserId: user.id,
+      recipient: user.email,
+      subject,
+      body: `Hello, ${user.firstName}! https://shop.example.com/customer/user/reset?token=••••••`,
+      link: null,
+      state: 'queued',
+      attempts: 0 as unknown as OutboxMessage['attempts'],
+      nextAttemptAt: now(),
+      lastError: null,
+      createdAt: now(),
+      sentAt: null,
+    });
+  }
+
+  bulk(action: BulkAction, ids: string[]): BulkSummary {
+    const commands: Record<BulkAction, string> = {
+      enable: 'set_customer_user_enabled',
+      disable: 'set_customer_user_enabled',
+      delete: 'delete_customer_user',
+      confirm: 'confirm_customer_user',
+      resendConfirmation: 'resend_confirmation',
+      resetPassword: 'reset_password',
+      unlock: 'unlock_customer_user',
+    };
+    const done: string[] = [];
+    const skipped: BulkSummary['skipped'] = [];
+    for (const id of ids) {
+      try {
+        this.handle(commands[action], { id, enabled: action === 'enable' });
+        done.push(id);
+      } catch (e) {
+        const email = this.customerUsers.find((u) => u.id === id)?.email ?? null;
+        skipped.push({ id, email, reason: (e as ApiError).message });
+      }
+    }
+    const verb: Record<BulkAction, string> = {
+      enable: 'Enabled',
+      disable: 'Disabled',
+      delete: 'Deleted',
+      confirm: 'Confirmed',
+      resendConfirmation: 'Sent the confirmation email again to',
+      resetPassword: 'Sent a password reset to',
+      unlock: 'Unlocked',
+    };
+    const noun = done.length === 1 ? 'customer user' : 'customer users';
+    const message =
+      `${verb[action]} ${done.length} ${noun}.` +
+      (skipped.length ? ` Skipped ${skipped.length}.` : '');
+    return { action, done, skipped, message };
   }
 
   find(id: string): CustomerUser {
@@ -421,6 +698,9 @@ export class FakeBackend {
       lastLogin: null,
       passwordChangedAt: t,
       passwordRequestedAt: null,
+      resetLinkExpiresAt: null,
+      lockedAt: null,
+      lockedUntil: null,
       customer: { id: '', name: '' },
       website: null,
       preferredLocalization: null,

@@ -3,7 +3,7 @@
 /**
  * What one delivery run did.
  */
-export type Delivery = { sent: number, 
+export type OutboxDelivery = { sent: number, 
 /**
  * Failed this time; tried again later.
  */

@@ -3,4 +3,4 @@
 /**
  * The single-use link a message carries, and so the token delivery mints for it.
  */
-export type Link = "confirmation" | "set_password" | "reset";
+export type EmailLink = "confirmation" | "set_password" | "reset";

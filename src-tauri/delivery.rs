@@ -1,0 +1,69 @@
+//! Sends the outbox in the background: every half minute, and at once when an action has
+//! queued a message. Failures stay in the outbox with the server's answer; this loop only
+//! logs them.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use cu_core::mailer::Mailer;
+use cu_core::outbox::{self, Delivery};
+use cu_core::{secrets, CoreError, Database};
+
+/// How often queued messages (retries included) are looked at without being asked.
+const PERIOD: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct Deliverer {
+    wake: Arc<(Mutex<bool>, Condvar)>,
+}
+
+impl Deliverer {
+    pub fn start(db: Arc<Database>) -> Self {
+        let deliverer = Deliverer {
+            wake: Arc::new((Mutex::new(false), Condvar::new())),
+        };
+        let wake = deliverer.wake.clone();
+        std::thread::Builder::new()
+            .name("outbox".into())
+            .spawn(move || loop {
+                let (flag, signal) = &*wake;
+                let guard = flag.lock().unwrap_or_else(|p| p.into_inner());
+                let (mut woken, _) = signal
+                    .wait_timeout_while(guard, PERIOD, |woken| !*woken)
+                    .unwrap_or_else(|p| p.into_inner());
+                *woken = false;
+                drop(woken);
+                match deliver(&db) {
+                    Ok(d) if d == Delivery::default() => {}
+                    Ok(d) => tracing::info!(
+                        sent = d.sent,
+                        retrying = d.retrying,
+                        failed = d.failed,
+                        cancelled = d.cancelled,
+                        "outbox delivered"
+                    ),
+                    Err(e) => tracing::debug!("outbox not delivered: {e}"),
+                }
+            })
+            .expect("the outbox thread starts");
+        deliverer
+    }
+
+    /// Asks for a delivery run now.
+    pub fn wake(&self) {
+        let (flag, signal) = &*self.wake;
+        *flag.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        signal.notify_one();
+    }
+}
+
+/// One delivery run of what is due. Without queued messages, SMTP is not even configured
+/// or asked for.
+pub fn deliver(db: &Database) -> Result<Delivery, CoreError> {
+    if !outbox::has_due(db)? {
+        return Ok(Delivery::default());
+    }
+    let password = secrets::smtp_password_if_needed(db)?;
+    let mailer = db.read(|c| Mailer::from_settings(c, password))?;
+    outbox::deliver_due(db, &mailer)
+}

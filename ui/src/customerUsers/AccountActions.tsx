@@ -1,0 +1,174 @@
+import { useState, type MouseEvent, type ReactNode } from 'react';
+import { IconButton, ListItemIcon, ListItemText, Menu, MenuItem } from '@mui/material';
+import LockOpenIcon from '@mui/icons-material/LockOpen';
+import LockResetIcon from '@mui/icons-material/LockReset';
+import LinkOffIcon from '@mui/icons-material/LinkOff';
+import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
+import MoreVertIcon from '@mui/icons-material/MoreVert';
+import SendIcon from '@mui/icons-material/Send';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Confirm, useDataProvider, useNotify, useRefresh } from 'react-admin';
+import type { CustomerUser } from '../bindings/CustomerUser';
+import type { AccountCommand, AppDataProvider } from '../data/dataProvider';
+
+/** What the actions need of a user: a grid row or a full record. */
+export interface AccountState {
+  id: string;
+  email: string;
+  enabled: boolean;
+  confirmed: boolean;
+  authStatus: string;
+  resetLinkExpiresAt?: string | null;
+}
+
+interface AccountAction {
+  command: AccountCommand;
+  label: string;
+  icon: ReactNode;
+  /** Oro's confirmation text, where the action asks first. */
+  confirm?: (email: string) => string;
+  success: (email: string) => string;
+  failure?: (email: string) => string;
+}
+
+const CONFIRM: AccountAction = {
+  command: 'confirm_customer_user',
+  label: 'Confirm',
+  icon: <MarkEmailReadIcon />,
+  success: () => 'Confirmation successful',
+};
+const RESEND: AccountAction = {
+  command: 'resend_confirmation',
+  label: 'Resend Confirmation Email',
+  icon: <SendIcon />,
+  success: () => 'Confirmation email has been sent',
+};
+const RESET: AccountAction = {
+  command: 'reset_password',
+  label: 'Reset Password',
+  icon: <LockResetIcon />,
+  confirm: (email) =>
+    `Customer user ${email} will receive the email to reset password and will be disabled from login.`,
+  success: (email) => `Password reset request has been sent to ${email}.`,
+  failure: (email) => `Password reset request to ${email} has failed.`,
+};
+const REVOKE: AccountAction = {
+  command: 'revoke_reset',
+  label: 'Revoke Reset Link',
+  icon: <LinkOffIcon />,
+  confirm: (email) =>
+    `The reset link sent to ${email} will stop working and they sign in with their current password again.`,
+  success: () => 'The password reset was revoked.',
+};
+const UNLOCK: AccountAction = {
+  command: 'unlock_customer_user',
+  label: 'Unlock',
+  icon: <LockOpenIcon />,
+  success: (email) => `${email} has been unlocked.`,
+};
+
+/** The actions that apply to the user as they are now, as Oro shows its operations. */
+export function accountActions(user: AccountState): AccountAction[] {
+  const actions: AccountAction[] = [];
+  if (!user.confirmed) actions.push(CONFIRM, RESEND);
+  if (user.enabled) actions.push(RESET);
+  if (user.authStatus === 'reset' || user.resetLinkExpiresAt) actions.push(REVOKE);
+  if (user.authStatus === 'locked') actions.push(UNLOCK);
+  return actions;
+}
+
+/** Runs an action after its confirmation (if any), then tells the admin and refreshes. */
+function useAccountAction(user: AccountState) {
+  const dataProvider = useDataProvider<AppDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const queryClient = useQueryClient();
+  const [asking, setAsking] = useState<AccountAction | null>(null);
+  const { mutate, isPending } = useMutation<CustomerUser, Error, AccountAction>({
+    mutationFn: (action) => dataProvider.accountAction(action.command, user.id),
+    onSuccess: (_, action) => {
+      notify(action.success(user.email), { type: 'success' });
+      void queryClient.invalidateQueries({ queryKey: ['customer-users'] });
+      refresh();
+    },
+    onError: (error, action) =>
+      notify(action.failure ? `${action.failure(user.email)} ${error.message}` : error.message, {
+        type: 'error',
+      }),
+  });
+  const start = (action: AccountAction) => (action.confirm ? setAsking(action) : mutate(action));
+  const dialog = (
+    <Confirm
+      isOpen={asking !== null}
+      loading={isPending}
+      title={asking?.label ?? ''}
+      content={asking?.confirm?.(user.email) ?? ''}
+      confirm={asking?.label ?? 'Confirm'}
+      onConfirm={() => {
+        if (asking) mutate(asking);
+        setAsking(null);
+      }}
+      onClose={() => setAsking(null)}
+    />
+  );
+  return { start, dialog, isPending };
+}
+
+/** The view page's buttons. */
+export const AccountActionButtons = ({ user }: { user: AccountState }) => {
+  const { start, dialog, isPending } = useAccountAction(user);
+  return (
+    <>
+      {accountActions(user).map((action) => (
+        <Button
+          key={action.command}
+          label={action.label}
+          disabled={isPending}
+          onClick={() => start(action)}
+        >
+          {action.icon}
+        </Button>
+      ))}
+      {dialog}
+    </>
+  );
+};
+
+/** A grid row's "More actions" menu, so the row stays narrow. */
+export const AccountActionsMenu = ({ user }: { user: AccountState }) => {
+  const { start, dialog, isPending } = useAccountAction(user);
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const actions = accountActions(user);
+  if (actions.length === 0) return dialog;
+  return (
+    <>
+      <IconButton
+        size="small"
+        aria-label="More actions"
+        aria-haspopup="menu"
+        disabled={isPending}
+        onClick={(event: MouseEvent<HTMLElement>) => {
+          event.stopPropagation();
+          setAnchor(event.currentTarget);
+        }}
+      >
+        <MoreVertIcon fontSize="small" />
+      </IconButton>
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+        {actions.map((action) => (
+          <MenuItem
+            key={action.command}
+            onClick={() => {
+              setAnchor(null);
+              start(action);
+            }}
+          >
+            <ListItemIcon>{action.icon}</ListItemIcon>
+            <ListItemText>{action.label}</ListItemText>
+          </MenuItem>
+        ))}
+      </Menu>
+      {dialog}
+    </>
+  );
+};

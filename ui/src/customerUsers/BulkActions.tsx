@@ -1,0 +1,138 @@
+import { useState, type ReactNode } from 'react';
+import {
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@mui/material';
+import DeleteIcon from '@mui/icons-material/Delete';
+import LockOpenIcon from '@mui/icons-material/LockOpen';
+import LockResetIcon from '@mui/icons-material/LockReset';
+import SendIcon from '@mui/icons-material/Send';
+import ToggleOffIcon from '@mui/icons-material/ToggleOff';
+import ToggleOnIcon from '@mui/icons-material/ToggleOn';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  Button,
+  Confirm,
+  useDataProvider,
+  useListContext,
+  useNotify,
+  useRefresh,
+  useUnselectAll,
+} from 'react-admin';
+import type { BulkAction } from '../bindings/BulkAction';
+import type { BulkSummary } from '../bindings/BulkSummary';
+import { CUSTOMER_USERS, type AppDataProvider } from '../data/dataProvider';
+
+interface Choice {
+  action: BulkAction;
+  label: string;
+  icon: ReactNode;
+  /** Asked before acting on the selection. */
+  confirm?: (count: number) => string;
+}
+
+const CHOICES: Choice[] = [
+  { action: 'enable', label: 'Enable', icon: <ToggleOnIcon /> },
+  { action: 'disable', label: 'Disable', icon: <ToggleOffIcon /> },
+  {
+    action: 'resetPassword',
+    label: 'Reset Password',
+    icon: <LockResetIcon />,
+    confirm: (n) =>
+      `${n} customer users will receive the email to reset password and will be disabled from login.`,
+  },
+  { action: 'unlock', label: 'Unlock', icon: <LockOpenIcon /> },
+  { action: 'resendConfirmation', label: 'Resend Confirmation', icon: <SendIcon /> },
+  {
+    action: 'delete',
+    label: 'Delete',
+    icon: <DeleteIcon />,
+    confirm: (n) => `Are you sure you want to delete ${n} customer users?`,
+  },
+];
+
+/** The grid's actions on a selection; each ends with what was done and what was skipped. */
+export const BulkActions = () => {
+  const { selectedIds } = useListContext();
+  const dataProvider = useDataProvider<AppDataProvider>();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const unselectAll = useUnselectAll(CUSTOMER_USERS);
+  const queryClient = useQueryClient();
+  const [asking, setAsking] = useState<Choice | null>(null);
+  const [summary, setSummary] = useState<BulkSummary | null>(null);
+  const { mutate, isPending } = useMutation<BulkSummary, Error, BulkAction>({
+    mutationFn: (action) => dataProvider.bulkAction(action, selectedIds),
+    onSuccess: (result) => {
+      setSummary(result);
+      unselectAll();
+      void queryClient.invalidateQueries({ queryKey: ['customer-users'] });
+      refresh();
+    },
+    onError: (error) => notify(error.message, { type: 'error' }),
+  });
+  const start = (choice: Choice) => (choice.confirm ? setAsking(choice) : mutate(choice.action));
+  return (
+    <>
+      {CHOICES.map((choice) => (
+        <Button
+          key={choice.action}
+          label={choice.label}
+          disabled={isPending}
+          onClick={() => start(choice)}
+        >
+          {choice.icon}
+        </Button>
+      ))}
+      <Confirm
+        isOpen={asking !== null}
+        title={asking?.label ?? ''}
+        content={asking?.confirm?.(selectedIds.length) ?? ''}
+        confirm={asking?.label ?? 'Confirm'}
+        onConfirm={() => {
+          if (asking) mutate(asking.action);
+          setAsking(null);
+        }}
+        onClose={() => setAsking(null)}
+      />
+      <BulkSummaryDialog summary={summary} onClose={() => setSummary(null)} />
+    </>
+  );
+};
+
+const BulkSummaryDialog = ({
+  summary,
+  onClose,
+}: {
+  summary: BulkSummary | null;
+  onClose: () => void;
+}) => (
+  <Dialog open={summary !== null} onClose={onClose} aria-labelledby="bulk-summary-title">
+    <DialogTitle id="bulk-summary-title">{summary?.message}</DialogTitle>
+    <DialogContent>
+      {summary && summary.skipped.length > 0 ? (
+        <>
+          <Typography variant="body2">Skipped, and why:</Typography>
+          <List dense aria-label="Skipped">
+            {summary.skipped.map((s) => (
+              <ListItem key={s.id} disableGutters>
+                <ListItemText primary={s.email ?? s.id} secondary={s.reason} />
+              </ListItem>
+            ))}
+          </List>
+        </>
+      ) : (
+        <Typography variant="body2">Nothing was skipped.</Typography>
+      )}
+    </DialogContent>
+    <DialogActions>
+      <Button label="Close" onClick={onClose} />
+    </DialogActions>
+  </Dialog>
+);
