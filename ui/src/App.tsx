@@ -1,7 +1,12 @@
 import { useMemo } from 'react';
 import { QueryClient } from '@tanstack/react-query';
 import PeopleIcon from '@mui/icons-material/People';
-import { Admin, Resource, type Store } from 'react-admin';
+import { Admin, CustomRoutes, Resource, type Store } from 'react-admin';
+import { Route } from 'react-router-dom';
+import { EmailTemplates } from './admin/EmailTemplates';
+import { LoginAttempts } from './admin/LoginAttempts';
+import { Outbox } from './admin/Outbox';
+import { Settings } from './admin/Settings';
 import { darkTheme, lightTheme } from './app/theme';
 import { i18nProvider } from './app/i18n';
 import { CustomerUserCreate } from './customerUsers/CustomerUserCreate';
@@ -54,6 +59,12 @@ export const App = ({ store, dataProvider, queryClient }: AppProps) => {
       <Resource name="roles" recordRepresentation="label" />
       <Resource name="users" recordRepresentation="name" />
       <Resource name="localizations" recordRepresentation="name" />
+      <CustomRoutes>
+        <Route path="/settings" element={<Settings />} />
+        <Route path="/email-templates" element={<EmailTemplates />} />
+        <Route path="/outbox" element={<Outbox />} />
+        <Route path="/login-attempts" element={<LoginAttempts />} />
+      </CustomRoutes>
     </Admin>
   );
 };

@@ -29,6 +29,8 @@ import type { Address } from '../bindings/Address';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { AppDataProvider } from '../data/dataProvider';
+import { Link } from 'react-router-dom';
+import { CustomerUserEmails } from '../admin/Outbox';
 import { AccountActionButtons } from './AccountActions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
@@ -326,6 +328,11 @@ const CustomerUserDetails = () => {
             <SectionCard title="Activity" fill={false}>
               <Details>
                 <Detail label="Login Count">{String(r.loginCount ?? 0)}</Detail>
+                <Detail label="Login Attempts">
+                  <Link to={`/login-attempts?user=${encodeURIComponent(r.id)}`}>
+                    View login attempts
+                  </Link>
+                </Detail>
                 <Detail label="Last Login">{formatDateTime(r.lastLogin)}</Detail>
                 <Detail label="Created At">{formatDateTime(r.createdAt)}</Detail>
                 <Detail label="Updated At">{formatDateTime(r.updatedAt)}</Detail>
@@ -361,6 +368,11 @@ const CustomerUserDetails = () => {
                 ))}
               </Grid>
             )}
+          </SectionCard>
+        </Grid>
+        <Grid size={12}>
+          <SectionCard title="Emails">
+            <CustomerUserEmails customerUserId={r.id} />
           </SectionCard>
         </Grid>
         <Grid size={12}>

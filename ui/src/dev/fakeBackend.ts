@@ -341,12 +341,14 @@ export class FakeBackend {
         });
       case 'bulk_action':
         return this.bulk(args?.action as BulkAction, (args?.ids as string[]) ?? []);
+      // These commands answer with copies, as IPC would: react-query's structural sharing
+      // keeps showing the old rows when it is handed the same objects, mutated in place.
       case 'list_outbox': {
         const q = (args?.query ?? {}) as { customerUserId?: string; state?: string };
         return this.outbox
           .filter((m) => !q.customerUserId || m.customerUserId === q.customerUserId)
           .filter((m) => !q.state || m.state === q.state)
-          .slice()
+          .map((m) => ({ ...m }))
           .reverse();
       }
       case 'retry_message': {
@@ -354,7 +356,7 @@ export class FakeBackend {
         if (!m) throw apiError('not_found', 'Message not found.');
         m.state = 'queued';
         m.attempts = 0 as unknown as OutboxMessage['attempts'];
-        return m;
+        return { ...m };
       }
       case 'deliver_outbox': {
         const host = this.settings.find((x) => x.key === 'smtpHost')?.value;
@@ -390,7 +392,7 @@ export class FakeBackend {
           .sort((a, b) => b.at.localeCompare(a.at));
       }
       case 'list_settings':
-        return this.settings;
+        return this.settings.map((x) => ({ ...x }));
       case 'set_setting': {
         const s = this.settings.find((x) => x.key === args?.key);
         if (!s)
@@ -407,7 +409,7 @@ export class FakeBackend {
             { field: s.key, message: `This value should be between ${s.min} and ${s.max}.` },
           ]);
         s.value = args?.value as Setting['value'];
-        return s;
+        return { ...s };
       }
       case 'smtp_password_saved':
         return this.smtpPassword !== null;
@@ -415,7 +417,7 @@ export class FakeBackend {
         this.smtpPassword = (args?.password as string | null) || null;
         return null;
       case 'list_email_templates':
-        return this.templates;
+        return this.templates.map((x) => ({ ...x }));
       case 'update_email_template': {
         const t = this.templates.find((x) => x.name === args?.name);
         if (!t) throw apiError('not_found', 'Email template not found.');
@@ -427,14 +429,14 @@ export class FakeBackend {
         t.content = String(args?.content);
         t.customized = true;
         t.updatedAt = now();
-        return t;
+        return { ...t };
       }
       case 'restore_email_template': {
         const t = this.templates.find((x) => x.name === args?.name);
         if (!t) throw apiError('not_found', 'Email template not found.');
         const seeded = new FakeBackend({ users: 0 }).templates.find((x) => x.name === t.name);
         Object.assign(t, seeded, { updatedAt: now() });
-        return t;
+        return { ...t };
       }
       case 'preview_email_template': {
         const broken = (['subject', 'content'] as const).filter((field) =>

@@ -1,9 +1,14 @@
 import type { ReactNode } from 'react';
 import { Collapse, List, ListItemButton, ListItemIcon, ListItemText } from '@mui/material';
 import BusinessIcon from '@mui/icons-material/Business';
+import DescriptionIcon from '@mui/icons-material/Description';
 import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
+import LoginIcon from '@mui/icons-material/Login';
+import OutboxIcon from '@mui/icons-material/Outbox';
 import PeopleIcon from '@mui/icons-material/People';
+import SettingsIcon from '@mui/icons-material/Settings';
+import SettingsApplicationsIcon from '@mui/icons-material/SettingsApplications';
 import {
   AppBar,
   Layout,
@@ -50,6 +55,16 @@ export const AppMenu = () => (
   <Menu>
     <MenuGroup id="customers" label="Customers" icon={<BusinessIcon />}>
       <Menu.Item to="/customer-users" primaryText="Customer Users" leftIcon={<PeopleIcon />} />
+    </MenuGroup>
+    <MenuGroup id="system" label="System" icon={<SettingsApplicationsIcon />}>
+      <Menu.Item to="/settings" primaryText="Settings" leftIcon={<SettingsIcon />} />
+      <Menu.Item
+        to="/email-templates"
+        primaryText="Email Templates"
+        leftIcon={<DescriptionIcon />}
+      />
+      <Menu.Item to="/outbox" primaryText="Email Outbox" leftIcon={<OutboxIcon />} />
+      <Menu.Item to="/login-attempts" primaryText="Login Attempts" leftIcon={<LoginIcon />} />
     </MenuGroup>
   </Menu>
 );
