@@ -16,12 +16,7 @@ use crate::{outbox, password, settings, CoreError, Database, Result};
 pub fn confirm(db: &Database, id: &str) -> Result<CustomerUser> {
     db.write(|tx| {
         let before = customer_user::get(tx, id)?;
-        if before.confirmed {
-            return Err(CoreError::conflict(format!(
-                "{} is confirmed already.",
-                before.email
-            )));
-        }
+        require_unconfirmed(&before)?;
         tx.execute(
             "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
             [id],
@@ -38,16 +33,21 @@ pub fn confirm(db: &Database, id: &str) -> Result<CustomerUser> {
     })
 }
 
+fn require_unconfirmed(user: &CustomerUser) -> Result<()> {
+    if user.confirmed {
+        return Err(CoreError::conflict(format!(
+            "{} is confirmed already.",
+            user.email
+        )));
+    }
+    Ok(())
+}
+
 /// Sends the confirmation e-mail again, with a new link (the old one stops working).
 pub fn resend_confirmation(db: &Database, id: &str) -> Result<CustomerUser> {
     db.write(|tx| {
         let user = customer_user::get(tx, id)?;
-        if user.confirmed {
-            return Err(CoreError::conflict(format!(
-                "{} is confirmed already.",
-                user.email
-            )));
-        }
+        require_unconfirmed(&user)?;
         outbox::cancel_links(
             tx,
             id,
