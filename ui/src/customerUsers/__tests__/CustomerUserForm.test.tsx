@@ -109,7 +109,7 @@ describe('Create / Edit customer user form', () => {
     expect(backend.callsOf('create_customer_user')).toHaveLength(0);
   });
 
-  it('creates with a new customer and a generated password, then shows the user', async () => {
+  it('creates with a new customer, a generated password and the welcome e-mail, then shows the user', async () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-users/create');
     await screen.findByText('General');
@@ -120,6 +120,7 @@ describe('Create / Edit customer user form', () => {
     await fill(user, screen.getByLabelText('New Customer Name'), 'Navy');
     await user.click(screen.getByLabelText('Generate Password'));
     expect(screen.queryByLabelText('Password')).not.toBeInTheDocument();
+    await user.click(screen.getByLabelText('Send Welcome Email'));
     await user.click(await screen.findByLabelText('Buyer'));
     await user.click(screen.getByText('Save', { selector: 'button' }));
 
@@ -128,6 +129,7 @@ describe('Create / Edit customer user form', () => {
     expect(sent).toMatchObject({
       newCustomer: { name: 'Navy', parent: null },
       generatePassword: true,
+      sendWelcomeEmail: true,
       userRoles: ['role-buyer'],
     });
     expect(sent).not.toHaveProperty('password');
