@@ -89,6 +89,18 @@ enum Command {
     Unlock { ids: Vec<String> },
     /// Set a user's password, read from stdin (the policy and history apply).
     SetPassword { id: String },
+    /// Export customer users as Oro's CSV (all, or those a filter and search select).
+    Export {
+        /// The file to write; it appears only when the export is complete.
+        #[arg(long)]
+        out: PathBuf,
+        /// Quick search in names, email and customer name.
+        #[arg(long)]
+        q: Option<String>,
+        /// A grid filter, FIELD=VALUE (repeatable), as `list` takes.
+        #[arg(long = "filter", value_name = "FIELD=VALUE")]
+        filters: Vec<String>,
+    },
     /// The e-mail outbox.
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -351,6 +363,27 @@ fn dispatch(
         Command::SetPassword { id } => {
             let password = read_stdin_secret()?;
             out.print(&account::set_password(db, id, &password)?)
+        }
+        Command::Export {
+            out: path,
+            q,
+            filters,
+        } => {
+            let query = cu_core::csv_export::Query {
+                filter: Some(parse_filters(filters)?),
+                q: q.clone(),
+            };
+            let summary = write_whole_file(path, |file| {
+                cu_core::csv_export::export(
+                    db,
+                    &query,
+                    std::io::BufWriter::new(file),
+                    |done, total| eprint!("\rexported {done} of {total}"),
+                    &std::sync::atomic::AtomicBool::new(false),
+                )
+            })?;
+            eprintln!();
+            out.print(&summary)
         }
         Command::Outbox(OutboxCommand::List { user, state, limit }) => {
             let state = match state {
@@ -664,6 +697,25 @@ fn bulk(db: &Database, out: &Output, action: Action, ids: &[String]) -> Result<(
             ..CoreError::conflict(summary.message)
         })
     }
+}
+
+/// Writes `path` through a temporary file beside it, renamed into place only when `write`
+/// succeeds: a failed or interrupted run leaves no half-written file.
+fn write_whole_file<T>(
+    path: &std::path::Path,
+    write: impl FnOnce(&std::fs::File) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let cannot = |e: std::io::Error| {
+        CoreError::field("out", format!("Cannot write {}: {e}", path.display()))
+    };
+    let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
+    let value = write(temp.as_file())?;
+    temp.persist(path).map_err(|e| cannot(e.error))?;
+    Ok(value)
 }
 
 /// A setting's value as typed on a command line.

@@ -338,3 +338,57 @@ fn account_actions_outbox_settings_and_sign_in_checks() {
         .iter()
         .any(|t| t["name"] == "customer_user_force_reset_password"));
 }
+
+#[test]
+fn export_writes_oros_csv_whole_or_not_at_all() {
+    let cli = Cli::new();
+    let file = cli.dir.path().join("users.csv");
+    let summary = cli.json(&["export", "--out", file.to_str().unwrap()], None);
+    assert_eq!(summary["exported"], 30);
+    assert_eq!(summary["message"], "30 customer users were exported.");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,Customer Id,Customer Name,Roles 1 Role,"));
+    assert_eq!(text.lines().count(), 31);
+
+    let filtered = cli.json(
+        &[
+            "export",
+            "--out",
+            file.to_str().unwrap(),
+            "--filter",
+            "enabled=false",
+        ],
+        None,
+    );
+    let disabled = cli.json(
+        &["list", "--filter", "enabled=false", "--page-size", "500"],
+        None,
+    );
+    assert_eq!(
+        filtered["exported"],
+        disabled["rows"].as_array().unwrap().len()
+    );
+
+    let missing = cli.dir.path().join("bad.csv");
+    let (code, err) = cli.error(
+        &[
+            "export",
+            "--out",
+            missing.to_str().unwrap(),
+            "--filter",
+            "shoeSize=42",
+        ],
+        None,
+    );
+    assert_eq!(
+        (code, err["fields"][0]["field"].as_str()),
+        (2, Some("filter"))
+    );
+    assert!(!missing.exists(), "a failed export leaves no file");
+    let leftovers: Vec<_> = std::fs::read_dir(cli.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}

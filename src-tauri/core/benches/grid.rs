@@ -7,57 +7,20 @@
 //! filter, with a boolean filter, with a text filter and with a quick search, and prints
 //! the median and 95th percentile of each case in milliseconds.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
+use common::{arg, bench_db};
 use cu_core::grid::{self, GridFilter, GridQuery, Sort, SortField, SortOrder};
-use cu_core::{generate, Database};
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
 fn main() {
-    let users: u64 = arg("--users")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
     let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(15);
-    let path =
-        PathBuf::from(arg("--db").unwrap_or_else(|| format!("target/bench-{users}.sqlite3")));
-    let db = Database::open(&path).expect("open the bench database");
-    let have: u64 = db
-        .read(|c| {
-            Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| {
-                r.get::<_, i64>(0)
-            })? as u64)
-        })
-        .expect("count");
-    if have < users {
-        let started = Instant::now();
-        generate::generate(&db, users - have, |done| {
-            if done % 100_000 == 0 {
-                eprintln!(
-                    "generated {done} in {:.0} s",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-        })
-        .expect("generate");
-        eprintln!(
-            "generated {} users in {:.1} s",
-            users - have,
-            started.elapsed().as_secs_f64()
-        );
-        db.read(|c| Ok(c.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);")?))
-            .expect("optimize");
-    }
+    let (db, users) = bench_db();
 
     let cases: Vec<(&str, GridFilter, Option<&str>)> = vec![
         ("no filter", GridFilter::default(), None),

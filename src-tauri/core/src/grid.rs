@@ -376,6 +376,25 @@ fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
     Ok(preds)
 }
 
+/// The filter and quick search as one SQL condition on `customer_user` (for exports, which
+/// read every matching row in order rather than a page).
+pub(crate) fn where_clause(
+    filter: &GridFilter,
+    q: Option<&str>,
+) -> Result<(String, Vec<SqlValue>)> {
+    let preds = predicates(filter, q)?;
+    if preds.is_empty() {
+        return Ok(("1".into(), Vec::new()));
+    }
+    let sql = preds
+        .iter()
+        .map(|p| format!("({})", p.sql))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let params = preds.into_iter().flat_map(|p| p.params).collect();
+    Ok((sql, params))
+}
+
 /// `column = value`, listed through the column's own index when selective.
 fn indexed(column: &str, value: SqlValue) -> Predicate {
     Predicate {

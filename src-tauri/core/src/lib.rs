@@ -6,6 +6,7 @@ pub mod address;
 pub mod auth;
 mod base_data;
 pub mod bulk;
+pub mod csv_export;
 pub mod customer_user;
 pub mod customer_user_input;
 pub mod customer_user_write;
