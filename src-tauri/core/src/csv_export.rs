@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params_from_iter, Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -119,7 +120,6 @@ pub fn export(
          FROM customer_user WHERE {condition} ORDER BY seq"
     ))?;
     let mut rows = stmt.query(params_from_iter(&params))?;
-    let mut record: Vec<String> = Vec::with_capacity(LEADING.len() + role_columns + TRAILING.len());
     let mut done = 0u64;
     progress(0, total);
     let cancelled = || {
@@ -130,32 +130,41 @@ pub fn export(
     if let Some(err) = cancelled() {
         return Err(err);
     }
+    // Fields go out straight from SQLite's row buffers: no string is built per cell.
     while let Some(row) = rows.next()? {
-        record.clear();
+        let field = |i: usize| -> Result<&[u8]> {
+            Ok(match row.get_ref(i)? {
+                ValueRef::Text(t) | ValueRef::Blob(t) => t,
+                _ => &[],
+            })
+        };
         for i in 0..6 {
-            record.push(row.get::<_, Option<String>>(i)?.unwrap_or_default());
+            writer.write_field(field(i)?).map_err(write_error)?;
         }
-        record.push(
-            row.get::<_, Option<String>>(6)?
-                .map(|d| oro_date(&d))
-                .unwrap_or_default(),
-        );
+        let birthday = field(6)?;
+        writer
+            .write_field(oro_date(std::str::from_utf8(birthday).unwrap_or_default()))
+            .map_err(write_error)?;
         for i in 7..10 {
-            record.push(row.get::<_, Option<String>>(i)?.unwrap_or_default());
+            writer.write_field(field(i)?).map_err(write_error)?;
         }
-        let user_roles: Option<String> = row.get(15)?;
-        let mut codes = user_roles.as_deref().unwrap_or_default().split('\u{1f}');
+        let mut codes = field(15)?.split(|b| *b == 0x1f).filter(|c| !c.is_empty());
         for _ in 0..role_columns {
-            record.push(codes.next().unwrap_or_default().to_string());
+            writer
+                .write_field(codes.next().unwrap_or_default())
+                .map_err(write_error)?;
         }
         for i in 10..13 {
-            record.push(if row.get::<_, bool>(i)? { "1" } else { "0" }.into());
+            let flag: bool = row.get(i)?;
+            writer
+                .write_field(if flag { "1" } else { "0" })
+                .map_err(write_error)?;
         }
         // Oro exports the owner's username empty; the Owner Id identifies the owner.
-        record.push(String::new());
-        record.push(row.get::<_, Option<String>>(13)?.unwrap_or_default());
-        record.push(row.get::<_, Option<String>>(14)?.unwrap_or_default());
-        writer.write_record(&record).map_err(write_error)?;
+        writer.write_field("").map_err(write_error)?;
+        writer.write_field(field(13)?).map_err(write_error)?;
+        writer.write_field(field(14)?).map_err(write_error)?;
+        writer.write_record(None::<&[u8]>).map_err(write_error)?;
         done += 1;
         if done.is_multiple_of(PROGRESS_EVERY) {
             progress(done, total);
