@@ -166,12 +166,15 @@ export const findByRole = (driver, role, name, options = {}) =>
 
 /**
  * Finds the visible element `locator` and clicks it, finding it again while a re-render
- * replaces it or an animation leaves it not yet interactable.
+ * replaces it or an animation leaves it not yet interactable. The page scrolls the element
+ * into view first: WebKitWebDriver's own scrolling before a click can hang the session when
+ * the element is above the viewport (a grid page restored at its scroll position).
  */
 export async function clickVisible(driver, locator, { timeout = 15_000 } = {}) {
   return waitFor(
     async () => {
       const element = await findVisible(driver, locator, { timeout });
+      await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", element);
       await element.click();
       return element;
     },

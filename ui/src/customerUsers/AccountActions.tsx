@@ -1,5 +1,5 @@
 import { useState, type MouseEvent, type ReactNode } from 'react';
-import { IconButton, ListItemIcon, ListItemText, Menu, MenuItem } from '@mui/material';
+import { Box, IconButton, ListItemIcon, ListItemText, Menu, MenuItem } from '@mui/material';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import LockResetIcon from '@mui/icons-material/LockReset';
 import LinkOffIcon from '@mui/icons-material/LinkOff';
@@ -139,7 +139,8 @@ export const AccountActionsMenu = ({ user }: { user: AccountState }) => {
   const { start, dialog, isPending } = useAccountAction(user);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const actions = accountActions(user);
-  if (actions.length === 0) return dialog;
+  // An empty slot of the button's size keeps the rows' actions aligned.
+  if (actions.length === 0) return <Box component="span" sx={{ width: 34, flexShrink: 0 }} />;
   return (
     <>
       <IconButton
