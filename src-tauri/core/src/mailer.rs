@@ -6,6 +6,7 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use rusqlite::Connection;
 
@@ -13,6 +14,27 @@ use crate::{settings, CoreError, Result};
 
 /// How long one SMTP conversation may take before the attempt counts as failed.
 const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// TLS that trusts the system's roots, plus the CA certificate in `ca_file` if one is set
+/// (an internal mail server signed by the company's own CA).
+fn tls_parameters(host: &str, ca_file: &str) -> Result<TlsParameters> {
+    let mut builder = TlsParameters::builder(host.to_string());
+    if !ca_file.is_empty() {
+        let pem = std::fs::read(ca_file).map_err(|e| {
+            CoreError::field("smtpCaFile", format!("Cannot read \"{ca_file}\": {e}"))
+        })?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| {
+            CoreError::field(
+                "smtpCaFile",
+                format!("\"{ca_file}\" is not a PEM certificate: {e}"),
+            )
+        })?;
+        builder = builder.add_root_certificate(cert);
+    }
+    builder
+        .build()
+        .map_err(|e| CoreError::field("smtpEncryption", format!("TLS cannot be set up: {e}")))
+}
 
 /// One message ready to go: the link token, if any, is in the body.
 pub struct Outgoing {
@@ -37,13 +59,18 @@ impl Mailer {
             ));
         }
         let port = u16::try_from(settings::int(conn, "smtpPort")?).unwrap_or(587);
-        let builder = match settings::text(conn, "smtpEncryption")?.as_str() {
-            "tls" => SmtpTransport::relay(&host),
-            "starttls" => SmtpTransport::starttls_relay(&host),
-            _ => Ok(SmtpTransport::builder_dangerous(&host)),
+        let mut builder = SmtpTransport::builder_dangerous(&host)
+            .port(port)
+            .timeout(Some(TIMEOUT));
+        let encryption = settings::text(conn, "smtpEncryption")?;
+        if encryption != "none" {
+            let params = tls_parameters(&host, &settings::text(conn, "smtpCaFile")?)?;
+            builder = builder.tls(if encryption == "tls" {
+                Tls::Wrapper(params)
+            } else {
+                Tls::Required(params)
+            });
         }
-        .map_err(|e| CoreError::field("smtpHost", format!("SMTP host \"{host}\": {e}")))?;
-        let mut builder = builder.port(port).timeout(Some(TIMEOUT));
         let username = settings::text(conn, "smtpUsername")?;
         if !username.is_empty() {
             builder = builder.credentials(Credentials::new(username, password.unwrap_or_default()));

@@ -137,6 +137,12 @@ const SPECS: &[Spec] = &[
         default: || json!("starttls"),
     },
     Spec {
+        key: "smtpCaFile",
+        label: "SMTP CA Certificate (PEM file, besides the system's)",
+        kind: Kind::Text,
+        default: || json!(""),
+    },
+    Spec {
         key: "smtpUsername",
         label: "SMTP Username",
         kind: Kind::Text,

@@ -88,6 +88,12 @@ impl Handler for Inbox {
 
 /// Starts an SMTP server on a free loopback port; returns its inbox and port.
 fn smtp_server() -> (Arc<Mutex<Vec<Mail>>>, u16) {
+    smtp_server_with(SslConfig::None)
+}
+
+fn smtp_server_with(ssl: SslConfig) -> (Arc<Mutex<Vec<Mail>>>, u16) {
+    // The test server's TLS needs a process-wide provider; two are compiled in.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let inbox = Inbox::default();
@@ -95,7 +101,7 @@ fn smtp_server() -> (Arc<Mutex<Vec<Mail>>>, u16) {
     let mut server = Server::new(inbox);
     server
         .with_name("mail.test")
-        .with_ssl(SslConfig::None)
+        .with_ssl(ssl)
         .unwrap()
         .with_tcp_listener(listener);
     std::thread::spawn(move || {
@@ -394,4 +400,144 @@ fn without_an_smtp_host_delivery_says_what_to_set() {
         err.fields[0].message,
         "SMTP is not configured: set the SMTP host in Settings."
     );
+}
+
+/// A certificate for the loopback server, and its key.
+fn loopback_certificate() -> rcgen::CertifiedKey<rcgen::KeyPair> {
+    rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()]).unwrap()
+}
+
+/// Implicit TLS (port 465 style) in front of the plain server at `plain_port`: a TLS
+/// listener that relays each connection's bytes both ways. Returns its port.
+fn tls_front(plain_port: u16, cert: &rcgen::CertifiedKey<rcgen::KeyPair>) -> u16 {
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::io::{ErrorKind, Read, Write};
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(cert.signing_key.serialize_der()));
+    let config = Arc::new(
+        rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert.cert.der().clone()], key)
+            .unwrap(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let wait = Some(std::time::Duration::from_millis(20));
+                client.set_read_timeout(wait).unwrap();
+                let mut tls = rustls::StreamOwned::new(
+                    rustls::ServerConnection::new(config).unwrap(),
+                    client,
+                );
+                let mut plain = std::net::TcpStream::connect(("127.0.0.1", plain_port)).unwrap();
+                plain.set_read_timeout(wait).unwrap();
+                let mut buf = [0u8; 16 * 1024];
+                let idle = |e: &std::io::Error| {
+                    matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+                };
+                loop {
+                    match plain.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            if tls.write_all(&buf[..n]).and_then(|_| tls.flush()).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) if idle(&e) => {}
+                        Err(_) => break,
+                    }
+                    match tls.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => {
+                            if plain.write_all(&buf[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        Err(e) if idle(&e) => {}
+                        Err(_) => break,
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn implicit_tls_delivers_through_a_tls_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = loopback_certificate();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, cert.cert.pem()).unwrap();
+    let (mails, plain_port) = smtp_server();
+    let port = tls_front(plain_port, &cert);
+    let t = store(0);
+    point_smtp_at(&t.db, port);
+    settings::set(&t.db, "smtpEncryption", &json!("tls")).unwrap();
+    settings::set(&t.db, "smtpCaFile", &json!(ca.to_string_lossy())).unwrap();
+    create(&t.db, "wrapped@example.com", json!({})).unwrap();
+    assert_eq!(
+        deliver(&t.db),
+        Delivery {
+            sent: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(mails.lock().unwrap()[0].to, ["wrapped@example.com"]);
+}
+
+#[test]
+fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = loopback_certificate();
+    let cert_path = dir.path().join("smtp.pem");
+    let key_path = dir.path().join("smtp.key");
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let (mails, port) = smtp_server_with(SslConfig::SelfSigned {
+        cert_path: cert_path.to_string_lossy().into(),
+        key_path: key_path.to_string_lossy().into(),
+    });
+    let t = store(0);
+    point_smtp_at(&t.db, port);
+    settings::set(&t.db, "smtpEncryption", &json!("starttls")).unwrap();
+    create(&t.db, "tls@example.com", json!({})).unwrap();
+
+    // A certificate nobody vouches for is refused: the message waits for a retry.
+    assert_eq!(
+        deliver(&t.db),
+        Delivery {
+            retrying: 1,
+            ..Default::default()
+        }
+    );
+    let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
+    assert!(
+        m.last_error
+            .as_deref()
+            .unwrap()
+            .to_lowercase()
+            .contains("certificate"),
+        "{:?}",
+        m.last_error
+    );
+    assert!(mails.lock().unwrap().is_empty());
+
+    settings::set(&t.db, "smtpCaFile", &json!(cert_path.to_string_lossy())).unwrap();
+    outbox::retry(&t.db, &m.id).unwrap();
+    assert_eq!(
+        deliver(&t.db),
+        Delivery {
+            sent: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(mails.lock().unwrap()[0].to, ["tls@example.com"]);
+
+    settings::set(&t.db, "smtpCaFile", &json!("/nonexistent/ca.pem")).unwrap();
+    let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
+    assert_eq!(err.fields[0].field, "smtpCaFile");
 }
