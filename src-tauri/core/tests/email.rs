@@ -117,6 +117,14 @@ fn point_smtp_at(db: &Database, port: u16) {
     settings::set(db, "emailFrom", &json!("shop@mail.test")).unwrap();
 }
 
+/// A fresh store whose SMTP settings point at a new loopback server; and that server's inbox.
+fn store_with_smtp() -> (TestDb, Arc<Mutex<Vec<Mail>>>) {
+    let t = store(0);
+    let (mails, port) = smtp_server();
+    point_smtp_at(&t.db, port);
+    (t, mails)
+}
+
 fn deliver(db: &Database) -> Delivery {
     let mailer = db.read(|c| Mailer::from_settings(c, None)).unwrap();
     outbox::deliver_due(db, &mailer).unwrap()
@@ -135,9 +143,7 @@ fn website_url(db: &Database) -> String {
 
 #[test]
 fn a_new_user_gets_the_confirmation_and_welcome_emails_whose_links_work_once() {
-    let t = store(0);
-    let (mails, port) = smtp_server();
-    point_smtp_at(&t.db, port);
+    let (t, mails) = store_with_smtp();
     let user = create(
         &t.db,
         "amanda@example.com",
@@ -208,9 +214,7 @@ fn a_new_user_gets_the_confirmation_and_welcome_emails_whose_links_work_once() {
 
 #[test]
 fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() {
-    let t = store(0);
-    let (mails, port) = smtp_server();
-    point_smtp_at(&t.db, port);
+    let (t, mails) = store_with_smtp();
     let user = create(
         &t.db,
         "reset@example.com",
@@ -271,9 +275,7 @@ fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() 
 
 #[test]
 fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can_be_retried() {
-    let t = store(0);
-    let (mails, port) = smtp_server();
-    point_smtp_at(&t.db, port);
+    let (t, mails) = store_with_smtp();
     settings::set(&t.db, "outboxMaxAttempts", &json!(2)).unwrap();
     create(&t.db, "bounce@example.com", json!({})).unwrap();
     let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
@@ -348,9 +350,7 @@ fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can
 
 #[test]
 fn no_token_or_password_reaches_the_database_file() {
-    let t = store(0);
-    let (mails, port) = smtp_server();
-    point_smtp_at(&t.db, port);
+    let (t, mails) = store_with_smtp();
     let user = create(
         &t.db,
         "secret@example.com",
