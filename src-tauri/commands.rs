@@ -3,6 +3,7 @@
 
 use cu_core::auth::{AttemptQuery, LoginAttempt};
 use cu_core::bulk::{self, Action, Summary};
+use cu_core::csv_export;
 use cu_core::customer_user::CustomerUser;
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::email_template::{self, EmailTemplate, Rendered};
@@ -16,10 +17,14 @@ use cu_core::{
     CoreError, Database,
 };
 use serde_json::{Map, Value};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::delivery::{self, Deliverer};
 
@@ -29,6 +34,8 @@ pub struct AppState {
     pub launched: Instant,
     /// Woken after every action that queues e-mail.
     pub deliverer: Deliverer,
+    /// Set by `cancel_export` to stop the export under way.
+    pub export_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -250,6 +257,64 @@ fn preview_email_template(subject: String, content: String) -> Reply<Rendered> {
     email_template::preview(&subject, &content)
 }
 
+/// Progress of an export, sent to the window as rows go out.
+#[derive(Clone, serde::Serialize)]
+pub struct ExportProgress {
+    done: u64,
+    total: u64,
+}
+
+/// Exports as Oro's CSV to `path`, or to a file the admin picks in the native save dialog
+/// (`None` when they close it). Cancel with `cancel_export`.
+#[tauri::command(async)]
+fn export_customer_users(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: csv_export::Query,
+    path: Option<String>,
+    on_progress: Channel<ExportProgress>,
+) -> Reply<Option<csv_export::Summary>> {
+    let path = match path {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let picked = app
+                .dialog()
+                .file()
+                .set_title("Export Customer Users")
+                .set_file_name("customer-users.csv")
+                .add_filter("CSV", &["csv"])
+                .blocking_save_file();
+            match picked.map(|p| p.into_path()) {
+                None => return Ok(None),
+                Some(Ok(path)) => path,
+                Some(Err(e)) => {
+                    return Err(CoreError::field(
+                        "path",
+                        format!("Cannot use that file: {e}"),
+                    ))
+                }
+            }
+        }
+    };
+    state.export_cancel.store(false, Ordering::Relaxed);
+    csv_export::export_to_file(
+        &state.db,
+        &query,
+        &path,
+        |done, total| {
+            // A window that went away stops listening; the export still completes.
+            let _ = on_progress.send(ExportProgress { done, total });
+        },
+        &state.export_cancel,
+    )
+    .map(Some)
+}
+
+#[tauri::command]
+fn cancel_export(state: State<'_, AppState>) {
+    state.export_cancel.store(true, Ordering::Relaxed);
+}
+
 /// The window shows its first grid page: logs how long the launch took, once.
 #[tauri::command]
 fn first_page_shown(state: State<'_, AppState>) {
@@ -300,5 +365,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         update_email_template,
         restore_email_template,
         preview_email_template,
+        export_customer_users,
+        cancel_export,
     ]
 }

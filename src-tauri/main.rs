@@ -243,6 +243,7 @@ fn main() -> ExitCode {
     }
 
     let app = match tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(commands::handler())
         .build(tauri::generate_context!())
     {
@@ -319,6 +320,7 @@ fn main() -> ExitCode {
         db,
         launched,
         deliverer,
+        export_cancel: Default::default(),
     });
 
     let code = app.run_return(|_, event| {

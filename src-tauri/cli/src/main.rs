@@ -373,15 +373,14 @@ fn dispatch(
                 filter: Some(parse_filters(filters)?),
                 q: q.clone(),
             };
-            let summary = write_whole_file(path, |file| {
-                cu_core::csv_export::export(
-                    db,
-                    &query,
-                    std::io::BufWriter::new(file),
-                    |done, total| eprint!("\rexported {done} of {total}"),
-                    &std::sync::atomic::AtomicBool::new(false),
-                )
-            })?;
+            let summary = cu_core::csv_export::export_to_file(
+                db,
+                &query,
+                path,
+                |done, total| eprint!("\rexported {done} of {total}"),
+                &std::sync::atomic::AtomicBool::new(false),
+            )
+            .map_err(|e| rename_field(e, "path", "out"))?;
             eprintln!();
             out.print(&summary)
         }
@@ -699,23 +698,14 @@ fn bulk(db: &Database, out: &Output, action: Action, ids: &[String]) -> Result<(
     }
 }
 
-/// Writes `path` through a temporary file beside it, renamed into place only when `write`
-/// succeeds: a failed or interrupted run leaves no half-written file.
-fn write_whole_file<T>(
-    path: &std::path::Path,
-    write: impl FnOnce(&std::fs::File) -> Result<T, CoreError>,
-) -> Result<T, CoreError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let cannot = |e: std::io::Error| {
-        CoreError::field("out", format!("Cannot write {}: {e}", path.display()))
-    };
-    let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
-    let value = write(temp.as_file())?;
-    temp.persist(path).map_err(|e| cannot(e.error))?;
-    Ok(value)
+/// The core names the file `path`; the CLI's option for it is `--out`.
+fn rename_field(mut err: CoreError, from: &str, to: &str) -> CoreError {
+    for f in &mut err.fields {
+        if f.field == from {
+            f.field = to.to_string();
+        }
+    }
+    err
 }
 
 /// A setting's value as typed on a command line.

@@ -4,6 +4,7 @@
 //! read-only connection to the writer, so memory stays flat and the app keeps working.
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::types::ValueRef;
@@ -182,6 +183,34 @@ pub fn export(
             if done == 1 { "user was" } else { "users were" }
         ),
     })
+}
+
+/// [`export`] into the file `path`, through a temporary file beside it that is renamed into
+/// place only when the export is complete: a failed or cancelled export leaves no file.
+pub fn export_to_file(
+    db: &Database,
+    query: &Query,
+    path: &Path,
+    progress: impl FnMut(u64, u64),
+    cancel: &AtomicBool,
+) -> Result<Summary> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let cannot = |e: std::io::Error| {
+        CoreError::field("path", format!("Cannot write {}: {e}", path.display()))
+    };
+    let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
+    let summary = export(
+        db,
+        query,
+        std::io::BufWriter::with_capacity(1 << 20, temp.as_file()),
+        progress,
+        cancel,
+    )?;
+    temp.persist(path).map_err(|e| cannot(e.error))?;
+    Ok(summary)
 }
 
 /// `1987-04-19` as Oro writes it: `04/19/1987`.

@@ -32,6 +32,7 @@ import {
 } from 'react-admin';
 import { AccountActionsMenu, type AccountState } from './AccountActions';
 import { BulkActions } from './BulkActions';
+import { ExportButton } from './ExportButton';
 import { EnableToggleButton } from './EnableToggleButton';
 import { AuthStatusField, fullName, YesNoField } from './fields';
 import { call } from '../data/api';
@@ -86,6 +87,7 @@ const ListActions = () => (
   <TopToolbar>
     <FilterButton />
     <SelectColumnsButton />
+    <ExportButton />
     <CreateButton label="Create Customer User" />
   </TopToolbar>
 );

@@ -13,6 +13,8 @@ import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
+import type { ExportQuery } from '../bindings/ExportQuery';
+import type { ExportSummary } from '../bindings/ExportSummary';
 import type { LoginAttempt } from '../bindings/LoginAttempt';
 import type { OutboxDelivery } from '../bindings/OutboxDelivery';
 import type { OutboxMessage } from '../bindings/OutboxMessage';
@@ -31,6 +33,7 @@ import type { RoleRef } from '../bindings/RoleRef';
 import type { User } from '../bindings/User';
 import type { Website } from '../bindings/Website';
 import { diffInput, recordToInput } from '../customerUsers/formValues';
+import { Channel } from '@tauri-apps/api/core';
 import { call, toApiError } from './api';
 
 export const CUSTOMER_USERS = 'customer-users';
@@ -55,6 +58,12 @@ export interface AppDataProvider extends DataProvider {
   updateEmailTemplate(name: string, subject: string, content: string): Promise<EmailTemplate>;
   restoreEmailTemplate(name: string): Promise<EmailTemplate>;
   previewEmailTemplate(subject: string, content: string): Promise<RenderedEmail>;
+  /** Oro's CSV into a file picked in the save dialog; `null` when the dialog was closed. */
+  exportCustomerUsers(
+    query: ExportQuery,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<ExportSummary | null>;
+  cancelExport(): Promise<void>;
 }
 
 export type AccountCommand =
@@ -470,5 +479,15 @@ export function createDataProvider(): AppDataProvider {
     restoreEmailTemplate: (name) => run<EmailTemplate>('restore_email_template', { name }),
     previewEmailTemplate: (subject, content) =>
       run<RenderedEmail>('preview_email_template', { subject, content }),
+    exportCustomerUsers: (query, onProgress) => {
+      const channel = new Channel<{ done: number; total: number }>();
+      channel.onmessage = ({ done, total }) => onProgress(done, total);
+      return run<ExportSummary | null>('export_customer_users', {
+        query,
+        path: null,
+        onProgress: channel,
+      });
+    },
+    cancelExport: () => run<void>('cancel_export'),
   };
 }

@@ -339,6 +339,16 @@ export class FakeBackend {
           u.lockedAt = null;
           u.lockedUntil = null;
         });
+      case 'export_customer_users': {
+        const query = (args?.query ?? {}) as GridQuery;
+        const n = this.list({ ...query, pageSize: 100_000 } as GridQuery).rows.length;
+        return {
+          exported: n,
+          message: `${n} customer ${n === 1 ? 'user was' : 'users were'} exported.`,
+        };
+      }
+      case 'cancel_export':
+        return null;
       case 'bulk_action':
         return this.bulk(args?.action as BulkAction, (args?.ids as string[]) ?? []);
       // These commands answer with copies, as IPC would: react-query's structural sharing
