@@ -7,6 +7,7 @@ pub mod auth;
 mod base_data;
 pub mod bulk;
 pub mod csv_export;
+pub mod csv_read;
 pub mod customer_user;
 pub mod customer_user_input;
 pub mod customer_user_write;
