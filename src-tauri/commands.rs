@@ -200,7 +200,7 @@ fn retry_message(state: State<'_, AppState>, id: String) -> Reply<Message> {
 /// Delivers what is due now and says what happened (the Outbox screen's "Send now").
 #[tauri::command(async)]
 fn deliver_outbox(state: State<'_, AppState>) -> Reply<Delivery> {
-    delivery::deliver(&state.db)
+    delivery::deliver_if_due(&state.db)
 }
 
 #[tauri::command(async)]

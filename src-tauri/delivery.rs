@@ -5,9 +5,8 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use cu_core::mailer::Mailer;
 use cu_core::outbox::{self, Delivery};
-use cu_core::{secrets, CoreError, Database};
+use cu_core::{CoreError, Database};
 
 /// How often queued messages (retries included) are looked at without being asked.
 const PERIOD: Duration = Duration::from_secs(30);
@@ -33,7 +32,7 @@ impl Deliverer {
                     .unwrap_or_else(|p| p.into_inner());
                 *woken = false;
                 drop(woken);
-                match deliver(&db) {
+                match deliver_if_due(&db) {
                     Ok(d) if d == Delivery::default() => {}
                     Ok(d) => tracing::info!(
                         sent = d.sent,
@@ -57,13 +56,10 @@ impl Deliverer {
     }
 }
 
-/// One delivery run of what is due. Without queued messages, SMTP is not even configured
-/// or asked for.
-pub fn deliver(db: &Database) -> Result<Delivery, CoreError> {
+/// A delivery run when something is due: a quiet outbox asks neither SMTP nor the keychain.
+pub fn deliver_if_due(db: &Database) -> Result<Delivery, CoreError> {
     if !outbox::has_due(db)? {
         return Ok(Delivery::default());
     }
-    let password = secrets::smtp_password_if_needed(db)?;
-    let mailer = db.read(|c| Mailer::from_settings(c, password))?;
-    outbox::deliver_due(db, &mailer)
+    outbox::deliver_configured(db)
 }

@@ -11,7 +11,6 @@ use clap::{Parser, Subcommand};
 use cu_core::bulk::Action;
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
-use cu_core::mailer::Mailer;
 use cu_core::{
     account, auth, bulk, customer_user, customer_user_write, email_template, generate, history,
     outbox, reference, settings, CoreError, Database, ErrorCode,
@@ -425,11 +424,7 @@ fn dispatch(
                 }),
             )
         }
-        Command::Outbox(OutboxCommand::Deliver) => {
-            let password = cu_core::secrets::smtp_password_if_needed(db)?;
-            let mailer = db.read(|c| Mailer::from_settings(c, password))?;
-            out.print(&outbox::deliver_due(db, &mailer)?)
-        }
+        Command::Outbox(OutboxCommand::Deliver) => out.print(&outbox::deliver_configured(db)?),
         Command::Outbox(OutboxCommand::Retry { ids }) => {
             let retried = ids
                 .iter()

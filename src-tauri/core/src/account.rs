@@ -224,18 +224,16 @@ pub(crate) fn lift_lock(tx: &Tx<'_>, id: &str, failures_since: DateTime<Utc>) ->
 }
 
 /// With the password change policy on, marks Active users whose password is older than
-/// the maximum age as Expired; returns how many. Run at start-up and before sign-in checks.
+/// the maximum age as Expired; returns how many. Run at start-up, so the grid shows them.
 pub fn expire_passwords(db: &Database) -> Result<usize> {
     expire_passwords_at(db, Utc::now())
 }
 
 pub fn expire_passwords_at(db: &Database, now: DateTime<Utc>) -> Result<usize> {
     db.write(|tx| {
-        if !settings::bool(tx, "passwordMaxAgeEnabled")? {
+        let Some(cutoff) = max_age_cutoff(tx, now)? else {
             return Ok(0);
-        }
-        let days = settings::int(tx, "passwordMaxAgeDays")?;
-        let cutoff = timestamp(now - Duration::days(days));
+        };
         let ids: Vec<String> = {
             let mut stmt = tx.prepare(
                 "SELECT id FROM customer_user WHERE auth_status = 'active' AND password_hash IS NOT NULL
@@ -245,12 +243,44 @@ pub fn expire_passwords_at(db: &Database, now: DateTime<Utc>) -> Result<usize> {
             rows.collect::<rusqlite::Result<_>>()?
         };
         for id in &ids {
-            let before = customer_user::get(tx, id)?;
-            set_status(tx, id, AuthStatus::Expired)?;
-            record_update(tx, id, &before)?;
+            expire(tx, id)?;
         }
         Ok(ids.len())
     })
+}
+
+/// Marks one user's password Expired if it is past the maximum age: the sign-in check asks
+/// about the user signing in, not about the whole store.
+pub(crate) fn expire_if_stale(tx: &mut Tx<'_>, id: &str, now: DateTime<Utc>) -> Result<()> {
+    let Some(cutoff) = max_age_cutoff(tx, now)? else {
+        return Ok(());
+    };
+    let stale: bool = tx.query_row(
+        "SELECT auth_status = 'active' AND password_hash IS NOT NULL AND password_changed_at < ?2
+         FROM customer_user WHERE id = ?1",
+        params![id, cutoff],
+        |r| r.get(0),
+    )?;
+    if stale {
+        expire(tx, id)?;
+    }
+    Ok(())
+}
+
+/// Passwords changed before this are too old; `None` while the change policy is off.
+fn max_age_cutoff(conn: &Connection, now: DateTime<Utc>) -> Result<Option<String>> {
+    if !settings::bool(conn, "passwordMaxAgeEnabled")? {
+        return Ok(None);
+    }
+    let days = settings::int(conn, "passwordMaxAgeDays")?;
+    Ok(Some(timestamp(now - Duration::days(days))))
+}
+
+fn expire(tx: &mut Tx<'_>, id: &str) -> Result<()> {
+    let before = customer_user::get(tx, id)?;
+    set_status(tx, id, AuthStatus::Expired)?;
+    record_update(tx, id, &before)?;
+    Ok(())
 }
 
 /// The link in the confirmation e-mail: confirms the user; each link works once.

@@ -103,7 +103,6 @@ pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<O
     if attempt.email.trim().is_empty() {
         return Err(CoreError::field("email", crate::rules::NOT_BLANK));
     }
-    account::expire_passwords_at(db, now)?;
     db.write(|tx| {
         let found: Option<(String, Option<String>)> = tx
             .query_row(
@@ -119,6 +118,7 @@ pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<O
             log_attempt(tx, attempt, None, now, Some(Refusal::BadCredentials))?;
             return Ok(refused(None, Refusal::BadCredentials, None));
         };
+        account::expire_if_stale(tx, &id, now)?;
         let user = customer_user::get(tx, &id)?;
         if user.auth_status == AuthStatus::Locked {
             match user.locked_until.as_deref().map(parse_time).transpose()? {

@@ -211,6 +211,14 @@ pub fn has_due(db: &Database) -> Result<bool> {
     })
 }
 
+/// One delivery run with the SMTP settings in force (the password from the keychain when an
+/// SMTP user is set).
+pub fn deliver_configured(db: &Database) -> Result<Delivery> {
+    let password = crate::secrets::smtp_password_if_needed(db)?;
+    let mailer = db.read(|c| Mailer::from_settings(c, password))?;
+    deliver_due(db, &mailer)
+}
+
 /// Sends every queued message that is due, one at a time.
 pub fn deliver_due(db: &Database, mailer: &Mailer) -> Result<Delivery> {
     deliver_due_at(db, mailer, Utc::now())
