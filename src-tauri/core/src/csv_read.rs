@@ -72,6 +72,11 @@ pub fn open(path: &Path) -> Result<CsvFile> {
 }
 
 impl CsvFile {
+    /// How far into the file reading has come, in bytes (for progress).
+    pub fn position(&self) -> u64 {
+        self.records.position().byte()
+    }
+
     /// The next row's number and cells (as many as it has), or `None` at the end. Rows are
     /// records (a quoted newline does not start one); rows of empty cells are skipped but
     /// still counted, so numbers match the spreadsheet's rows after the header.

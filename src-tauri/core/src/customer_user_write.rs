@@ -323,7 +323,7 @@ fn snapshot(user: &CustomerUser) -> Map<String, Value> {
 }
 
 /// `{field: [old, new]}` for every field whose value differs.
-fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     for key in before.keys().chain(after.keys()) {
         let old = before.get(key).unwrap_or(&Value::Null);

@@ -105,6 +105,13 @@ impl Database {
 
     /// Runs `f` in one IMMEDIATE transaction; commits only if it returns `Ok`.
     pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_if(|tx| f(tx).map(|out| (out, true)))
+    }
+
+    /// [`Database::write`] where `f` also decides whether to commit: `(out, false)` rolls
+    /// back and still returns `out` (a check that must leave no trace, or an
+    /// all-or-nothing import that found errors).
+    pub fn write_if<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
         let mut guard = self.lock();
         let inner = &mut *guard;
         let tx = inner
@@ -117,14 +124,19 @@ impl Database {
             actor: &inner.actor,
             now: Utc::now(),
             last_hlc: None,
+            import_id: None,
         };
-        let out = f(&mut ctx)?;
+        let (out, commit) = f(&mut ctx)?;
         let Tx {
             tx,
             clock,
             last_hlc,
             ..
         } = ctx;
+        if !commit {
+            tx.rollback()?;
+            return Ok(out);
+        }
         let changed = last_hlc.is_some();
         if let Some(last) = last_hlc {
             tx.execute(
@@ -182,6 +194,8 @@ pub struct Tx<'a> {
     actor: &'a str,
     now: DateTime<Utc>,
     last_hlc: Option<String>,
+    /// The import whose rows this transaction writes, named in every change record.
+    import_id: Option<String>,
 }
 
 impl Tx<'_> {
@@ -205,6 +219,11 @@ impl Tx<'_> {
         hlc
     }
 
+    /// Marks the change records written from now on as coming from the import `id`.
+    pub fn set_import(&mut self, id: &str) {
+        self.import_id = Some(id.to_string());
+    }
+
     /// Appends a change record; `fields` maps each changed field to `[old, new]`.
     pub fn record(
         &mut self,
@@ -214,20 +233,22 @@ impl Tx<'_> {
         fields: &serde_json::Map<String, serde_json::Value>,
         hlc: &str,
     ) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO change_log (id, entity, entity_id, op, fields, actor, at, hlc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            rusqlite::params![
+        self.tx
+            .prepare_cached(
+                "INSERT INTO change_log (id, entity, entity_id, op, fields, actor, at, hlc, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(rusqlite::params![
                 new_id(),
                 entity,
                 entity_id,
                 op,
-                serde_json::Value::Object(fields.clone()).to_string(),
+                serde_json::to_string(fields)?,
                 self.actor,
                 self.now(),
-                hlc
-            ],
-        )?;
+                hlc,
+                self.import_id,
+            ])?;
         Ok(())
     }
 }

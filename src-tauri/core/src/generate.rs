@@ -200,6 +200,12 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
         };
         websites.push((id, locs));
     }
+    // The first website is the default one new users register with (Oro's default website).
+    tx.execute(
+        "UPDATE website SET is_default = 1 WHERE id = ?1
+           AND NOT EXISTS (SELECT 1 FROM website WHERE is_default = 1)",
+        [&websites[0].0],
+    )?;
     let mut reps = Vec::new();
     for (username, first, last) in [
         ("ann.rivera", "Ann", "Rivera"),

@@ -4,6 +4,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::csv_import::ImportRecord;
 use crate::Result;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -20,26 +21,42 @@ pub struct ChangeRecord {
     pub actor: String,
     pub at: String,
     pub hlc: String,
+    /// The import the change came from.
+    pub import: Option<ImportRecord>,
 }
 
 /// Every change to one record, newest first.
 pub fn for_record(conn: &Connection, entity: &str, id: &str) -> Result<Vec<ChangeRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, entity, entity_id, op, fields, actor, at, hlc FROM change_log
-         WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq DESC",
+        "SELECT c.id, c.entity, c.entity_id, c.op, c.fields, c.actor, c.at, c.hlc, i.id
+         FROM change_log c LEFT JOIN import_run i ON i.id = c.import_id
+         WHERE c.entity = ?1 AND c.entity_id = ?2 ORDER BY c.seq DESC",
     )?;
-    let rows = stmt.query_map([entity, id], |r| {
-        let fields: String = r.get(4)?;
-        Ok(ChangeRecord {
-            id: r.get(0)?,
-            entity: r.get(1)?,
-            entity_id: r.get(2)?,
-            op: r.get(3)?,
-            fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
-            actor: r.get(5)?,
-            at: r.get(6)?,
-            hlc: r.get(7)?,
+    let rows: Vec<(ChangeRecord, Option<String>)> = stmt
+        .query_map([entity, id], |r| {
+            let fields: String = r.get(4)?;
+            Ok((
+                ChangeRecord {
+                    id: r.get(0)?,
+                    entity: r.get(1)?,
+                    entity_id: r.get(2)?,
+                    op: r.get(3)?,
+                    fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
+                    actor: r.get(5)?,
+                    at: r.get(6)?,
+                    hlc: r.get(7)?,
+                    import: None,
+                },
+                r.get(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(mut change, import)| {
+            if let Some(import) = import {
+                change.import = Some(crate::csv_import::record(conn, &import)?);
+            }
+            Ok(change)
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect()
 }

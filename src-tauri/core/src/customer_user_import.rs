@@ -1,0 +1,1142 @@
+//! Import of Oro's customer user CSV (`oro_customer_customer_user`, reference §4): our own
+//! exports and Oro's files, matched and checked as Oro's add-or-replace strategy does.
+//!
+//! - A row matches a user by `ID`, then (unless it is a guest) by `Email Address`, always
+//!   case-insensitively: our e-mails are unique case-insensitively, Oro's stricter option.
+//! - For a matched user, empty cells leave values as they are; any role cell replaces the
+//!   user's roles with the row's.
+//! - A new user without a website registers with the default website, without roles gets
+//!   that website's default role, without an owner is owned by the importing admin, and has
+//!   no usable password: they set one through a link.
+//! - Two new rows with one e-mail: the second replaces the first. A user matched by an
+//!   earlier row cannot be matched again: the row is refused, naming the earlier row.
+//!
+//! Rows are checked and written with cached statements and cached look-ups, the change log
+//! written from the row's own values: no per-row re-read of the user.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::atomic::AtomicBool;
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde_json::{json, Map, Value};
+
+use crate::csv_import::{
+    self, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter, RowOutcome,
+    ERRORS_HEADER,
+};
+use crate::customer_user_write::diff;
+use crate::db::{new_id, Tx};
+use crate::reference::{self, Ref, RoleRef};
+use crate::rules::{self, NOT_BLANK};
+use crate::{CoreError, Database, Result};
+
+const ENTITY: &str = "customer_user";
+
+/// Imports the customer user file at `path`; see [`crate::csv_import`] for the modes.
+pub fn import(
+    db: &Database,
+    path: &Path,
+    mode: &ImportMode,
+    progress: impl FnMut(ImportProgress),
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
+    csv_import::run(
+        db,
+        ImportKind::CustomerUsers,
+        path,
+        mode,
+        Importer::new,
+        progress,
+        cancel,
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Id,
+    NamePrefix,
+    FirstName,
+    MiddleName,
+    LastName,
+    NameSuffix,
+    Birthday,
+    Email,
+    CustomerId,
+    CustomerName,
+    Guest,
+    Enabled,
+    Confirmed,
+    OwnerUsername,
+    WebsiteId,
+    OwnerId,
+}
+
+/// Oro's headers (export, template and import) and what each holds.
+const HEADERS: &[(&str, Col)] = &[
+    ("ID", Col::Id),
+    ("Name Prefix", Col::NamePrefix),
+    ("First Name", Col::FirstName),
+    ("Middle Name", Col::MiddleName),
+    ("Last Name", Col::LastName),
+    ("Name Suffix", Col::NameSuffix),
+    ("Birthday", Col::Birthday),
+    ("Email Address", Col::Email),
+    ("Customer Id", Col::CustomerId),
+    ("Customer Name", Col::CustomerName),
+    ("Guest", Col::Guest),
+    ("Enabled", Col::Enabled),
+    ("Confirmed", Col::Confirmed),
+    ("Owner Username", Col::OwnerUsername),
+    ("Website Id", Col::WebsiteId),
+    ("Owner Id", Col::OwnerId),
+];
+
+/// `Roles 3 Role` → 3.
+fn role_column(header: &str) -> Option<u32> {
+    let n = header.strip_prefix("Roles ")?.strip_suffix(" Role")?;
+    n.parse().ok().filter(|n| *n > 0)
+}
+
+/// Where each known column sits in the file.
+struct Columns {
+    at: [Option<usize>; HEADERS.len()],
+    /// Role columns in their number's order: (position, header).
+    roles: Vec<(usize, String)>,
+}
+
+impl Columns {
+    /// Maps the header row, refusing unknown, duplicate and blank headers and a file that
+    /// cannot match any row to a user, all named in one error.
+    fn map(headers: &[String]) -> Result<Self> {
+        let mut at = [None; HEADERS.len()];
+        let mut roles: Vec<(u32, usize, String)> = Vec::new();
+        let mut problems = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, header) in headers.iter().enumerate() {
+            let column = i + 1;
+            if header.is_empty() {
+                problems.push(format!("Column {column} has no header."));
+                continue;
+            }
+            if let Some(first) = seen.insert(header.to_lowercase(), column) {
+                problems.push(format!(
+                    "Column \"{header}\" appears twice (columns {first} and {column})."
+                ));
+                continue;
+            }
+            if header == ERRORS_HEADER {
+                continue;
+            }
+            if let Some(k) = HEADERS
+                .iter()
+                .position(|(h, _)| h.eq_ignore_ascii_case(header))
+            {
+                at[k] = Some(i);
+            } else if let Some(n) = role_column(header) {
+                roles.push((n, i, header.clone()));
+            } else {
+                problems.push(format!(
+                    "Column \"{header}\" (column {column}) is not a column of the customer user import. \
+                     The columns are: {}, Roles 1 Role, Roles 2 Role, … (one per role).",
+                    HEADERS.iter().map(|(h, _)| *h).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        let has = |col: Col| at[col as usize].is_some();
+        if !has(Col::Id) && !has(Col::Email) {
+            problems.push(
+                "The file has neither an \"ID\" nor an \"Email Address\" column, so no row can be matched to a user."
+                    .to_string(),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(CoreError::invalid_input(format!(
+                "The header row has problems. {}",
+                problems.join(" ")
+            )));
+        }
+        roles.sort_by_key(|(n, _, _)| *n);
+        Ok(Columns {
+            at,
+            roles: roles.into_iter().map(|(_, i, h)| (i, h)).collect(),
+        })
+    }
+
+    /// The trimmed cell, `None` when the column is absent or the cell empty.
+    fn get<'a>(&self, cells: &'a [String], col: Col) -> Option<&'a str> {
+        self.at[col as usize]
+            .and_then(|i| cells.get(i))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    }
+}
+
+fn header(col: Col) -> &'static str {
+    HEADERS[col as usize].0
+}
+
+#[derive(Debug, Clone)]
+struct CustomerInfo {
+    id: String,
+    name: String,
+    organization: String,
+}
+
+#[derive(Debug, Clone)]
+struct WebsiteInfo {
+    id: String,
+    name: String,
+    organization: String,
+    default_role: Option<String>,
+}
+
+/// A customer user's importable fields.
+#[derive(Debug, Clone)]
+struct UserState {
+    name_prefix: Option<String>,
+    first_name: String,
+    middle_name: Option<String>,
+    last_name: String,
+    name_suffix: Option<String>,
+    email: String,
+    birthday: Option<String>,
+    enabled: bool,
+    confirmed: bool,
+    is_guest: bool,
+    customer: Option<Rc<CustomerInfo>>,
+    website: Option<Rc<WebsiteInfo>>,
+    owner: Option<Rc<Ref>>,
+    /// Sorted by role code.
+    roles: Vec<Rc<RoleRef>>,
+}
+
+/// A user already in the store.
+struct Existing {
+    seq: i64,
+    id: String,
+    field_hlc: String,
+    state: UserState,
+}
+
+enum Target {
+    New,
+    Update(Existing),
+    /// A user an earlier new row of this file added with the same e-mail.
+    Replace(Existing),
+}
+
+/// A cached look-up by key: found, missing, or (customer names) ambiguous.
+#[derive(Clone)]
+enum Found<T> {
+    One(Rc<T>),
+    Missing,
+    Many,
+}
+
+struct Importer {
+    cols: Rc<Columns>,
+    today: NaiveDate,
+    organization: String,
+    /// The importing admin as a back-office user: the owner of new users.
+    actor: Option<Rc<Ref>>,
+    default_website: Option<Rc<WebsiteInfo>>,
+    /// Users with a larger `seq` were added by this import.
+    first_new_seq: i64,
+    /// Users this import matched or added, and the row that did.
+    touched: HashMap<i64, usize>,
+    customers: HashMap<String, Found<CustomerInfo>>,
+    customer_names: HashMap<String, Found<CustomerInfo>>,
+    websites: HashMap<String, Found<WebsiteInfo>>,
+    users: HashMap<String, Found<Ref>>,
+    roles: HashMap<String, Found<RoleRef>>,
+    sales_reps: HashMap<String, Rc<Vec<Ref>>>,
+}
+
+impl Importer {
+    fn new(tx: &mut Tx<'_>, headers: &[String]) -> Result<Self> {
+        let cols = Rc::new(Columns::map(headers)?);
+        let actor_name = tx.actor().to_string();
+        let organization = reference::default_organization(tx, &actor_name)?;
+        let mut importer = Importer {
+            cols,
+            today: tx.now_utc().date_naive(),
+            organization,
+            actor: None,
+            default_website: None,
+            first_new_seq: tx.query_row(
+                "SELECT coalesce(max(seq), 0) + 1 FROM customer_user",
+                [],
+                |r| r.get(0),
+            )?,
+            touched: HashMap::new(),
+            customers: HashMap::new(),
+            customer_names: HashMap::new(),
+            websites: HashMap::new(),
+            users: HashMap::new(),
+            roles: HashMap::new(),
+            sales_reps: HashMap::new(),
+        };
+        if let Found::One(actor) = importer.user(tx, &actor_name)? {
+            importer.actor = Some(actor);
+        }
+        let default_website: Option<String> = tx
+            .query_row("SELECT id FROM website WHERE is_default = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(id) = default_website {
+            if let Found::One(w) = importer.website(tx, &id)? {
+                importer.default_website = Some(w);
+            }
+        }
+        Ok(importer)
+    }
+
+    fn customer(&mut self, tx: &Tx<'_>, id: &str) -> Result<Found<CustomerInfo>> {
+        if let Some(found) = self.customers.get(id) {
+            return Ok(found.clone());
+        }
+        let found = tx
+            .prepare_cached("SELECT id, name, organization_id FROM customer WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok(CustomerInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    organization: r.get(2)?,
+                })
+            })
+            .optional()?
+            .map_or(Found::Missing, |c| Found::One(Rc::new(c)));
+        self.customers.insert(id.to_string(), found.clone());
+        Ok(found)
+    }
+
+    fn customer_named(&mut self, tx: &Tx<'_>, name: &str) -> Result<Found<CustomerInfo>> {
+        if let Some(found) = self.customer_names.get(name) {
+            return Ok(found.clone());
+        }
+        let ids: Vec<String> = tx
+            .prepare_cached("SELECT id FROM customer WHERE name = ?1 LIMIT 2")?
+            .query_map([name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let found = match ids.as_slice() {
+            [] => Found::Missing,
+            [id] => self.customer(tx, id)?,
+            _ => Found::Many,
+        };
+        self.customer_names.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+
+    fn website(&mut self, tx: &Tx<'_>, key: &str) -> Result<Found<WebsiteInfo>> {
+        if let Some(found) = self.websites.get(key) {
+            return Ok(found.clone());
+        }
+        let found = tx
+            .prepare_cached(
+                "SELECT id, name, organization_id, default_role_id FROM website WHERE id = ?1 OR name = ?1",
+            )?
+            .query_row([key], |r| {
+                Ok(WebsiteInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    organization: r.get(2)?,
+                    default_role: r.get(3)?,
+                })
+            })
+            .optional()?
+            .map_or(Found::Missing, |w| Found::One(Rc::new(w)));
+        self.websites.insert(key.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// A back-office user by id or username.
+    fn user(&mut self, tx: &Tx<'_>, key: &str) -> Result<Found<Ref>> {
+        if let Some(found) = self.users.get(key) {
+            return Ok(found.clone());
+        }
+        let found = match reference::resolve_user(tx, key)? {
+            Some(id) => {
+                reference::user_ref(tx, &id)?.map_or(Found::Missing, |u| Found::One(Rc::new(u)))
+            }
+            None => Found::Missing,
+        };
+        self.users.insert(key.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// A role by id or code.
+    fn role(&mut self, tx: &Tx<'_>, key: &str) -> Result<Found<RoleRef>> {
+        if let Some(found) = self.roles.get(key) {
+            return Ok(found.clone());
+        }
+        let found =
+            reference::resolve_role(tx, key)?.map_or(Found::Missing, |r| Found::One(Rc::new(r)));
+        self.roles.insert(key.to_string(), found.clone());
+        Ok(found)
+    }
+
+    fn reps_of(&mut self, tx: &Tx<'_>, customer: &str) -> Result<Rc<Vec<Ref>>> {
+        if let Some(reps) = self.sales_reps.get(customer) {
+            return Ok(reps.clone());
+        }
+        let reps = Rc::new(reference::customer_sales_reps(tx, customer)?);
+        self.sales_reps.insert(customer.to_string(), reps.clone());
+        Ok(reps)
+    }
+
+    fn existing(&mut self, tx: &Tx<'_>, by: By<'_>) -> Result<Option<Existing>> {
+        const COLUMNS: &str = "seq, id, customer_id, website_id, owner_id, name_prefix, first_name,
+            middle_name, last_name, name_suffix, email, birthday, enabled, confirmed, is_guest, field_hlc,
+            (SELECT group_concat(role_id, ',') FROM customer_user_role_link WHERE customer_user_id = customer_user.id)";
+        type Row = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            UserState,
+            String,
+            Option<String>,
+        );
+        let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Row> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                UserState {
+                    name_prefix: r.get(5)?,
+                    first_name: r.get(6)?,
+                    middle_name: r.get(7)?,
+                    last_name: r.get(8)?,
+                    name_suffix: r.get(9)?,
+                    email: r.get(10)?,
+                    birthday: r.get(11)?,
+                    enabled: r.get(12)?,
+                    confirmed: r.get(13)?,
+                    is_guest: r.get(14)?,
+                    customer: None,
+                    website: None,
+                    owner: None,
+                    roles: Vec::new(),
+                },
+                r.get(15)?,
+                r.get(16)?,
+            ))
+        };
+        let row = match by {
+            By::Id(id) => tx
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM customer_user WHERE id = ?1"
+                ))?
+                .query_row([id], read)
+                .optional()?,
+            By::Email(org, email) => tx
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM customer_user
+                     WHERE organization_id = ?1 AND email_lowercase = ?2 AND is_guest = 0"
+                ))?
+                .query_row(params![org, email.to_lowercase()], read)
+                .optional()?,
+        };
+        let Some((seq, id, customer, website, owner, mut state, field_hlc, roles)) = row else {
+            return Ok(None);
+        };
+        if let Found::One(c) = self.customer(tx, &customer)? {
+            state.customer = Some(c);
+        }
+        if let Some(w) = website {
+            if let Found::One(w) = self.website(tx, &w)? {
+                state.website = Some(w);
+            }
+        }
+        if let Some(o) = owner {
+            if let Found::One(o) = self.user(tx, &o)? {
+                state.owner = Some(o);
+            }
+        }
+        for role in roles.iter().flat_map(|r| r.split(',')) {
+            if let Found::One(r) = self.role(tx, role)? {
+                state.roles.push(r);
+            }
+        }
+        state.roles.sort_by(|a, b| a.role.cmp(&b.role));
+        Ok(Some(Existing {
+            seq,
+            id,
+            field_hlc,
+            state,
+        }))
+    }
+}
+
+enum By<'a> {
+    Id(&'a str),
+    /// Organization and e-mail.
+    Email(&'a str, &'a str),
+}
+
+/// Oro writes 1/0; spreadsheets and people write Yes/No and true/false.
+fn parse_flag(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "y" => Some(true),
+        "0" | "no" | "false" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// Oro's m/d/Y (`04/19/1987`) or ISO (`1987-04-19`), as ISO.
+fn parse_birthday(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%m/%d/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(value, "%Y-%m-%d"))
+        .ok()
+}
+
+impl RowImporter for Importer {
+    fn import_row(
+        &mut self,
+        tx: &mut Tx<'_>,
+        row: usize,
+        cells: &[String],
+    ) -> Result<std::result::Result<RowOutcome, Vec<CellError>>> {
+        let mut errors = Vec::new();
+        let cols = self.cols.clone();
+        let cell = |col: Col| cols.get(cells, col);
+
+        let flag = |col: Col, errors: &mut Vec<CellError>| {
+            cell(col).and_then(|v| {
+                let parsed = parse_flag(v);
+                if parsed.is_none() {
+                    errors.push(CellError::new(
+                        header(col),
+                        "This value should be 1 or 0 (Yes or No).",
+                    ));
+                }
+                parsed
+            })
+        };
+        let guest = flag(Col::Guest, &mut errors);
+        let enabled = flag(Col::Enabled, &mut errors);
+        let confirmed = flag(Col::Confirmed, &mut errors);
+        let birthday = match cell(Col::Birthday) {
+            None => None,
+            Some(b) => match parse_birthday(b) {
+                None => {
+                    errors.push(CellError::new(header(Col::Birthday), rules::INVALID_DATE));
+                    None
+                }
+                Some(d) if d > self.today => {
+                    errors.push(CellError::new(
+                        header(Col::Birthday),
+                        rules::BIRTHDAY_IN_FUTURE,
+                    ));
+                    None
+                }
+                Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+            },
+        };
+
+        // The customer the row names, if it names one.
+        let customer = match (cell(Col::CustomerId), cell(Col::CustomerName)) {
+            (None, None) => None,
+            (id, name) => {
+                let by_id = match id {
+                    Some(id) => self.customer(tx, id)?,
+                    None => Found::Missing,
+                };
+                let found = match (by_id, name) {
+                    (Found::One(c), _) => Found::One(c),
+                    (_, Some(name)) => self.customer_named(tx, name)?,
+                    (other, None) => other,
+                };
+                match found {
+                    Found::One(c) => Some(c),
+                    Found::Many => {
+                        errors.push(CellError::new(
+                            header(Col::CustomerName),
+                            format!(
+                                "More than one customer is named \"{}\"; give the Customer Id.",
+                                name.unwrap_or_default()
+                            ),
+                        ));
+                        None
+                    }
+                    Found::Missing => {
+                        let (col, key) = match (id, name) {
+                            (Some(id), None) => (Col::CustomerId, id),
+                            (_, Some(name)) => (Col::CustomerName, name),
+                            (None, None) => unreachable!("matched above"),
+                        };
+                        errors.push(CellError::new(
+                            header(col),
+                            format!("Customer \"{key}\" does not exist."),
+                        ));
+                        None
+                    }
+                }
+            }
+        };
+        let website = match cell(Col::WebsiteId) {
+            None => None,
+            Some(key) => match self.website(tx, key)? {
+                Found::One(w) => Some(w),
+                _ => {
+                    errors.push(CellError::new(
+                        header(Col::WebsiteId),
+                        format!("Website \"{key}\" does not exist."),
+                    ));
+                    None
+                }
+            },
+        };
+        let owner_cell = match (cell(Col::OwnerId), cell(Col::OwnerUsername)) {
+            (Some(id), _) => Some((Col::OwnerId, id)),
+            (None, Some(name)) => Some((Col::OwnerUsername, name)),
+            (None, None) => None,
+        };
+        let owner = match owner_cell {
+            None => None,
+            Some((col, key)) => match self.user(tx, key)? {
+                Found::One(u) => Some(u),
+                _ => {
+                    errors.push(CellError::new(
+                        header(col),
+                        format!("User \"{key}\" does not exist."),
+                    ));
+                    None
+                }
+            },
+        };
+        let mut roles: Vec<(Rc<RoleRef>, &str)> = Vec::new();
+        let mut role_cells = 0;
+        for (i, role_header) in &cols.roles {
+            let Some(key) = cells.get(*i).map(|c| c.trim()).filter(|c| !c.is_empty()) else {
+                continue;
+            };
+            role_cells += 1;
+            match self.role(tx, key)? {
+                Found::One(r) => {
+                    if !roles.iter().any(|(have, _)| have.id == r.id) {
+                        roles.push((r, role_header.as_str()));
+                    }
+                }
+                _ => errors.push(CellError::new(
+                    role_header.as_str(),
+                    format!("Role \"{key}\" does not exist."),
+                )),
+            }
+        }
+
+        // Which user the row is about.
+        let organization = customer
+            .as_ref()
+            .map_or(self.organization.clone(), |c| c.organization.clone());
+        let email = cell(Col::Email);
+        let mut target = Target::New;
+        let mut matched_by_id = false;
+        if let Some(id) = cell(Col::Id) {
+            if let Some(existing) = self.existing(tx, By::Id(id))? {
+                target = Target::Update(existing);
+                matched_by_id = true;
+            }
+        }
+        if let (Target::New, Some(email), false) = (&target, email, guest == Some(true)) {
+            if let Some(existing) = self.existing(tx, By::Email(&organization, email))? {
+                target = if existing.seq >= self.first_new_seq {
+                    Target::Replace(existing)
+                } else {
+                    Target::Update(existing)
+                };
+            }
+        }
+        if let Target::Update(existing) = &target {
+            if let Some(earlier) = self.touched.get(&existing.seq) {
+                errors.push(if matched_by_id {
+                    CellError::new(
+                        header(Col::Id),
+                        format!("This user is already imported from row #{earlier} of this file."),
+                    )
+                } else {
+                    CellError::row(format!(
+                        "{} (by row #{earlier} of this file)",
+                        rules::EMAIL_USED
+                    ))
+                });
+            }
+        }
+
+        // The user as the row leaves them.
+        let base = match &target {
+            Target::Update(existing) => Some(existing.state.clone()),
+            Target::New | Target::Replace(_) => None,
+        };
+        let is_new = base.is_none();
+        let text = |col: Col| cell(col).map(str::to_string);
+        let mut state = match base {
+            Some(mut s) => {
+                let keep = |value: Option<String>, old: &mut Option<String>| {
+                    if value.is_some() {
+                        *old = value;
+                    }
+                };
+                keep(text(Col::NamePrefix), &mut s.name_prefix);
+                keep(text(Col::MiddleName), &mut s.middle_name);
+                keep(text(Col::NameSuffix), &mut s.name_suffix);
+                keep(birthday, &mut s.birthday);
+                if let Some(v) = text(Col::FirstName) {
+                    s.first_name = v;
+                }
+                if let Some(v) = text(Col::LastName) {
+                    s.last_name = v;
+                }
+                if let Some(v) = email {
+                    s.email = v.to_string();
+                }
+                s.enabled = enabled.unwrap_or(s.enabled);
+                s.confirmed = confirmed.unwrap_or(s.confirmed);
+                s.is_guest = guest.unwrap_or(s.is_guest);
+                s.customer = customer.or(s.customer);
+                s.website = website.or(s.website);
+                s.owner = owner.or(s.owner);
+                if role_cells > 0 {
+                    s.roles = roles.iter().map(|(r, _)| r.clone()).collect();
+                }
+                s
+            }
+            None => {
+                let website = website.or_else(|| self.default_website.clone());
+                if website.is_none()
+                    && !errors
+                        .iter()
+                        .any(|e| e.column.as_deref() == Some(header(Col::WebsiteId)))
+                {
+                    errors.push(CellError::new(
+                        header(Col::WebsiteId),
+                        "There is no default website: give the user's website.",
+                    ));
+                }
+                let mut role_list: Vec<Rc<RoleRef>> =
+                    roles.iter().map(|(r, _)| r.clone()).collect();
+                if role_cells == 0 {
+                    match website.as_ref().and_then(|w| w.default_role.clone()) {
+                        Some(default) => {
+                            if let Found::One(r) = self.role(tx, &default)? {
+                                role_list.push(r);
+                            }
+                        }
+                        None if website.is_some() => errors.push(CellError::new(
+                            "Roles 1 Role",
+                            "The website has no default role: give the user a role.",
+                        )),
+                        None => {}
+                    }
+                }
+                UserState {
+                    name_prefix: text(Col::NamePrefix),
+                    first_name: text(Col::FirstName).unwrap_or_default(),
+                    middle_name: text(Col::MiddleName),
+                    last_name: text(Col::LastName).unwrap_or_default(),
+                    name_suffix: text(Col::NameSuffix),
+                    email: email.unwrap_or_default().to_string(),
+                    birthday,
+                    enabled: enabled.unwrap_or(true),
+                    confirmed: confirmed.unwrap_or(true),
+                    is_guest: guest.unwrap_or(false),
+                    customer,
+                    website,
+                    owner: owner.or_else(|| self.actor.clone()),
+                    roles: role_list,
+                }
+            }
+        };
+        state.roles.sort_by(|a, b| a.role.cmp(&b.role));
+
+        // The rules on the result.
+        let failed_cell = |errors: &Vec<CellError>, col: Col| {
+            errors
+                .iter()
+                .any(|e| e.column.as_deref() == Some(header(col)))
+        };
+        for (col, value) in [
+            (Col::FirstName, Some(&state.first_name)),
+            (Col::LastName, Some(&state.last_name)),
+            (Col::NamePrefix, state.name_prefix.as_ref()),
+            (Col::MiddleName, state.middle_name.as_ref()),
+            (Col::NameSuffix, state.name_suffix.as_ref()),
+        ] {
+            match value {
+                Some(v) if v.is_empty() => errors.push(CellError::new(header(col), NOT_BLANK)),
+                Some(v) if v.chars().count() > 255 => {
+                    errors.push(CellError::new(header(col), rules::too_long(255)))
+                }
+                _ => {}
+            }
+        }
+        if is_new || email.is_some() {
+            if let Some(message) = rules::check_email(&state.email) {
+                errors.push(CellError::new(header(Col::Email), message));
+            }
+        }
+        match &state.customer {
+            None if !failed_cell(&errors, Col::CustomerId)
+                && !failed_cell(&errors, Col::CustomerName) =>
+            {
+                errors.push(CellError::new(header(Col::CustomerName), NOT_BLANK))
+            }
+            Some(c) => {
+                if state
+                    .website
+                    .as_ref()
+                    .is_some_and(|w| w.organization != c.organization)
+                {
+                    errors.push(CellError::new(
+                        header(Col::WebsiteId),
+                        "The website belongs to another organization than the customer.",
+                    ));
+                }
+                for role in &state.roles {
+                    if role.customer_id.as_ref().is_some_and(|rc| *rc != c.id) {
+                        let column = roles
+                            .iter()
+                            .find(|(r, _)| r.id == role.id)
+                            .map_or("Roles 1 Role", |(_, h)| h);
+                        errors.push(CellError::new(
+                            column,
+                            format!(
+                                "Role \"{}\" is not available for the selected customer.",
+                                role.label
+                            ),
+                        ));
+                    }
+                }
+            }
+            None => {}
+        }
+        let role_failed = errors.iter().any(|e| {
+            e.column
+                .as_deref()
+                .is_some_and(|c| role_column(c).is_some())
+        });
+        if state.enabled && state.roles.is_empty() && !role_failed {
+            errors.push(CellError::new("Roles 1 Role", rules::ROLE_REQUIRED));
+        }
+        let own_seq = match &target {
+            Target::Update(e) | Target::Replace(e) => Some(e.seq),
+            Target::New => None,
+        };
+        if !state.is_guest && !failed_cell(&errors, Col::Email) {
+            // New rows were looked up by this e-mail already; an update may take another's.
+            let changed_identity = match &target {
+                Target::Update(e) => {
+                    e.state.email.to_lowercase() != state.email.to_lowercase()
+                        || e.state.is_guest
+                        || e.state.customer.as_ref().map(|c| &c.organization)
+                            != state.customer.as_ref().map(|c| &c.organization)
+                }
+                Target::New | Target::Replace(_) => false,
+            };
+            if changed_identity {
+                let org = state
+                    .customer
+                    .as_ref()
+                    .map_or(self.organization.clone(), |c| c.organization.clone());
+                let other: Option<i64> = tx
+                    .prepare_cached(
+                        "SELECT seq FROM customer_user
+                         WHERE organization_id = ?1 AND email_lowercase = ?2 AND is_guest = 0",
+                    )?
+                    .query_row(params![org, state.email.to_lowercase()], |r| r.get(0))
+                    .optional()?;
+                if other.is_some_and(|seq| Some(seq) != own_seq) {
+                    errors.push(CellError::row(rules::EMAIL_USED));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+
+        let outcome = match target {
+            Target::New => {
+                let id = cell(Col::Id)
+                    .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+                    .map_or_else(new_id, str::to_string);
+                let seq = self.insert(tx, &id, &state)?;
+                self.touched.insert(seq, row);
+                RowOutcome::Added
+            }
+            Target::Update(existing) => {
+                self.touched.insert(existing.seq, row);
+                if self.update(tx, &existing, &state)? {
+                    RowOutcome::Updated
+                } else {
+                    RowOutcome::Unchanged
+                }
+            }
+            Target::Replace(existing) => {
+                self.touched.insert(existing.seq, row);
+                self.update(tx, &existing, &state)?;
+                RowOutcome::Replaced
+            }
+        };
+        Ok(Ok(outcome))
+    }
+}
+
+fn ref_value(r: &Option<Rc<Ref>>) -> Value {
+    r.as_ref()
+        .map_or(Value::Null, |r| json!({ "id": r.id, "name": r.name }))
+}
+
+/// The fields History shows, named as the API names them (`customer_user_write::snapshot`).
+fn fields(state: &UserState) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("namePrefix".into(), json!(state.name_prefix));
+    m.insert("firstName".into(), json!(state.first_name));
+    m.insert("middleName".into(), json!(state.middle_name));
+    m.insert("lastName".into(), json!(state.last_name));
+    m.insert("nameSuffix".into(), json!(state.name_suffix));
+    m.insert("email".into(), json!(state.email));
+    m.insert("birthday".into(), json!(state.birthday));
+    m.insert("enabled".into(), json!(state.enabled));
+    m.insert("confirmed".into(), json!(state.confirmed));
+    m.insert("isGuest".into(), json!(state.is_guest));
+    m.insert(
+        "customer".into(),
+        state
+            .customer
+            .as_ref()
+            .map_or(Value::Null, |c| json!({ "id": c.id, "name": c.name })),
+    );
+    m.insert(
+        "website".into(),
+        state
+            .website
+            .as_ref()
+            .map_or(Value::Null, |w| json!({ "id": w.id, "name": w.name })),
+    );
+    m.insert("owner".into(), ref_value(&state.owner));
+    m.insert(
+        "userRoles".into(),
+        Value::Array(
+            state
+                .roles
+                .iter()
+                .map(|r| serde_json::to_value(&**r).unwrap_or(Value::Null))
+                .collect(),
+        ),
+    );
+    m
+}
+
+fn roles_label(state: &UserState) -> String {
+    let mut labels: Vec<&str> = state.roles.iter().map(|r| r.label.as_str()).collect();
+    labels.sort_unstable_by_key(|l| l.to_lowercase());
+    labels.join(", ")
+}
+
+impl Importer {
+    /// Writes a new user; returns their `seq`.
+    fn insert(&mut self, tx: &mut Tx<'_>, id: &str, s: &UserState) -> Result<i64> {
+        let customer = s
+            .customer
+            .as_ref()
+            .ok_or_else(|| CoreError::internal("customer missing after the check"))?;
+        let hlc = tx.tick();
+        let now = tx.now();
+        tx.prepare_cached(
+            "INSERT INTO customer_user (id, organization_id, customer_id, website_id, owner_id, name_prefix,
+                first_name, middle_name, last_name, name_suffix, email, email_lowercase, birthday, enabled,
+                confirmed, is_guest, created_at, updated_at, customer_name, website_name, roles_label, created_hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19,
+                ?20, ?21)",
+        )?
+        .execute(params![
+            id,
+            customer.organization,
+            customer.id,
+            s.website.as_ref().map(|w| &w.id),
+            s.owner.as_ref().map(|o| &o.id),
+            s.name_prefix,
+            s.first_name,
+            s.middle_name,
+            s.last_name,
+            s.name_suffix,
+            s.email,
+            s.email.to_lowercase(),
+            s.birthday,
+            s.enabled,
+            s.confirmed,
+            s.is_guest,
+            now,
+            customer.name,
+            s.website.as_ref().map_or("", |w| w.name.as_str()),
+            roles_label(s),
+            hlc,
+        ])?;
+        let seq = tx.last_insert_rowid();
+        self.link_roles(tx, id, s)?;
+        let reps = self.reps_of(tx, &customer.id)?;
+        for rep in reps.iter() {
+            tx.prepare_cached(
+                "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
+            )?
+            .execute([id, &rep.id])?;
+        }
+        self.link_website(tx, id, s)?;
+        let mut after = fields(s);
+        after.insert("authStatus".into(), json!("active"));
+        after.insert("hasPassword".into(), json!(false));
+        after.insert("loginCount".into(), json!(0));
+        after.insert("salesRepresentatives".into(), json!(&*reps));
+        after.insert("addresses".into(), json!([]));
+        tx.record(ENTITY, id, "create", &diff(&Map::new(), &after), &hlc)?;
+        Ok(seq)
+    }
+
+    /// Writes what changed; `false` when nothing did.
+    fn update(&mut self, tx: &mut Tx<'_>, existing: &Existing, s: &UserState) -> Result<bool> {
+        let changes = diff(&fields(&existing.state), &fields(s));
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        let customer = s
+            .customer
+            .as_ref()
+            .ok_or_else(|| CoreError::internal("customer missing after the check"))?;
+        let hlc = tx.tick();
+        let mut field_hlc: Map<String, Value> =
+            serde_json::from_str(&existing.field_hlc).unwrap_or_default();
+        for name in changes.keys() {
+            field_hlc.insert(name.clone(), Value::String(hlc.clone()));
+        }
+        let now = tx.now();
+        tx.prepare_cached(
+            "UPDATE customer_user SET organization_id = ?2, customer_id = ?3, website_id = ?4, owner_id = ?5,
+                name_prefix = ?6, first_name = ?7, middle_name = ?8, last_name = ?9, name_suffix = ?10,
+                email = ?11, email_lowercase = ?12, birthday = ?13, enabled = ?14, confirmed = ?15,
+                is_guest = ?16, customer_name = ?17, website_name = ?18, roles_label = ?19, updated_at = ?20,
+                field_hlc = ?21
+             WHERE seq = ?1",
+        )?
+        .execute(params![
+            existing.seq,
+            customer.organization,
+            customer.id,
+            s.website.as_ref().map(|w| &w.id),
+            s.owner.as_ref().map(|o| &o.id),
+            s.name_prefix,
+            s.first_name,
+            s.middle_name,
+            s.last_name,
+            s.name_suffix,
+            s.email,
+            s.email.to_lowercase(),
+            s.birthday,
+            s.enabled,
+            s.confirmed,
+            s.is_guest,
+            customer.name,
+            s.website.as_ref().map_or("", |w| w.name.as_str()),
+            roles_label(s),
+            now,
+            Value::Object(field_hlc).to_string(),
+        ])?;
+        if changes.contains_key("userRoles") {
+            tx.prepare_cached("DELETE FROM customer_user_role_link WHERE customer_user_id = ?1")?
+                .execute([&existing.id])?;
+            self.link_roles(tx, &existing.id, s)?;
+        }
+        if changes.contains_key("website") {
+            self.link_website(tx, &existing.id, s)?;
+        }
+        tx.record(ENTITY, &existing.id, "update", &changes, &hlc)?;
+        Ok(true)
+    }
+
+    fn link_roles(&self, tx: &Tx<'_>, id: &str, s: &UserState) -> Result<()> {
+        for role in &s.roles {
+            tx.prepare_cached(
+                "INSERT INTO customer_user_role_link (customer_user_id, role_id) VALUES (?1, ?2)",
+            )?
+            .execute([id, &role.id])?;
+        }
+        Ok(())
+    }
+
+    /// The per-website settings row the user's website needs (no localization chosen yet).
+    fn link_website(&self, tx: &Tx<'_>, id: &str, s: &UserState) -> Result<()> {
+        if let Some(w) = &s.website {
+            tx.prepare_cached(
+                "INSERT INTO customer_user_settings (customer_user_id, website_id) VALUES (?1, ?2)
+                 ON CONFLICT (customer_user_id, website_id) DO NOTHING",
+            )?
+            .execute([id, &w.id])?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(h: &str) -> Vec<String> {
+        h.split(',').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn maps_oros_headers_in_any_order_with_any_number_of_roles() {
+        let cols = Columns::map(&headers(
+            "Email Address,Roles 2 Role,First Name,Roles 1 Role,Roles 10 Role,Errors",
+        ))
+        .unwrap();
+        assert_eq!(cols.at[Col::Email as usize], Some(0));
+        assert_eq!(
+            cols.roles.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            vec![3, 1, 4]
+        );
+    }
+
+    #[test]
+    fn names_unknown_duplicate_blank_and_missing_headers() {
+        let err = Columns::map(&headers("First Name,Frist Name,,first name"))
+            .err()
+            .unwrap();
+        let m = err.message;
+        assert!(
+            m.contains("Column \"Frist Name\" (column 2) is not a column"),
+            "{m}"
+        );
+        assert!(m.contains("Column 3 has no header."), "{m}");
+        assert!(
+            m.contains("\"first name\" appears twice (columns 1 and 4)"),
+            "{m}"
+        );
+        assert!(
+            m.contains("neither an \"ID\" nor an \"Email Address\""),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn reads_oros_flags_and_dates() {
+        assert_eq!(parse_flag("Yes"), Some(true));
+        assert_eq!(parse_flag("0"), Some(false));
+        assert_eq!(parse_flag("maybe"), None);
+        assert_eq!(
+            parse_birthday("04/19/1987"),
+            NaiveDate::from_ymd_opt(1987, 4, 19)
+        );
+        assert_eq!(
+            parse_birthday("1987-04-19"),
+            NaiveDate::from_ymd_opt(1987, 4, 19)
+        );
+        assert_eq!(parse_birthday("19.04.1987"), None);
+    }
+}

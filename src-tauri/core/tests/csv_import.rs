@@ -1,0 +1,399 @@
+//! Import of Oro's customer user CSV: matching, Oro's rules, the check, all-or-nothing,
+//! valid rows only with a rejects file, the import record in History, the round trip.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use common::*;
+use cu_core::csv_export::{self, Query};
+use cu_core::csv_import::{ImportMode, ImportReport};
+use cu_core::{customer_user, customer_user_import, history, Database};
+use serde_json::json;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn import(db: &Database, path: &Path, mode: ImportMode) -> ImportReport {
+    customer_user_import::import(db, path, &mode, |_| {}, &AtomicBool::new(false)).unwrap()
+}
+
+fn user_by_email(db: &Database, email: &str) -> Option<customer_user::CustomerUser> {
+    let id: Option<String> = db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM customer_user WHERE email_lowercase = lower(?1) AND is_guest = 0",
+                [email],
+                |r| r.get(0),
+            )
+            .ok())
+        })
+        .unwrap();
+    id.map(|id| db.read(|c| customer_user::get(c, &id)).unwrap())
+}
+
+const HEADER: &str = "ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,\
+Customer Id,Customer Name,Roles 1 Role,Roles 2 Role,Guest,Enabled,Confirmed,Owner Username,Website Id,Owner Id";
+
+#[test]
+fn oros_sample_row_adds_a_user_without_a_usable_password() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "users.csv",
+        &format!(
+            "{HEADER}\n1,\"Mr\",\"Jerry\",\"John\",\"Coleman\",\"Jr.\",\"04/19/1987\",\"example@email.com\",111,\
+             \"Acme Corporation\",\"ROLE_FRONTEND_BUYER\",,0,1,1,,,\n"
+        ),
+    );
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!((report.counts.read, report.counts.added), (1, 1));
+    assert!(report.written);
+    let user = user_by_email(&t.db, "example@email.com").unwrap();
+    assert_eq!(user.full_name(), "Mr Jerry John Coleman Jr.");
+    assert_eq!(user.birthday.as_deref(), Some("1987-04-19"));
+    // "111" is Oro's customer id: the name finds ours.
+    assert_eq!(user.customer.name, "Acme Corporation");
+    assert_eq!(user.website.as_ref().unwrap().name, "Default");
+    let admin: String =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM app_user WHERE username = 'admin'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(
+        user.owner.as_ref().unwrap().id,
+        admin,
+        "the importing admin owns new users"
+    );
+    assert!(
+        !user.has_password,
+        "imported users set their password through a link"
+    );
+    let hash: Option<String> =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT password_hash FROM customer_user WHERE id = ?1",
+                [&user.id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(hash, None);
+}
+
+#[test]
+fn matches_by_id_then_email_and_leaves_empty_cells_alone() {
+    let t = store(0);
+    let by_id = create(
+        &t.db,
+        "by.id@example.com",
+        json!({"middleName": "Quentin", "birthday": "1980-01-02"}),
+    )
+    .unwrap();
+    let by_email = create(&t.db, "By.Email@Example.com", json!({})).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "partial.csv",
+        &format!(
+            "ID,First Name,Email Address,Enabled\n\
+             {},Renamed,,\n\
+             ,,BY.EMAIL@example.COM,0\n",
+            by_id.id
+        ),
+    );
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!((report.counts.updated, report.counts.added), (2, 0));
+    let a = t.db.read(|c| customer_user::get(c, &by_id.id)).unwrap();
+    assert_eq!(a.first_name, "Renamed");
+    assert_eq!(a.middle_name.as_deref(), Some("Quentin"));
+    assert_eq!(a.birthday.as_deref(), Some("1980-01-02"));
+    assert_eq!(a.email, "by.id@example.com");
+    let b = t.db.read(|c| customer_user::get(c, &by_email.id)).unwrap();
+    assert!(!b.enabled);
+    assert_eq!(b.first_name, "Jerry");
+    assert_eq!(
+        b.user_roles, by_email.user_roles,
+        "no role cells: roles kept"
+    );
+
+    // Nothing left to change: the same file again changes nothing.
+    let again = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!((again.counts.unchanged, again.counts.updated), (2, 0));
+}
+
+#[test]
+fn guests_are_never_matched_by_email() {
+    let t = store(0);
+    create(&t.db, "guest@example.com", json!({})).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "guest.csv",
+        "First Name,Last Name,Email Address,Customer Name,Guest\n\
+         Gus,Guest,guest@example.com,Acme Corporation,1\n",
+    );
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(report.counts.added, 1);
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT count(*) FROM customer_user WHERE email = 'guest@example.com'"
+        ),
+        2
+    );
+}
+
+#[test]
+fn a_second_new_row_with_the_same_email_replaces_the_first() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "dupes.csv",
+        "First Name,Last Name,Email Address,Customer Name,Roles 1 Role\n\
+         First,Row,twice@example.com,Acme Corporation,ROLE_FRONTEND_BUYER\n\
+         Second,Row,TWICE@example.com,Globex,\n",
+    );
+    let check = import(&t.db, &file, ImportMode::CheckOnly);
+    assert_eq!((check.counts.added, check.counts.replaced), (1, 1));
+    assert!(!check.written);
+    assert_eq!(count(&t.db, "SELECT count(*) FROM customer_user"), 0);
+
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!((report.counts.added, report.counts.replaced), (1, 1));
+    let user = user_by_email(&t.db, "twice@example.com").unwrap();
+    assert_eq!(user.first_name, "Second");
+    assert_eq!(user.customer.name, "Globex");
+    // The second row had no role: the website's default role (Buyer), not the first row's.
+    assert_eq!(
+        user.user_roles
+            .iter()
+            .map(|r| r.role.as_str())
+            .collect::<Vec<_>>(),
+        ["ROLE_FRONTEND_BUYER"]
+    );
+    assert_eq!(count(&t.db, "SELECT count(*) FROM customer_user"), 1);
+}
+
+#[test]
+fn a_user_matched_twice_is_refused_naming_the_first_row() {
+    let t = store(0);
+    create(&t.db, "once@example.com", json!({})).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "twice.csv",
+        "Email Address,First Name\nonce@example.com,A\nonce@example.com,B\n",
+    );
+    let report = import(&t.db, &file, ImportMode::CheckOnly);
+    assert_eq!(
+        report.errors,
+        ["Error in row #2. This email is already used. (by row #1 of this file)"]
+    );
+}
+
+#[test]
+fn row_errors_are_worded_as_oros_and_nothing_is_written() {
+    let t = store(0);
+    create(&t.db, "taken@example.com", json!({})).unwrap();
+    let before = count(&t.db, "SELECT count(*) FROM change_log");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "bad.csv",
+        "First Name,Last Name,Email Address,Customer Name,Birthday,Enabled,Roles 1 Role,Website Id\n\
+         Good,User,good@example.com,Acme Corporation,,,,\n\
+         Bad,Email,not-an-email,Acme Corporation,,,,\n\
+         ,Nameless,nameless@example.com,Nobody Inc,13/45/2000,perhaps,ROLE_NOPE,Nowhere\n\
+         Future,Born,future@example.com,Acme Corporation,01/01/2999,,,\n\
+         Short,Line,short@example.com\n",
+    );
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert!(!report.written);
+    assert_eq!(report.counts.read, 5);
+    assert_eq!(report.counts.errors, 4);
+    assert_eq!(
+        report.errors,
+        [
+            "Error in row #2. Email Address: This value is not a valid email address.",
+            "Error in row #3. Enabled: This value should be 1 or 0 (Yes or No).",
+            "Error in row #3. Birthday: This value is not a valid date.",
+            "Error in row #3. Customer Name: Customer \"Nobody Inc\" does not exist.",
+            "Error in row #3. Website Id: Website \"Nowhere\" does not exist.",
+            "Error in row #3. Roles 1 Role: Role \"ROLE_NOPE\" does not exist.",
+            "Error in row #3. First Name: This value should not be blank.",
+            "Error in row #4. Birthday: The birth date cannot be in the future.",
+            "Error in row #5. The row has 3 cells but the header row has 8 columns; is the line cut short?",
+        ]
+    );
+    assert!(report
+        .message
+        .starts_with("Nothing was imported: 4 rows have errors."));
+    assert!(user_by_email(&t.db, "good@example.com").is_none());
+    assert_eq!(count(&t.db, "SELECT count(*) FROM change_log"), before);
+    assert_eq!(
+        count(
+            &t.db,
+            "SELECT count(*) FROM import_run WHERE outcome = 'rolled_back' AND errors = 4 AND read = 5"
+        ),
+        1
+    );
+}
+
+#[test]
+fn valid_rows_only_imports_the_rest_and_saves_the_failed_rows_to_fix() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "mixed.csv",
+        "First Name,Last Name,Email Address,Customer Name\n\
+         Ann,Able,ann@example.com,Acme Corporation\n\
+         Bob,Broken,bob@,Acme Corporation\n",
+    );
+    let rejects = dir.path().join("rejects.csv");
+    let report = import(
+        &t.db,
+        &file,
+        ImportMode::ValidRowsOnly {
+            rejects: rejects.clone(),
+        },
+    );
+    assert!(report.written);
+    assert_eq!((report.counts.added, report.counts.errors), (1, 1));
+    assert_eq!(report.rejects.as_deref(), Some(rejects.to_str().unwrap()));
+    assert!(user_by_email(&t.db, "ann@example.com").is_some());
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert_eq!(
+        text,
+        "First Name,Last Name,Email Address,Customer Name,Errors\n\
+         Bob,Broken,bob@,Acme Corporation,Error in row #2. Email Address: This value is not a valid email address.\n"
+    );
+
+    // Fixed in the rejects file itself and imported again.
+    std::fs::write(&rejects, text.replace("bob@,", "bob@example.com,")).unwrap();
+    let again = import(&t.db, &rejects, ImportMode::AllOrNothing);
+    assert_eq!(again.errors, Vec::<String>::new());
+    assert_eq!(again.counts.added, 1);
+    assert!(user_by_email(&t.db, "bob@example.com").is_some());
+}
+
+#[test]
+fn history_names_the_import_that_made_each_change() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "crm-export.csv",
+        "First Name,Last Name,Email Address,Customer Name\nIda,Import,ida@example.com,Acme Corporation\n",
+    );
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    let user = user_by_email(&t.db, "ida@example.com").unwrap();
+    let changes =
+        t.db.read(|c| history::for_record(c, "customer_user", &user.id))
+            .unwrap();
+    assert_eq!(changes.len(), 1);
+    let import = changes[0].import.as_ref().unwrap();
+    assert_eq!(Some(&import.id), report.import_id.as_ref());
+    assert_eq!(import.file, "crm-export.csv");
+    assert_eq!(import.actor, "admin");
+    assert_eq!((import.read, import.added, import.updated), (1, 1, 0));
+}
+
+#[test]
+fn headers_that_cannot_be_imported_stop_the_import_before_any_row() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "odd.csv", "First Name,Surname\nA,B\n");
+    let err = customer_user_import::import(
+        &t.db,
+        &file,
+        &ImportMode::CheckOnly,
+        |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(
+        err.message.contains("Column \"Surname\" (column 2)"),
+        "{}",
+        err.message
+    );
+    assert!(err
+        .message
+        .contains("neither an \"ID\" nor an \"Email Address\""));
+}
+
+fn export_text(db: &Database) -> String {
+    let mut out = Vec::new();
+    csv_export::export(
+        db,
+        &Query::default(),
+        &mut out,
+        |_, _| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn export_import_export_is_identical() {
+    let t = store(300);
+    let dir = tempfile::tempdir().unwrap();
+    let first = export_text(&t.db);
+    let file = write(dir.path(), "all.csv", &first);
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(report.counts.unchanged, 300);
+    assert_eq!(export_text(&t.db), first);
+
+    // Into a store with the same customers but no users: everyone comes back with their id.
+    t.db.write(|tx| {
+        tx.execute_batch("DELETE FROM change_log; DELETE FROM customer_user;")?;
+        Ok(())
+    })
+    .unwrap();
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(report.counts.added, 300);
+    let second = export_text(&t.db);
+    let rows = |text: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let headers: Vec<String> = first
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(String::from)
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let default_website = website_id(&t.db, "Default");
+    for (before, after) in rows(&first).iter().zip(rows(&second).iter()) {
+        for (i, h) in headers.iter().enumerate() {
+            let (b, a) = (&before[i], &after[i]);
+            match h.as_str() {
+                // Oro's defaults for new users: the default website, its default role.
+                "Website Id" if b.is_empty() => assert_eq!(a, default_website),
+                "Roles 1 Role" if b.is_empty() => assert_eq!(a, "ROLE_FRONTEND_BUYER"),
+                _ => assert_eq!(a, b, "column {h} of {}", &before[col("Email Address")]),
+            }
+        }
+    }
+}
