@@ -9,11 +9,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use cu_core::bulk::Action;
+use cu_core::csv_import::{self, ImportMode};
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
 use cu_core::{
-    account, auth, bulk, customer_user, customer_user_write, email_template, generate, history,
-    outbox, reference, settings, CoreError, Database, ErrorCode,
+    account, auth, bulk, customer_user, customer_user_import, customer_user_write, email_template,
+    generate, history, outbox, reference, settings, CoreError, Database, ErrorCode,
 };
 use serde::Serialize;
 
@@ -100,6 +101,23 @@ enum Command {
         #[arg(long = "filter", value_name = "FIELD=VALUE")]
         filters: Vec<String>,
     },
+    /// Import customer users from Oro's CSV (or our export): every row is checked first.
+    /// Without options nothing is written unless every row is valid. Exits 6 when rows have
+    /// errors.
+    Import {
+        file: PathBuf,
+        /// Check every row and print what the import would do; write nothing.
+        #[arg(long, conflicts_with = "valid_rows_only")]
+        check_only: bool,
+        /// Import the valid rows; save the others, with their errors, to --rejects.
+        #[arg(long, requires = "rejects")]
+        valid_rows_only: bool,
+        /// Where --valid-rows-only saves the failed rows (a CSV to fix and import again).
+        #[arg(long, requires = "valid_rows_only")]
+        rejects: Option<PathBuf>,
+    },
+    /// Imports that were run, newest first.
+    Imports,
     /// The e-mail outbox.
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -213,10 +231,12 @@ enum AuthCommand {
 
 /// Exit status of a sign-in check that was refused (the command itself worked).
 const REFUSED: u8 = 5;
+/// Exit status of an import or check that found errors in the file's rows.
+const ROWS_REJECTED: u8 = 6;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    match run_command(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             eprintln!(
@@ -233,12 +253,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<u8, CoreError> {
-    run_command(cli).map(|refused| if refused { REFUSED } else { 0 })
-}
-
-/// Runs the command; `Ok(true)` when a sign-in check was refused.
-fn run_command(cli: &Cli) -> Result<bool, CoreError> {
+/// Runs the command; `Ok` with the exit status of a command that worked but said no.
+fn run_command(cli: &Cli) -> Result<u8, CoreError> {
     let path = match &cli.db {
         Some(p) => p.clone(),
         None => cu_core::db::default_path().ok_or_else(|| {
@@ -248,16 +264,16 @@ fn run_command(cli: &Cli) -> Result<bool, CoreError> {
     let db = Database::open(&path)?;
     db.set_actor(&cli.actor);
     let out = Output { json: cli.json };
-    let mut refused = false;
-    dispatch(&db, &out, &cli.command, &mut refused)?;
-    Ok(refused)
+    let mut status = 0;
+    dispatch(&db, &out, &cli.command, &mut status)?;
+    Ok(status)
 }
 
 fn dispatch(
     db: &Database,
     out: &Output,
     command: &Command,
-    refused: &mut bool,
+    status: &mut u8,
 ) -> Result<(), CoreError> {
     match command {
         Command::List {
@@ -382,6 +398,70 @@ fn dispatch(
             .map_err(|e| rename_field(e, "path", "out"))?;
             eprintln!();
             out.print(&summary)
+        }
+        Command::Import {
+            file,
+            check_only,
+            valid_rows_only: _,
+            rejects,
+        } => {
+            let mode = match (check_only, rejects) {
+                (true, _) => ImportMode::CheckOnly,
+                (false, Some(rejects)) => ImportMode::ValidRowsOnly {
+                    rejects: rejects.clone(),
+                },
+                (false, None) => ImportMode::AllOrNothing,
+            };
+            let report = customer_user_import::import(
+                db,
+                file,
+                &mode,
+                |p| {
+                    eprint!(
+                        "\rread {} rows ({}%)",
+                        p.rows,
+                        p.done * 100 / p.total.max(1)
+                    )
+                },
+                &std::sync::atomic::AtomicBool::new(false),
+            )?;
+            eprintln!();
+            if out.json {
+                out.print(&report)?;
+            } else {
+                emit(&report.message)?;
+                for line in &report.errors {
+                    emit(line)?;
+                }
+                if report.counts.errors > report.errors.len() as u64 {
+                    emit(&format!(
+                        "… and more: {} rows have errors in all.",
+                        report.counts.errors
+                    ))?;
+                }
+                if let Some(rejects) = &report.rejects {
+                    emit(&format!("The rows with errors are in {rejects}."))?;
+                }
+            }
+            if report.counts.errors > 0 {
+                *status = ROWS_REJECTED;
+            }
+            Ok(())
+        }
+        Command::Imports => {
+            let list = db.read(|c| csv_import::list(c))?;
+            if out.json {
+                out.print(&list)
+            } else {
+                for i in &list {
+                    emit(&format!(
+                        "{} {} {} by {}: {} — read {}, added {}, updated {}, replaced {}, unchanged {}, errors {}",
+                        i.finished_at, i.file, i.mode, i.actor, i.outcome, i.read, i.added, i.updated,
+                        i.replaced, i.unchanged, i.errors
+                    ))?;
+                }
+                Ok(())
+            }
         }
         Command::Outbox(OutboxCommand::List { user, state, limit }) => {
             let state = match state {
@@ -539,7 +619,9 @@ fn dispatch(
                     user_agent: user_agent.clone(),
                 },
             )?;
-            *refused = !outcome.success;
+            if !outcome.success {
+                *status = REFUSED;
+            }
             out.print(&outcome)
         }
         Command::History { id } => {

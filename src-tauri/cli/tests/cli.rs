@@ -392,3 +392,62 @@ fn export_writes_oros_csv_whole_or_not_at_all() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn import_checks_first_and_prints_oros_row_errors() {
+    let cli = Cli::new();
+    let file = cli.dir.path().join("new.csv");
+    std::fs::write(
+        &file,
+        "First Name,Last Name,Email Address,Customer Name\n\
+         Ann,Able,ann@example.com,Acme Corporation\n\
+         Bob,Broken,bob@,Acme Corporation\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+
+    let check = cli.run(&["import", path, "--check-only"], None);
+    assert_eq!(check.status.code(), Some(6));
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(text.starts_with("1 row has errors. Read: 2, to add: 1,"), "{text}");
+    assert!(text.contains(
+        "Error in row #2. Email Address: This value is not a valid email address."
+    ));
+
+    let all = cli.run(&["--json", "import", path], None);
+    assert_eq!(all.status.code(), Some(6));
+    let report: Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(report["written"], false);
+    let found = cli.json(&["list", "--q", "ann@example.com"], None);
+    assert_eq!(found["rows"].as_array().unwrap().len(), 0, "all or nothing");
+
+    let rejects = cli.dir.path().join("rejects.csv");
+    let some = cli.run(
+        &[
+            "import",
+            path,
+            "--valid-rows-only",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(some.status.code(), Some(6));
+    let found = cli.json(&["list", "--q", "ann@example.com"], None);
+    assert_eq!(found["rows"].as_array().unwrap().len(), 1);
+    let fixed = std::fs::read_to_string(&rejects)
+        .unwrap()
+        .replace("bob@,", "bob@example.com,");
+    std::fs::write(&rejects, fixed).unwrap();
+    let report = cli.json(&["import", rejects.to_str().unwrap()], None);
+    assert_eq!(report["counts"]["added"], 1);
+
+    let imports = cli.json(&["imports"], None);
+    let outcomes: Vec<&str> = imports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["imported", "imported", "rolled_back"]);
+}

@@ -247,12 +247,16 @@ struct Importer {
     first_new_seq: i64,
     /// Users this import matched or added, and the row that did.
     touched: HashMap<i64, usize>,
+    /// The search index triggers, set aside while rows are written (see [`Importer::new`]).
+    search_triggers: Vec<String>,
+    /// Users from before the import whose searchable fields changed: to index again.
+    reindex: Vec<i64>,
     customers: HashMap<String, Found<CustomerInfo>>,
     customer_names: HashMap<String, Found<CustomerInfo>>,
     websites: HashMap<String, Found<WebsiteInfo>>,
     users: HashMap<String, Found<Ref>>,
     roles: HashMap<String, Found<RoleRef>>,
-    sales_reps: HashMap<String, Rc<Vec<Ref>>>,
+    sales_reps: Option<HashMap<String, Rc<Vec<Ref>>>>,
 }
 
 impl Importer {
@@ -272,13 +276,30 @@ impl Importer {
                 |r| r.get(0),
             )?,
             touched: HashMap::new(),
+            search_triggers: Vec::new(),
+            reindex: Vec::new(),
             customers: HashMap::new(),
             customer_names: HashMap::new(),
             websites: HashMap::new(),
             users: HashMap::new(),
             roles: HashMap::new(),
-            sales_reps: HashMap::new(),
+            sales_reps: None,
         };
+        // FTS5 flushes its pending terms to disk at every statement savepoint, so indexing
+        // row by row through the triggers writes a tiny segment per row and merges them
+        // (most of an import's time). The rows are indexed in one statement at the end
+        // instead; dropping the triggers inside the transaction is undone by a rollback.
+        let triggers: Vec<(String, String)> = tx
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
+                 AND name IN ('customer_user_search_ai', 'customer_user_search_au')",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, sql) in triggers {
+            tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
+            importer.search_triggers.push(sql);
+        }
         if let Found::One(actor) = importer.user(tx, &actor_name)? {
             importer.actor = Some(actor);
         }
@@ -379,13 +400,30 @@ impl Importer {
         Ok(found)
     }
 
+    /// The customer's sales representatives, who become a new user's. All customers' are
+    /// read at the first need: one query instead of one per customer.
     fn reps_of(&mut self, tx: &Tx<'_>, customer: &str) -> Result<Rc<Vec<Ref>>> {
-        if let Some(reps) = self.sales_reps.get(customer) {
-            return Ok(reps.clone());
+        if self.sales_reps.is_none() {
+            let mut all: HashMap<String, Vec<Ref>> = HashMap::new();
+            let mut stmt = tx.prepare(&format!(
+                "SELECT s.customer_id, u.id, u.{} FROM customer_sales_rep s JOIN app_user u ON u.id = s.user_id
+                 ORDER BY s.customer_id, u.last_name, u.first_name, u.id",
+                reference::USER_NAME_SQL
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                all.entry(r.get(0)?).or_default().push(Ref {
+                    id: r.get(1)?,
+                    name: r.get(2)?,
+                });
+            }
+            self.sales_reps = Some(all.into_iter().map(|(k, v)| (k, Rc::new(v))).collect());
         }
-        let reps = Rc::new(reference::customer_sales_reps(tx, customer)?);
-        self.sales_reps.insert(customer.to_string(), reps.clone());
-        Ok(reps)
+        Ok(self
+            .sales_reps
+            .as_ref()
+            .and_then(|all| all.get(customer).cloned())
+            .unwrap_or_default())
     }
 
     fn existing(&mut self, tx: &Tx<'_>, by: By<'_>) -> Result<Option<Existing>> {
@@ -886,6 +924,21 @@ impl RowImporter for Importer {
         };
         Ok(Ok(outcome))
     }
+
+    fn finish(&mut self, tx: &mut Tx<'_>) -> Result<()> {
+        const INDEX: &str =
+            "INSERT INTO customer_user_search (rowid, first_name, last_name, email, customer_name)
+            SELECT seq, first_name, last_name, email, customer_name FROM customer_user";
+        tx.execute(&format!("{INDEX} WHERE seq >= ?1"), [self.first_new_seq])?;
+        for seq in std::mem::take(&mut self.reindex) {
+            tx.prepare_cached(&format!("{INDEX} WHERE seq = ?1"))?
+                .execute([seq])?;
+        }
+        for sql in std::mem::take(&mut self.search_triggers) {
+            tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
 }
 
 fn ref_value(r: &Option<Rc<Ref>>) -> Value {
@@ -1016,6 +1069,18 @@ impl Importer {
             field_hlc.insert(name.clone(), Value::String(hlc.clone()));
         }
         let now = tx.now();
+        let searchable = ["firstName", "lastName", "email", "customer"];
+        if existing.seq < self.first_new_seq && searchable.iter().any(|f| changes.contains_key(*f))
+        {
+            tx.prepare_cached(
+                "INSERT INTO customer_user_search (customer_user_search, rowid, first_name, last_name, email,
+                    customer_name)
+                 SELECT 'delete', seq, first_name, last_name, email, customer_name FROM customer_user
+                 WHERE seq = ?1",
+            )?
+            .execute([existing.seq])?;
+            self.reindex.push(existing.seq);
+        }
         tx.prepare_cached(
             "UPDATE customer_user SET organization_id = ?2, customer_id = ?3, website_id = ?4, owner_id = ?5,
                 name_prefix = ?6, first_name = ?7, middle_name = ?8, last_name = ?9, name_suffix = ?10,

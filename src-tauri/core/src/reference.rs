@@ -83,7 +83,7 @@ pub struct User {
     pub email: String,
 }
 
-const USER_NAME_SQL: &str = "first_name || ' ' || last_name";
+pub(crate) const USER_NAME_SQL: &str = "first_name || ' ' || last_name";
 
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
     let mut stmt = conn.prepare(&format!(
@@ -315,7 +315,7 @@ pub fn customer_organization(conn: &Connection, id: &str) -> Result<String> {
 }
 
 pub fn customer_sales_reps(conn: &Connection, customer: &str) -> Result<Vec<Ref>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT u.id, u.{USER_NAME_SQL} FROM customer_sales_rep s JOIN app_user u ON u.id = s.user_id
          WHERE s.customer_id = ?1 ORDER BY u.last_name, u.first_name, u.id"
     ))?;

@@ -1,0 +1,151 @@
+//! CSV import at scale, beside the floor of SQLite's own CSV loader.
+//!
+//! `cargo bench -p cu-core --bench import -- [--db PATH] [--users N] [--rows R] [--runs K]`
+//!
+//! Exports the bench database's users (generated as the grid bench does) as Oro's CSV, and
+//! keeps a copy of the database with the same customers, websites and roles but no users.
+//! Each run copies that empty store, then times on the same file:
+//! - the floor: `sqlite3 :memory: .import` of the file into a bare table (no checks, no
+//!   indexes);
+//! - a check of every row (the import rolled back);
+//! - the all-or-nothing import that adds every user with roles, change log and search index;
+//!
+//! and prints rows per second and the import's peak resident memory.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use common::{arg, bench_db, peak_rss_mb, reset_peak_rss};
+use cu_core::csv_export::{self, Query};
+use cu_core::csv_import::{ImportMode, ImportReport};
+use cu_core::{customer_user_import, Database};
+
+fn main() {
+    let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);
+    let (db, users) = bench_db();
+    let base = db.path().to_path_buf();
+    let file = with_suffix(&base, ".export.csv");
+    if !file.exists() {
+        csv_export::export_to_file(
+            &db,
+            &Query::default(),
+            &file,
+            |_, _| {},
+            &AtomicBool::new(false),
+        )
+        .expect("export");
+    }
+    let empty = with_suffix(&base, ".empty.sqlite3");
+    if !empty.exists() {
+        make_empty_store(&db, &empty);
+    }
+    drop(db);
+    let rows: Option<usize> = arg("--rows").and_then(|v| v.parse().ok());
+    let file = match rows {
+        Some(n) => head(&file, n),
+        None => file,
+    };
+    let lines = std::fs::read_to_string(&file).map_or(0, |t| t.lines().count() - 1);
+    println!(
+        "{lines} rows of the {users}-user bench database, {:.0} MB",
+        file_mb(&file)
+    );
+    let work = std::env::temp_dir().join("bench-import.sqlite3");
+    for run in 1..=runs {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", work.display()));
+        }
+        std::fs::copy(&empty, &work).expect("copy the empty store");
+
+        let started = Instant::now();
+        let status = Command::new("sqlite3")
+            .args([
+                ":memory:",
+                "-cmd",
+                ".mode csv",
+                &format!(".import {} floor", file.display()),
+            ])
+            .status()
+            .expect("run sqlite3 (Debian package sqlite3)");
+        assert!(status.success());
+        let floor = started.elapsed().as_secs_f64();
+
+        let db = Database::open(&work).expect("open the empty store");
+        let (check, _) = timed(&db, &file, ImportMode::CheckOnly);
+        reset_peak_rss();
+        let (import, report) = timed(&db, &file, ImportMode::AllOrNothing);
+        assert!(
+            report.written,
+            "{:?}",
+            &report.errors[..report.errors.len().min(5)]
+        );
+        println!(
+            "run {run}: sqlite3 .import {floor:.2} s | check {check:.2} s ({:.0} rows/s) | import {import:.2} s \
+             ({:.0} rows/s, {} added) | check + import {:.2} s | import peak RSS {:.0} MB",
+            report.counts.read as f64 / check,
+            report.counts.read as f64 / import,
+            report.counts.added,
+            check + import,
+            peak_rss_mb()
+        );
+    }
+}
+
+fn timed(db: &Database, file: &Path, mode: ImportMode) -> (f64, ImportReport) {
+    let started = Instant::now();
+    let report = customer_user_import::import(db, file, &mode, |_| {}, &AtomicBool::new(false))
+        .expect("import");
+    assert_eq!(
+        report.counts.errors,
+        0,
+        "{:?}",
+        &report.errors[..report.errors.len().min(5)]
+    );
+    (started.elapsed().as_secs_f64(), report)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    PathBuf::from(format!("{}{suffix}", path.display()))
+}
+
+fn file_mb(path: &Path) -> f64 {
+    std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1e6)
+}
+
+/// The store without its users (and what hangs off them), vacuumed small.
+fn make_empty_store(db: &Database, to: &Path) {
+    eprintln!("making {} (once)", to.display());
+    db.read(|c| {
+        c.execute("VACUUM INTO ?1", [to.display().to_string()])?;
+        Ok(())
+    })
+    .expect("copy the store");
+    let copy = rusqlite::Connection::open(to).expect("open the copy");
+    copy.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM change_log; DELETE FROM email_outbox;
+         DELETE FROM login_attempt; DELETE FROM password_history; DELETE FROM customer_user_address;
+         DELETE FROM customer_user_settings; DELETE FROM customer_user_sales_rep;
+         DELETE FROM customer_user_role_link; DELETE FROM customer_user; DELETE FROM import_run;
+         INSERT INTO customer_user_search (customer_user_search) VALUES ('delete-all');
+         VACUUM;",
+    )
+    .expect("empty the copy");
+}
+
+/// The first `rows` rows of `file`, in a file beside it.
+fn head(file: &Path, rows: usize) -> PathBuf {
+    let out = with_suffix(file, &format!(".{rows}.csv"));
+    let text = std::fs::read_to_string(file).expect("read the export");
+    let cut: String = text
+        .lines()
+        .take(rows + 1)
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    std::fs::write(&out, cut).expect("write the head");
+    out
+}
