@@ -409,10 +409,13 @@ fn import_checks_first_and_prints_oros_row_errors() {
     let check = cli.run(&["import", path, "--check-only"], None);
     assert_eq!(check.status.code(), Some(6));
     let text = String::from_utf8_lossy(&check.stdout);
-    assert!(text.starts_with("1 row has errors. Read: 2, to add: 1,"), "{text}");
-    assert!(text.contains(
-        "Error in row #2. Email Address: This value is not a valid email address."
-    ));
+    assert!(
+        text.starts_with("1 row has errors. Read: 2, to add: 1,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Error in row #2. Email Address: This value is not a valid email address.")
+    );
 
     let all = cli.run(&["--json", "import", path], None);
     assert_eq!(all.status.code(), Some(6));

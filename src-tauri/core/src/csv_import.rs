@@ -256,13 +256,14 @@ pub fn row_error_line(row: usize, error: &CellError) -> String {
     }
 }
 
-/// Runs the import of `path` with the importer `make` builds from the header row.
+/// Runs the import of `path` with the importer `make` builds from the header row and the
+/// file's approximate number of rows.
 pub(crate) fn run<I: RowImporter>(
     db: &Database,
     kind: ImportKind,
     path: &Path,
     mode: &ImportMode,
-    make: impl FnOnce(&mut Tx<'_>, &[String]) -> Result<I>,
+    make: impl FnOnce(&mut Tx<'_>, &[String], u64) -> Result<I>,
     mut progress: impl FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
@@ -292,7 +293,7 @@ pub(crate) fn run<I: RowImporter>(
             )?;
             tx.set_import(&import_id);
         }
-        let mut importer = make(tx, &csv.headers)?;
+        let mut importer = make(tx, &csv.headers, csv.format.lines)?;
         let mut counts = ImportCounts::default();
         let mut errors = Vec::new();
         let cancelled = || cancel.load(Ordering::Relaxed);

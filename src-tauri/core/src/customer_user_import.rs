@@ -35,6 +35,10 @@ use crate::{CoreError, Database, Result};
 
 const ENTITY: &str = "customer_user";
 
+/// From how many rows (and at least as many as the store has) an import drops the sort
+/// indexes and builds them again at the end.
+const BULK_ROWS: u64 = 50_000;
+
 /// Imports the customer user file at `path`; see [`crate::csv_import`] for the modes.
 pub fn import(
     db: &Database,
@@ -247,8 +251,9 @@ struct Importer {
     first_new_seq: i64,
     /// Users this import matched or added, and the row that did.
     touched: HashMap<i64, usize>,
-    /// The search index triggers, set aside while rows are written (see [`Importer::new`]).
-    search_triggers: Vec<String>,
+    /// The search index triggers (and for a bulk import the sort indexes), set aside while
+    /// rows are written and created again at the end (see [`Importer::new`]).
+    set_aside: Vec<String>,
     /// Users from before the import whose searchable fields changed: to index again.
     reindex: Vec<i64>,
     customers: HashMap<String, Found<CustomerInfo>>,
@@ -260,7 +265,16 @@ struct Importer {
 }
 
 impl Importer {
-    fn new(tx: &mut Tx<'_>, headers: &[String]) -> Result<Self> {
+    fn new(tx: &mut Tx<'_>, headers: &[String], rows: u64) -> Result<Self> {
+        Self::with_bulk_from(tx, headers, rows, BULK_ROWS)
+    }
+
+    fn with_bulk_from(
+        tx: &mut Tx<'_>,
+        headers: &[String],
+        rows: u64,
+        bulk_rows: u64,
+    ) -> Result<Self> {
         let cols = Rc::new(Columns::map(headers)?);
         let actor_name = tx.actor().to_string();
         let organization = reference::default_organization(tx, &actor_name)?;
@@ -276,7 +290,7 @@ impl Importer {
                 |r| r.get(0),
             )?,
             touched: HashMap::new(),
-            search_triggers: Vec::new(),
+            set_aside: Vec::new(),
             reindex: Vec::new(),
             customers: HashMap::new(),
             customer_names: HashMap::new(),
@@ -288,17 +302,24 @@ impl Importer {
         // FTS5 flushes its pending terms to disk at every statement savepoint, so indexing
         // row by row through the triggers writes a tiny segment per row and merges them
         // (most of an import's time). The rows are indexed in one statement at the end
-        // instead; dropping the triggers inside the transaction is undone by a rollback.
-        let triggers: Vec<(String, String)> = tx
+        // instead. Likewise a file that at least doubles a large table is written without
+        // the grid's sort indexes, which are built again at the end: sorting once is several
+        // times faster than a million random index inserts. Dropping schema objects inside
+        // the transaction is undone by a rollback (a check never rebuilds them).
+        let users: i64 = tx.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
+        let bulk = rows >= bulk_rows && rows >= users.unsigned_abs();
+        let set_aside: Vec<(String, String, String)> = tx
             .prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
-                 AND name IN ('customer_user_search_ai', 'customer_user_search_au')",
+                "SELECT type, name, sql FROM sqlite_schema
+                 WHERE (type = 'trigger' AND name IN ('customer_user_search_ai', 'customer_user_search_au'))
+                    OR (?1 AND type = 'index' AND tbl_name = 'customer_user' AND sql IS NOT NULL
+                        AND name <> 'uniq_customer_user_email')",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([bulk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        for (name, sql) in triggers {
-            tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
-            importer.search_triggers.push(sql);
+        for (kind, name, sql) in set_aside {
+            tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
+            importer.set_aside.push(sql);
         }
         if let Found::One(actor) = importer.user(tx, &actor_name)? {
             importer.actor = Some(actor);
@@ -934,7 +955,7 @@ impl RowImporter for Importer {
             tx.prepare_cached(&format!("{INDEX} WHERE seq = ?1"))?
                 .execute([seq])?;
         }
-        for sql in std::mem::take(&mut self.search_triggers) {
+        for sql in std::mem::take(&mut self.set_aside) {
             tx.execute_batch(&sql)?;
         }
         Ok(())
@@ -1150,6 +1171,68 @@ impl Importer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bulk_import_builds_the_sort_and_search_indexes_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&dir.path().join("bulk.sqlite3")).unwrap();
+        crate::generate::generate(&db, 0, |_| {}).unwrap();
+        let schema = |db: &Database| -> Vec<String> {
+            db.read(|c| {
+                let mut stmt =
+                    c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap()
+        };
+        let before = schema(&db);
+        let file = dir.path().join("bulk.csv");
+        let mut text = String::from("First Name,Last Name,Email Address,Customer Name\n");
+        for i in 0..30 {
+            text.push_str(&format!(
+                "Bulk,User{i},bulk{i}@example.com,Acme Corporation\n"
+            ));
+        }
+        std::fs::write(&file, text).unwrap();
+        let run = |mode: ImportMode| {
+            csv_import::run(
+                &db,
+                ImportKind::CustomerUsers,
+                &file,
+                &mode,
+                |tx, headers, rows| Importer::with_bulk_from(tx, headers, rows, 10),
+                |_| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap()
+        };
+        assert_eq!(run(ImportMode::CheckOnly).counts.added, 30);
+        assert_eq!(schema(&db), before, "a check leaves the schema as it was");
+        assert_eq!(run(ImportMode::AllOrNothing).counts.added, 30);
+        assert_eq!(schema(&db), before, "indexes and triggers are back");
+        let ok: String = db
+            .read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let query: crate::grid::GridQuery =
+            serde_json::from_value(json!({ "q": "bulk17@example" })).unwrap();
+        let found = crate::grid::page(&db, &query).unwrap();
+        assert_eq!(
+            found
+                .rows
+                .iter()
+                .map(|r| r.email.as_str())
+                .collect::<Vec<_>>(),
+            ["bulk17@example.com"]
+        );
+        // The search triggers work again for the next change.
+        let id = found.rows[0].id.clone();
+        crate::customer_user_write::update(&db, &id, &json!({ "lastName": "Renamed" })).unwrap();
+        let query: crate::grid::GridQuery =
+            serde_json::from_value(json!({ "q": "Renamed" })).unwrap();
+        assert_eq!(crate::grid::page(&db, &query).unwrap().rows.len(), 1);
+    }
 
     fn headers(h: &str) -> Vec<String> {
         h.split(',').map(str::to_string).collect()

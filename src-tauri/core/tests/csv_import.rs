@@ -9,6 +9,7 @@ use std::sync::atomic::AtomicBool;
 use common::*;
 use cu_core::csv_export::{self, Query};
 use cu_core::csv_import::{ImportMode, ImportReport};
+use cu_core::grid::{self, GridQuery};
 use cu_core::{customer_user, customer_user_import, history, Database};
 use serde_json::json;
 
@@ -127,6 +128,18 @@ fn matches_by_id_then_email_and_leaves_empty_cells_alone() {
         b.user_roles, by_email.user_roles,
         "no role cells: roles kept"
     );
+    // Quick search sees the new name, and no longer the old one.
+    let search = |q: &str| {
+        let query: GridQuery = serde_json::from_value(json!({ "q": q })).unwrap();
+        grid::page(&t.db, &query)
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search("Renamed"), [by_id.id.clone()]);
+    assert!(!search("Jerry").contains(&by_id.id));
 
     // Nothing left to change: the same file again changes nothing.
     let again = import(&t.db, &file, ImportMode::AllOrNothing);
