@@ -4,6 +4,7 @@
 use cu_core::auth::{AttemptQuery, LoginAttempt};
 use cu_core::bulk::{self, Action, Summary};
 use cu_core::csv_export;
+use cu_core::csv_import::{self, ImportMode, ImportProgress, ImportRecord, ImportReport};
 use cu_core::customer_user::CustomerUser;
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::email_template::{self, EmailTemplate, Rendered};
@@ -13,11 +14,11 @@ use cu_core::outbox::{self, Delivery, Message};
 use cu_core::reference::{self, Customer, CustomerInput, Localization, RoleRef, User, Website};
 use cu_core::settings::{self, Setting};
 use cu_core::{
-    account, auth, customer_user, customer_user_write, history, password, secrets, ui_state,
-    CoreError, Database,
+    account, auth, csv_template, customer_user, customer_user_import, customer_user_write, history,
+    password, secrets, ui_state, CoreError, Database,
 };
 use serde_json::{Map, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub deliverer: Deliverer,
     /// Set by `cancel_export` to stop the export under way.
     pub export_cancel: AtomicBool,
+    /// Set by `cancel_import` to stop the import (or check) under way.
+    pub import_cancel: AtomicBool,
 }
 
 impl AppState {
@@ -274,27 +277,8 @@ fn export_customer_users(
     path: Option<String>,
     on_progress: Channel<ExportProgress>,
 ) -> Reply<Option<csv_export::Summary>> {
-    let path = match path {
-        Some(path) => PathBuf::from(path),
-        None => {
-            let picked = app
-                .dialog()
-                .file()
-                .set_title("Export Customer Users")
-                .set_file_name("customer-users.csv")
-                .add_filter("CSV", &["csv"])
-                .blocking_save_file();
-            match picked.map(|p| p.into_path()) {
-                None => return Ok(None),
-                Some(Ok(path)) => path,
-                Some(Err(e)) => {
-                    return Err(CoreError::field(
-                        "path",
-                        format!("Cannot use that file: {e}"),
-                    ))
-                }
-            }
-        }
+    let Some(path) = save_path(&app, path, "Export Customer Users", "customer-users.csv")? else {
+        return Ok(None);
     };
     state.export_cancel.store(false, Ordering::Relaxed);
     csv_export::export_to_file(
@@ -313,6 +297,128 @@ fn export_customer_users(
 #[tauri::command]
 fn cancel_export(state: State<'_, AppState>) {
     state.export_cancel.store(true, Ordering::Relaxed);
+}
+
+/// A CSV file the admin picks in the native open dialog; `None` when they close it.
+#[tauri::command(async)]
+fn pick_import_file(app: AppHandle) -> Reply<Option<String>> {
+    let picked = app
+        .dialog()
+        .file()
+        .set_title("Import Customer Users")
+        .add_filter("CSV", &["csv", "txt"])
+        .blocking_pick_file();
+    picked
+        .map(|p| p.into_path())
+        .transpose()
+        .map(|p| p.map(|p| p.display().to_string()))
+        .map_err(|e| CoreError::field("path", format!("Cannot use that file: {e}")))
+}
+
+/// Where to save a file, from `path` or the native save dialog (`None`: closed).
+fn save_path(
+    app: &AppHandle,
+    path: Option<String>,
+    title: &str,
+    name: &str,
+) -> Reply<Option<PathBuf>> {
+    if let Some(path) = path {
+        return Ok(Some(PathBuf::from(path)));
+    }
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(name)
+        .add_filter("CSV", &["csv"])
+        .blocking_save_file();
+    match picked.map(|p| p.into_path()) {
+        None => Ok(None),
+        Some(Ok(path)) => Ok(Some(path)),
+        Some(Err(e)) => Err(CoreError::field(
+            "path",
+            format!("Cannot use that file: {e}"),
+        )),
+    }
+}
+
+/// Checks (`checkOnly`) or imports the file at `path`. For `validRowsOnly` the failed rows
+/// go to `rejects`, or to a file picked in the save dialog (`None` back when it is closed).
+/// Cancel with `cancel_import`.
+#[tauri::command(async)]
+fn import_customer_users(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+    mode: String,
+    rejects: Option<String>,
+    on_progress: Channel<ImportProgress>,
+) -> Reply<Option<ImportReport>> {
+    let mode = match mode.as_str() {
+        "checkOnly" => ImportMode::CheckOnly,
+        "allOrNothing" => ImportMode::AllOrNothing,
+        "validRowsOnly" => {
+            let name = Path::new(&path)
+                .file_stem()
+                .map_or("customer-users".into(), |s| {
+                    s.to_string_lossy().into_owned()
+                });
+            let title = "Save the rows with errors";
+            match save_path(&app, rejects, title, &format!("{name}-errors.csv"))? {
+                Some(rejects) => ImportMode::ValidRowsOnly { rejects },
+                None => return Ok(None),
+            }
+        }
+        other => {
+            return Err(CoreError::field(
+                "mode",
+                format!(
+                "Unknown import mode \"{other}\"; use checkOnly, allOrNothing or validRowsOnly."
+            ),
+            ))
+        }
+    };
+    state.import_cancel.store(false, Ordering::Relaxed);
+    customer_user_import::import(
+        &state.db,
+        Path::new(&path),
+        &mode,
+        |progress| {
+            let _ = on_progress.send(progress);
+        },
+        &state.import_cancel,
+    )
+    .map(Some)
+}
+
+#[tauri::command]
+fn cancel_import(state: State<'_, AppState>) {
+    state.import_cancel.store(true, Ordering::Relaxed);
+}
+
+/// Saves the import data template (headers and a sample row) to `path` or a picked file.
+#[tauri::command(async)]
+fn save_import_template(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: Option<String>,
+) -> Reply<Option<String>> {
+    let Some(path) = save_path(
+        &app,
+        path,
+        "Save the data template",
+        "customer-users-template.csv",
+    )?
+    else {
+        return Ok(None);
+    };
+    csv_template::write_customer_users(&state.db, &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command(async)]
+fn list_imports(state: State<'_, AppState>) -> Reply<Vec<ImportRecord>> {
+    state.db.read(|c| csv_import::list(c))
 }
 
 /// The window shows its first grid page: logs how long the launch took, once.
@@ -367,5 +473,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         preview_email_template,
         export_customer_users,
         cancel_export,
+        pick_import_file,
+        import_customer_users,
+        cancel_import,
+        save_import_template,
+        list_imports,
     ]
 }

@@ -321,6 +321,7 @@ fn main() -> ExitCode {
         launched,
         deliverer,
         export_cancel: Default::default(),
+        import_cancel: Default::default(),
     });
 
     let code = app.run_return(|_, event| {

@@ -118,6 +118,11 @@ enum Command {
     },
     /// Imports that were run, newest first.
     Imports,
+    /// Save the import data template: the columns and a sample row that imports as it is.
+    Template {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The e-mail outbox.
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -447,6 +452,11 @@ fn dispatch(
                 *status = ROWS_REJECTED;
             }
             Ok(())
+        }
+        Command::Template { out: path } => {
+            cu_core::csv_template::write_customer_users(db, path)
+                .map_err(|e| rename_field(e, "path", "out"))?;
+            emit(&format!("The data template is in {}.", path.display()))
         }
         Command::Imports => {
             let list = db.read(|c| csv_import::list(c))?;

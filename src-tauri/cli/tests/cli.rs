@@ -453,4 +453,10 @@ fn import_checks_first_and_prints_oros_row_errors() {
         .map(|i| i["outcome"].as_str().unwrap())
         .collect();
     assert_eq!(outcomes, ["imported", "imported", "rolled_back"]);
+
+    let template = cli.dir.path().join("template.csv");
+    let out = cli.run(&["template", "--out", template.to_str().unwrap()], None);
+    assert!(out.status.success());
+    let report = cli.json(&["import", template.to_str().unwrap()], None);
+    assert_eq!(report["counts"]["added"], 1);
 }

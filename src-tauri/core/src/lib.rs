@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod csv_export;
 pub mod csv_import;
 pub mod csv_read;
+pub mod csv_template;
 pub mod customer_user;
 pub mod customer_user_import;
 pub mod customer_user_input;

@@ -410,3 +410,20 @@ fn export_import_export_is_identical() {
         }
     }
 }
+
+#[test]
+fn the_data_template_has_oros_columns_and_imports_as_it_is() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("template.csv");
+    cu_core::csv_template::write_customer_users(&t.db, &file).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with(
+        "ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,\
+         Customer Id,Customer Name,Roles 1 Role,Roles 2 Role,Website Id,Enabled,Confirmed,Owner Id\n,Mr,Jerry,"
+    ));
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    let jerry = user_by_email(&t.db, "jerry.coleman@example.com").unwrap();
+    assert_eq!(jerry.full_name(), "Mr Jerry John Coleman Jr.");
+}

@@ -33,6 +33,7 @@ import {
 import { AccountActionsMenu, type AccountState } from './AccountActions';
 import { BulkActions } from './BulkActions';
 import { ExportButton } from './ExportButton';
+import { ImportButton } from './ImportButton';
 import { EnableToggleButton } from './EnableToggleButton';
 import { AuthStatusField, fullName, YesNoField } from './fields';
 import { call } from '../data/api';
@@ -87,6 +88,7 @@ const ListActions = () => (
   <TopToolbar>
     <FilterButton />
     <SelectColumnsButton />
+    <ImportButton />
     <ExportButton />
     <CreateButton label="Create Customer User" />
   </TopToolbar>

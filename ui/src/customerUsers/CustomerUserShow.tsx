@@ -217,7 +217,15 @@ const History = ({ id }: { id: string }) => {
               {formatDateTime(change.at)}
             </TableCell>
             <TableCell sx={{ verticalAlign: 'top' }}>{change.actor}</TableCell>
-            <TableCell sx={{ verticalAlign: 'top' }}>{OPS[change.op] ?? change.op}</TableCell>
+            <TableCell sx={{ verticalAlign: 'top' }}>
+              {OPS[change.op] ?? change.op}
+              {change.import && (
+                <Typography variant="body2" color="text.secondary">
+                  by import of {change.import.file} ({change.import.read.toLocaleString()} rows
+                  read)
+                </Typography>
+              )}
+            </TableCell>
             <TableCell>
               {Object.entries(change.fields ?? {}).map(([field, pair]) => {
                 const [before, after] = (pair ?? [null, null]) as [unknown, unknown];

@@ -15,6 +15,8 @@ import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
 import type { ExportQuery } from '../bindings/ExportQuery';
 import type { ExportSummary } from '../bindings/ExportSummary';
+import type { ImportProgress } from '../bindings/ImportProgress';
+import type { ImportReport } from '../bindings/ImportReport';
 import type { LoginAttempt } from '../bindings/LoginAttempt';
 import type { OutboxDelivery } from '../bindings/OutboxDelivery';
 import type { OutboxMessage } from '../bindings/OutboxMessage';
@@ -64,7 +66,20 @@ export interface AppDataProvider extends DataProvider {
     onProgress: (done: number, total: number) => void,
   ): Promise<ExportSummary | null>;
   cancelExport(): Promise<void>;
+  /** A CSV picked in the native open dialog; `null` when it was closed. */
+  pickImportFile(): Promise<string | null>;
+  /** Checks or imports `path`; `null` when the rejects save dialog was closed. */
+  importCustomerUsers(
+    path: string,
+    mode: ImportModeName,
+    onProgress: (progress: ImportProgress) => void,
+  ): Promise<ImportReport | null>;
+  cancelImport(): Promise<void>;
+  /** Saves the data template through the save dialog; its path, or `null` when closed. */
+  saveImportTemplate(): Promise<string | null>;
 }
+
+export type ImportModeName = 'checkOnly' | 'allOrNothing' | 'validRowsOnly';
 
 export type AccountCommand =
   | 'confirm_customer_user'
@@ -489,5 +504,18 @@ export function createDataProvider(): AppDataProvider {
       });
     },
     cancelExport: () => run<void>('cancel_export'),
+    pickImportFile: () => run<string | null>('pick_import_file'),
+    importCustomerUsers: (path, mode, onProgress) => {
+      const channel = new Channel<ImportProgress>();
+      channel.onmessage = onProgress;
+      return run<ImportReport | null>('import_customer_users', {
+        path,
+        mode,
+        rejects: null,
+        onProgress: channel,
+      });
+    },
+    cancelImport: () => run<void>('cancel_import'),
+    saveImportTemplate: () => run<string | null>('save_import_template', { path: null }),
   };
 }

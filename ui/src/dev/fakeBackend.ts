@@ -17,6 +17,7 @@ import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
 import type { GridQuery } from '../bindings/GridQuery';
+import type { ImportReport } from '../bindings/ImportReport';
 import type { Localization } from '../bindings/Localization';
 import type { Page } from '../bindings/Page';
 import type { Ref } from '../bindings/Ref';
@@ -72,6 +73,8 @@ function setting(
 
 export class FakeBackend {
   calls: Call[] = [];
+  /** The error lines the fake import finds in a file (two rows, none failing by default). */
+  importErrors: Record<string, string[]> = {};
   uiState: Record<string, unknown> = {};
   users: User[] = [
     { id: 'user-admin', username: 'admin', name: 'John Doe', email: 'admin@example.com' },
@@ -227,6 +230,38 @@ export class FakeBackend {
     return this;
   }
 
+  private importFile(path: string, mode: string): ImportReport {
+    const errors = this.importErrors[path] ?? [];
+    const read = 2;
+    const failed = errors.length;
+    const check = mode === 'checkOnly';
+    const written = mode === 'validRowsOnly' || (mode === 'allOrNothing' && failed === 0);
+    const counts = {
+      read,
+      added: read - failed,
+      updated: 0,
+      replaced: 0,
+      unchanged: 0,
+      errors: failed,
+    };
+    const message = check
+      ? `${failed === 0 ? 'The file is ready to import.' : `${failed} row${failed === 1 ? ' has' : 's have'} errors.`} Read: ${read}, to add: ${read - failed}, to update: 0, replacing earlier rows: 0, unchanged: 0, errors: ${failed}.`
+      : written
+        ? `Import finished. Read: ${read}, added: ${read - failed}, updated: 0, replaced: 0, unchanged: 0, errors: ${failed}.`
+        : `Nothing was imported: ${failed} rows have errors. Read: ${read}, errors: ${failed}.`;
+    return {
+      kind: 'customer_users',
+      file: path.split('/').pop() ?? path,
+      mode: check ? 'check_only' : mode === 'validRowsOnly' ? 'valid_rows_only' : 'all_or_nothing',
+      counts,
+      written,
+      importId: written ? newId('import') : null,
+      errors,
+      rejects: mode === 'validRowsOnly' && failed > 0 ? '/home/admin/users-errors.csv' : null,
+      message,
+    };
+  }
+
   callsOf(cmd: string) {
     return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args ?? {});
   }
@@ -349,6 +384,14 @@ export class FakeBackend {
       }
       case 'cancel_export':
         return null;
+      case 'pick_import_file':
+        return '/home/admin/users.csv';
+      case 'import_customer_users':
+        return this.importFile(args?.path as string, args?.mode as string);
+      case 'cancel_import':
+        return null;
+      case 'save_import_template':
+        return '/home/admin/customer-users-template.csv';
       case 'bulk_action':
         return this.bulk(args?.action as BulkAction, (args?.ids as string[]) ?? []);
       // These commands answer with copies, as IPC would: react-query's structural sharing
@@ -757,6 +800,7 @@ export class FakeBackend {
       actor: 'admin',
       at: now(),
       hlc: `${Date.now()}-0`,
+      import: null,
     });
   }
 }

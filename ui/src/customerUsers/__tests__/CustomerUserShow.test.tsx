@@ -45,6 +45,22 @@ describe('Customer user view page', () => {
       actor: 'admin',
       at: '2026-02-01T10:00:00Z',
       hlc: '1',
+      import: {
+        id: 'imp-1',
+        kind: 'customer_users',
+        file: 'crm.csv',
+        actor: 'admin',
+        startedAt: '2026-02-01T10:00:00Z',
+        finishedAt: '2026-02-01T10:00:01Z',
+        mode: 'all_or_nothing',
+        outcome: 'imported',
+        read: 1200,
+        added: 1000,
+        updated: 200,
+        replaced: 0,
+        unchanged: 0,
+        errors: 0,
+      },
     });
     renderApp(`/customer-users/${u.id}/show`, { backend });
 
@@ -68,6 +84,9 @@ describe('Customer user view page', () => {
     const history = await screen.findByRole('table', { name: 'History' });
     expect(within(history).getByText('admin')).toBeInTheDocument();
     expect(within(history).getByText(/Brendan → Brandon/)).toBeInTheDocument();
+    expect(
+      within(history).getByText(/by import of crm\.csv \(1,200 rows read\)/),
+    ).toBeInTheDocument();
     expect(within(history).getByText(/No → Yes/)).toBeInTheDocument();
   });
 

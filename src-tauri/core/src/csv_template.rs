@@ -1,0 +1,86 @@
+//! Data templates: the columns an import takes and a sample row (Oro's "Jerry Coleman",
+//! `CB/ImportExport/TemplateFixture/CustomerUserFixture.php`). The sample names this
+//! store's first customer and default website, so the template imports as it is.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::{CoreError, Database, Result};
+
+/// Oro's customer user template columns (`import_customer_users.feature`, "Data Template").
+pub const CUSTOMER_USER_HEADERS: &[&str] = &[
+    "ID",
+    "Name Prefix",
+    "First Name",
+    "Middle Name",
+    "Last Name",
+    "Name Suffix",
+    "Birthday",
+    "Email Address",
+    "Customer Id",
+    "Customer Name",
+    "Roles 1 Role",
+    "Roles 2 Role",
+    "Website Id",
+    "Enabled",
+    "Confirmed",
+    "Owner Id",
+];
+
+/// The customer user template as CSV text.
+pub fn customer_users(conn: &Connection) -> Result<String> {
+    let (customer_id, customer_name): (String, String) = conn
+        .query_row(
+            "SELECT id, name FROM customer ORDER BY name, id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or_default();
+    let website: String = conn
+        .query_row("SELECT id FROM website WHERE is_default = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or_default();
+    let sample = [
+        "",
+        "Mr",
+        "Jerry",
+        "John",
+        "Coleman",
+        "Jr.",
+        "04/19/1987",
+        "jerry.coleman@example.com",
+        &customer_id,
+        &customer_name,
+        "ROLE_FRONTEND_BUYER",
+        "",
+        &website,
+        "1",
+        "1",
+        "",
+    ];
+    to_csv(CUSTOMER_USER_HEADERS, &sample)
+}
+
+/// Writes the customer user template to `path`.
+pub fn write_customer_users(db: &Database, path: &Path) -> Result<()> {
+    let text = db.read(|c| customer_users(c))?;
+    std::fs::write(path, text)
+        .map_err(|e| CoreError::field("path", format!("Cannot write {}: {e}", path.display())))
+}
+
+fn to_csv(headers: &[&str], sample: &[&str]) -> Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for record in [headers, sample] {
+        writer
+            .write_record(record)
+            .map_err(|e| CoreError::internal(e.to_string()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| CoreError::internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| CoreError::internal(e.to_string()))
+}

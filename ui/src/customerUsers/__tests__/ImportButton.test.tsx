@@ -1,0 +1,61 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FakeBackend } from '../../dev/fakeBackend';
+import { renderApp, setupUser } from '../../test/renderApp';
+
+const BAD_ROW = 'Error in row #2. Email Address: This value is not a valid email address.';
+
+describe('Import', () => {
+  it('checks first, shows the row errors, and imports once the file is fixed', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend({ users: 3 });
+    backend.importErrors['/data/users.csv'] = [BAD_ROW];
+    renderApp('/customer-users', { backend });
+    await screen.findByText('user1@example.com');
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    await user.type(within(dialog).getByLabelText('File'), '/data/users.csv');
+    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+
+    expect(await within(dialog).findByText(BAD_ROW)).toBeInTheDocument();
+    expect(within(dialog).getByRole('status')).toHaveTextContent('1 row has errors.');
+    expect(within(dialog).queryByRole('button', { name: 'Import' })).not.toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Import valid rows only' })).toBeEnabled();
+    expect(backend.callsOf('import_customer_users')[0]).toMatchObject({
+      path: '/data/users.csv',
+      mode: 'checkOnly',
+    });
+
+    backend.importErrors['/data/users.csv'] = [];
+    await user.click(within(dialog).getByRole('button', { name: 'Check again' }));
+    expect(await within(dialog).findByText(/The file is ready to import\./)).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Import' }));
+    expect(
+      await within(dialog).findByText(/Import finished\. Read: 2, added: 2/),
+    ).toBeInTheDocument();
+    expect(backend.callsOf('import_customer_users').map((c) => c.mode)).toEqual([
+      'checkOnly',
+      'checkOnly',
+      'allOrNothing',
+    ]);
+  });
+
+  it('imports the valid rows and says where the failed ones went', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend({ users: 3 });
+    backend.importErrors['/home/admin/users.csv'] = [BAD_ROW];
+    renderApp('/customer-users', { backend });
+    await screen.findByText('user1@example.com');
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    await user.click(within(dialog).getByRole('button', { name: 'Browse…' }));
+    expect(within(dialog).getByLabelText('File')).toHaveValue('/home/admin/users.csv');
+    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+    await user.click(await within(dialog).findByRole('button', { name: 'Import valid rows only' }));
+    expect(
+      await within(dialog).findByText(
+        /The rows with errors are in \/home\/admin\/users-errors\.csv\./,
+      ),
+    ).toBeInTheDocument();
+  });
+});
