@@ -138,7 +138,7 @@ fn matches_by_id_then_email_and_leaves_empty_cells_alone() {
             .map(|r| r.id)
             .collect::<Vec<_>>()
     };
-    assert_eq!(search("Renamed"), [by_id.id.clone()]);
+    assert_eq!(search("Renamed"), std::slice::from_ref(&by_id.id));
     assert!(!search("Jerry").contains(&by_id.id));
 
     // Nothing left to change: the same file again changes nothing.
