@@ -4,7 +4,9 @@
 use cu_core::auth::{AttemptQuery, LoginAttempt};
 use cu_core::bulk::{self, Action, Summary};
 use cu_core::csv_export;
-use cu_core::csv_import::{self, ImportMode, ImportProgress, ImportRecord, ImportReport};
+use cu_core::csv_import::{
+    self, ImportKind, ImportMode, ImportProgress, ImportRecord, ImportReport,
+};
 use cu_core::customer_user::CustomerUser;
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::email_template::{self, EmailTemplate, Rendered};
@@ -14,8 +16,8 @@ use cu_core::outbox::{self, Delivery, Message};
 use cu_core::reference::{self, Customer, CustomerInput, Localization, RoleRef, User, Website};
 use cu_core::settings::{self, Setting};
 use cu_core::{
-    account, auth, csv_template, customer_user, customer_user_import, customer_user_write, history,
-    password, secrets, ui_state, CoreError, Database,
+    account, auth, csv_template, customer_user, customer_user_address_csv, customer_user_import,
+    customer_user_write, history, password, secrets, ui_state, CoreError, Database,
 };
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -267,30 +269,41 @@ pub struct ExportProgress {
     total: u64,
 }
 
-/// Exports as Oro's CSV to `path`, or to a file the admin picks in the native save dialog
-/// (`None` when they close it). Cancel with `cancel_export`.
+/// Exports the users `query` selects (or with `addresses`, their addresses) as Oro's CSV to
+/// `path`, or to a file the admin picks in the native save dialog (`None` when they close
+/// it). Cancel with `cancel_export`.
 #[tauri::command(async)]
 fn export_customer_users(
     app: AppHandle,
     state: State<'_, AppState>,
     query: csv_export::Query,
     path: Option<String>,
+    addresses: Option<bool>,
     on_progress: Channel<ExportProgress>,
 ) -> Reply<Option<csv_export::Summary>> {
-    let Some(path) = save_path(&app, path, "Export Customer Users", "customer-users.csv")? else {
+    let addresses = addresses == Some(true);
+    let (title, name) = if addresses {
+        (
+            "Export Customer User Addresses",
+            "customer-user-addresses.csv",
+        )
+    } else {
+        ("Export Customer Users", "customer-users.csv")
+    };
+    let Some(path) = save_path(&app, path, title, name)? else {
         return Ok(None);
     };
     state.export_cancel.store(false, Ordering::Relaxed);
-    csv_export::export_to_file(
-        &state.db,
-        &query,
-        &path,
-        |done, total| {
-            // A window that went away stops listening; the export still completes.
-            let _ = on_progress.send(ExportProgress { done, total });
-        },
-        &state.export_cancel,
-    )
+    // A window that went away stops listening; the export still completes.
+    let progress = |done, total| {
+        let _ = on_progress.send(ExportProgress { done, total });
+    };
+    let cancel = &state.export_cancel;
+    if addresses {
+        customer_user_address_csv::export_to_file(&state.db, &query, &path, progress, cancel)
+    } else {
+        csv_export::export_to_file(&state.db, &query, &path, progress, cancel)
+    }
     .map(Some)
 }
 
@@ -352,6 +365,7 @@ fn import_customer_users(
     path: String,
     mode: String,
     rejects: Option<String>,
+    addresses: Option<bool>,
     on_progress: Channel<ImportProgress>,
 ) -> Reply<Option<ImportReport>> {
     let mode = match mode.as_str() {
@@ -379,15 +393,15 @@ fn import_customer_users(
         }
     };
     state.import_cancel.store(false, Ordering::Relaxed);
-    customer_user_import::import(
-        &state.db,
-        Path::new(&path),
-        &mode,
-        |progress| {
-            let _ = on_progress.send(progress);
-        },
-        &state.import_cancel,
-    )
+    let progress = |progress| {
+        let _ = on_progress.send(progress);
+    };
+    let (path, cancel) = (Path::new(&path), &state.import_cancel);
+    if addresses == Some(true) {
+        customer_user_address_csv::import(&state.db, path, &mode, progress, cancel)
+    } else {
+        customer_user_import::import(&state.db, path, &mode, progress, cancel)
+    }
     .map(Some)
 }
 
@@ -396,23 +410,27 @@ fn cancel_import(state: State<'_, AppState>) {
     state.import_cancel.store(true, Ordering::Relaxed);
 }
 
-/// Saves the import data template (headers and a sample row) to `path` or a picked file.
+/// Saves the import data template (headers and a sample row) of customer users (or with
+/// `addresses`, of addresses) to `path` or a picked file.
 #[tauri::command(async)]
 fn save_import_template(
     app: AppHandle,
     state: State<'_, AppState>,
     path: Option<String>,
+    addresses: Option<bool>,
 ) -> Reply<Option<String>> {
-    let Some(path) = save_path(
-        &app,
-        path,
-        "Save the data template",
-        "customer-users-template.csv",
-    )?
-    else {
+    let (kind, name) = if addresses == Some(true) {
+        (
+            ImportKind::CustomerUserAddresses,
+            "customer-user-addresses-template.csv",
+        )
+    } else {
+        (ImportKind::CustomerUsers, "customer-users-template.csv")
+    };
+    let Some(path) = save_path(&app, path, "Save the data template", name)? else {
         return Ok(None);
     };
-    csv_template::write_customer_users(&state.db, &path)?;
+    csv_template::write(&state.db, kind, &path)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -9,12 +9,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use cu_core::bulk::Action;
-use cu_core::csv_import::{self, ImportMode};
+use cu_core::csv_import::{self, ImportKind, ImportMode, ImportProgress};
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
 use cu_core::{
-    account, auth, bulk, customer_user, customer_user_import, customer_user_write, email_template,
-    generate, history, outbox, reference, settings, CoreError, Database, ErrorCode,
+    account, auth, bulk, customer_user, customer_user_address_csv, customer_user_import,
+    customer_user_write, email_template, generate, history, outbox, reference, settings, CoreError,
+    Database, ErrorCode,
 };
 use serde::Serialize;
 
@@ -100,6 +101,9 @@ enum Command {
         /// A grid filter, FIELD=VALUE (repeatable), as `list` takes.
         #[arg(long = "filter", value_name = "FIELD=VALUE")]
         filters: Vec<String>,
+        /// Export the selected users' addresses instead.
+        #[arg(long)]
+        addresses: bool,
     },
     /// Import customer users from Oro's CSV (or our export): every row is checked first.
     /// Without options nothing is written unless every row is valid. Exits 6 when rows have
@@ -115,6 +119,9 @@ enum Command {
         /// Where --valid-rows-only saves the failed rows (a CSV to fix and import again).
         #[arg(long, requires = "valid_rows_only")]
         rejects: Option<PathBuf>,
+        /// The file holds customer user addresses.
+        #[arg(long)]
+        addresses: bool,
     },
     /// Imports that were run, newest first.
     Imports,
@@ -122,6 +129,9 @@ enum Command {
     Template {
         #[arg(long)]
         out: PathBuf,
+        /// The address template.
+        #[arg(long)]
+        addresses: bool,
     },
     /// The e-mail outbox.
     #[command(subcommand)]
@@ -388,18 +398,19 @@ fn dispatch(
             out: path,
             q,
             filters,
+            addresses,
         } => {
             let query = cu_core::csv_export::Query {
                 filter: Some(parse_filters(filters)?),
                 q: q.clone(),
             };
-            let summary = cu_core::csv_export::export_to_file(
-                db,
-                &query,
-                path,
-                |done, total| eprint!("\rexported {done} of {total}"),
-                &std::sync::atomic::AtomicBool::new(false),
-            )
+            let progress = |done, total| eprint!("\rexported {done} of {total}");
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let summary = if *addresses {
+                customer_user_address_csv::export_to_file(db, &query, path, progress, &cancel)
+            } else {
+                cu_core::csv_export::export_to_file(db, &query, path, progress, &cancel)
+            }
             .map_err(|e| rename_field(e, "path", "out"))?;
             eprintln!();
             out.print(&summary)
@@ -409,6 +420,7 @@ fn dispatch(
             check_only,
             valid_rows_only: _,
             rejects,
+            addresses,
         } => {
             let mode = match (check_only, rejects) {
                 (true, _) => ImportMode::CheckOnly,
@@ -417,19 +429,19 @@ fn dispatch(
                 },
                 (false, None) => ImportMode::AllOrNothing,
             };
-            let report = customer_user_import::import(
-                db,
-                file,
-                &mode,
-                |p| {
-                    eprint!(
-                        "\rread {} rows ({}%)",
-                        p.rows,
-                        p.done * 100 / p.total.max(1)
-                    )
-                },
-                &std::sync::atomic::AtomicBool::new(false),
-            )?;
+            let progress = |p: ImportProgress| {
+                eprint!(
+                    "\rread {} rows ({}%)",
+                    p.rows,
+                    p.done * 100 / p.total.max(1)
+                )
+            };
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let report = if *addresses {
+                customer_user_address_csv::import(db, file, &mode, progress, &cancel)
+            } else {
+                customer_user_import::import(db, file, &mode, progress, &cancel)
+            }?;
             eprintln!();
             if out.json {
                 out.print(&report)?;
@@ -453,8 +465,16 @@ fn dispatch(
             }
             Ok(())
         }
-        Command::Template { out: path } => {
-            cu_core::csv_template::write_customer_users(db, path)
+        Command::Template {
+            out: path,
+            addresses,
+        } => {
+            let kind = if *addresses {
+                ImportKind::CustomerUserAddresses
+            } else {
+                ImportKind::CustomerUsers
+            };
+            cu_core::csv_template::write(db, kind, path)
                 .map_err(|e| rename_field(e, "path", "out"))?;
             emit(&format!("The data template is in {}.", path.display()))
         }

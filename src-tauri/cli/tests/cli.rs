@@ -459,4 +459,23 @@ fn import_checks_first_and_prints_oros_row_errors() {
     assert!(out.status.success());
     let report = cli.json(&["import", template.to_str().unwrap()], None);
     assert_eq!(report["counts"]["added"], 1);
+
+    // Addresses: out and back in unchanged.
+    let addresses = cli.dir.path().join("addresses.csv");
+    let exported = cli.json(
+        &[
+            "export",
+            "--addresses",
+            "--out",
+            addresses.to_str().unwrap(),
+        ],
+        None,
+    );
+    let text = std::fs::read_to_string(&addresses).unwrap();
+    assert!(text.starts_with("Address ID,Customer User Id,Customer User Email Address,"));
+    let report = cli.json(
+        &["import", "--addresses", addresses.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(report["counts"]["unchanged"], exported["exported"]);
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rusqlite::types::ValueRef;
+use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{params_from_iter, Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -74,6 +74,82 @@ pub fn headers(roles: usize) -> Vec<String> {
         .collect()
 }
 
+/// A read-only view of the store, in one read transaction, and the SQL condition on
+/// `customer_user` that selects the query's users.
+pub(crate) struct Selection {
+    pub conn: Connection,
+    pub condition: String,
+    pub params: Vec<SqlValue>,
+}
+
+impl Selection {
+    /// Its own connection: the export neither waits for nor blocks the app's writes.
+    pub(crate) fn open(db: &Database, query: &Query) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            db.path(),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // One read transaction: counts, widths and rows all see one state.
+        conn.execute_batch("BEGIN")?;
+        let filter = query.filter.clone().unwrap_or_default();
+        let (condition, params) = grid::where_clause(&filter, query.q.as_deref())?;
+        Ok(Selection {
+            conn,
+            condition,
+            params,
+        })
+    }
+
+    /// The first column of the first row of `sql` (with the selection's parameters).
+    pub(crate) fn count(&self, sql: &str) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row(sql, params_from_iter(&self.params), |r| r.get(0))?;
+        Ok(n.unsigned_abs())
+    }
+}
+
+/// Streams the rows of `stmt` through `write`, calling `progress(done, total)` every few
+/// thousand rows and stopping with an error when `cancel` is set.
+pub(crate) fn pump(
+    mut rows: rusqlite::Rows<'_>,
+    total: u64,
+    mut progress: impl FnMut(u64, u64),
+    cancel: &AtomicBool,
+    mut write: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+) -> Result<u64> {
+    let cancelled = || {
+        cancel
+            .load(Ordering::Relaxed)
+            .then(|| CoreError::new(ErrorCode::Conflict, "The export was cancelled."))
+    };
+    progress(0, total);
+    if let Some(err) = cancelled() {
+        return Err(err);
+    }
+    let mut done = 0u64;
+    while let Some(row) = rows.next()? {
+        write(row)?;
+        done += 1;
+        if done.is_multiple_of(PROGRESS_EVERY) {
+            progress(done, total);
+            if let Some(err) = cancelled() {
+                return Err(err);
+            }
+        }
+    }
+    progress(done, total);
+    Ok(done)
+}
+
+/// A text or blob column's bytes straight from SQLite's row buffer (empty for NULL).
+pub(crate) fn bytes<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r [u8]> {
+    Ok(match row.get_ref(i)? {
+        ValueRef::Text(t) | ValueRef::Blob(t) => t,
+        _ => &[],
+    })
+}
+
 /// Writes the users `query` selects to `out`, in the grid's default order (by id).
 /// `progress(done, total)` is called as rows go out; setting `cancel` stops the export with
 /// an error, and the caller drops what was written.
@@ -81,38 +157,25 @@ pub fn export(
     db: &Database,
     query: &Query,
     out: impl Write,
-    mut progress: impl FnMut(u64, u64),
+    progress: impl FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> Result<Summary> {
-    let conn = Connection::open_with_flags(
-        db.path(),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    // One read transaction: the count, the widest role list and the rows see one state.
-    conn.execute_batch("BEGIN")?;
-    let filter = query.filter.clone().unwrap_or_default();
-    let (condition, params) = grid::where_clause(&filter, query.q.as_deref())?;
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM customer_user WHERE {condition}"),
-        params_from_iter(&params),
-        |r| r.get(0),
-    )?;
-    let total = total.unsigned_abs();
-    let roles: i64 = conn.query_row(
-        &format!(
-            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM customer_user_role_link
-             WHERE customer_user_id IN (SELECT id FROM customer_user WHERE {condition})
-             GROUP BY customer_user_id)"
-        ),
-        params_from_iter(&params),
-        |r| r.get(0),
-    )?;
+    let selection = Selection::open(db, query)?;
+    let condition = &selection.condition;
+    let total = selection.count(&format!(
+        "SELECT count(*) FROM customer_user WHERE {condition}"
+    ))?;
+    let roles = selection.count(&format!(
+        "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM customer_user_role_link
+         WHERE customer_user_id IN (SELECT id FROM customer_user WHERE {condition})
+         GROUP BY customer_user_id)"
+    ))?;
     let roles = usize::try_from(roles).unwrap_or(0);
     let role_columns = roles.max(1);
 
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(headers(roles)).map_err(write_error)?;
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = selection.conn.prepare(&format!(
         "SELECT id, name_prefix, first_name, middle_name, last_name, name_suffix, birthday, email,
             customer_id, customer_name, is_guest, enabled, confirmed, website_id, owner_id,
             (SELECT group_concat(r.role, char(31) ORDER BY r.role)
@@ -120,25 +183,10 @@ pub fn export(
               WHERE l.customer_user_id = customer_user.id)
          FROM customer_user WHERE {condition} ORDER BY seq"
     ))?;
-    let mut rows = stmt.query(params_from_iter(&params))?;
-    let mut done = 0u64;
-    progress(0, total);
-    let cancelled = || {
-        cancel
-            .load(Ordering::Relaxed)
-            .then(|| CoreError::new(ErrorCode::Conflict, "The export was cancelled."))
-    };
-    if let Some(err) = cancelled() {
-        return Err(err);
-    }
+    let rows = stmt.query(params_from_iter(&selection.params))?;
     // Fields go out straight from SQLite's row buffers: no string is built per cell.
-    while let Some(row) = rows.next()? {
-        let field = |i: usize| -> Result<&[u8]> {
-            Ok(match row.get_ref(i)? {
-                ValueRef::Text(t) | ValueRef::Blob(t) => t,
-                _ => &[],
-            })
-        };
+    let done = pump(rows, total, progress, cancel, |row| {
+        let field = |i: usize| bytes(row, i);
         for i in 0..6 {
             writer.write_field(field(i)?).map_err(write_error)?;
         }
@@ -156,26 +204,15 @@ pub fn export(
                 .map_err(write_error)?;
         }
         for i in 10..13 {
-            let flag: bool = row.get(i)?;
-            writer
-                .write_field(if flag { "1" } else { "0" })
-                .map_err(write_error)?;
+            writer.write_field(flag(row, i)?).map_err(write_error)?;
         }
         // Oro exports the owner's username empty; the Owner Id identifies the owner.
         writer.write_field("").map_err(write_error)?;
         writer.write_field(field(13)?).map_err(write_error)?;
         writer.write_field(field(14)?).map_err(write_error)?;
-        writer.write_record(None::<&[u8]>).map_err(write_error)?;
-        done += 1;
-        if done.is_multiple_of(PROGRESS_EVERY) {
-            progress(done, total);
-            if let Some(err) = cancelled() {
-                return Err(err);
-            }
-        }
-    }
+        writer.write_record(None::<&[u8]>).map_err(write_error)
+    })?;
     writer.flush().map_err(|e| write_error(e.into()))?;
-    progress(done, total);
     Ok(Summary {
         exported: done,
         message: format!(
@@ -183,6 +220,12 @@ pub fn export(
             if done == 1 { "user was" } else { "users were" }
         ),
     })
+}
+
+/// A boolean column as Oro writes it: `1` or `0`.
+pub(crate) fn flag(row: &rusqlite::Row<'_>, i: usize) -> Result<&'static str> {
+    let on: bool = row.get(i)?;
+    Ok(if on { "1" } else { "0" })
 }
 
 /// [`export`] into the file `path`, through a temporary file beside it that is renamed into
@@ -194,6 +237,14 @@ pub fn export_to_file(
     progress: impl FnMut(u64, u64),
     cancel: &AtomicBool,
 ) -> Result<Summary> {
+    to_file(path, |out| export(db, query, out, progress, cancel))
+}
+
+/// Runs `write` into a temporary file beside `path`, renamed into place when it succeeds.
+pub(crate) fn to_file<T>(
+    path: &Path,
+    write: impl FnOnce(std::io::BufWriter<&std::fs::File>) -> Result<T>,
+) -> Result<T> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -202,26 +253,20 @@ pub fn export_to_file(
         CoreError::field("path", format!("Cannot write {}: {e}", path.display()))
     };
     let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
-    let summary = export(
-        db,
-        query,
-        std::io::BufWriter::with_capacity(1 << 20, temp.as_file()),
-        progress,
-        cancel,
-    )?;
+    let out = write(std::io::BufWriter::with_capacity(1 << 20, temp.as_file()))?;
     temp.persist(path).map_err(|e| cannot(e.error))?;
-    Ok(summary)
+    Ok(out)
 }
 
 /// `1987-04-19` as Oro writes it: `04/19/1987`.
-fn oro_date(iso: &str) -> String {
+pub(crate) fn oro_date(iso: &str) -> String {
     match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
         Ok(d) => d.format("%m/%d/%Y").to_string(),
         Err(_) => iso.to_string(),
     }
 }
 
-fn write_error(err: csv::Error) -> CoreError {
+pub(crate) fn write_error(err: csv::Error) -> CoreError {
     CoreError::new(
         ErrorCode::Storage,
         format!("The export file could not be written: {err}"),

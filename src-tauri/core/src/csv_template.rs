@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::csv_import::ImportKind;
 use crate::{CoreError, Database, Result};
 
 /// Oro's customer user template columns (`import_customer_users.feature`, "Data Template").
@@ -65,9 +66,12 @@ pub fn customer_users(conn: &Connection) -> Result<String> {
     to_csv(CUSTOMER_USER_HEADERS, &sample)
 }
 
-/// Writes the customer user template to `path`.
-pub fn write_customer_users(db: &Database, path: &Path) -> Result<()> {
-    let text = db.read(|c| customer_users(c))?;
+/// Writes the template of `kind` to `path`.
+pub fn write(db: &Database, kind: ImportKind, path: &Path) -> Result<()> {
+    let text = db.read(|c| match kind {
+        ImportKind::CustomerUsers => customer_users(c),
+        ImportKind::CustomerUserAddresses => crate::customer_user_address_csv::template(c),
+    })?;
     std::fs::write(path, text)
         .map_err(|e| CoreError::field("path", format!("Cannot write {}: {e}", path.display())))
 }

@@ -11,6 +11,7 @@ pub mod csv_import;
 pub mod csv_read;
 pub mod csv_template;
 pub mod customer_user;
+pub mod customer_user_address_csv;
 pub mod customer_user_import;
 pub mod customer_user_input;
 pub mod customer_user_write;

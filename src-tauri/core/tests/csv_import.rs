@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use common::*;
 use cu_core::csv_export::{self, Query};
-use cu_core::csv_import::{ImportMode, ImportReport};
+use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
 use cu_core::grid::{self, GridQuery};
 use cu_core::{customer_user, customer_user_import, history, Database};
 use serde_json::json;
@@ -416,7 +416,7 @@ fn the_data_template_has_oros_columns_and_imports_as_it_is() {
     let t = store(0);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("template.csv");
-    cu_core::csv_template::write_customer_users(&t.db, &file).unwrap();
+    cu_core::csv_template::write(&t.db, ImportKind::CustomerUsers, &file).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with(
         "ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,\

@@ -22,12 +22,14 @@ export const ExportButton = () => {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
 
-  const start = async (query: ExportQuery) => {
+  const start = async (query: ExportQuery, addresses = false) => {
     setAnchor(null);
     setProgress({ done: 0, total: 0 });
     try {
-      const summary = await dataProvider.exportCustomerUsers(query, (done, total) =>
-        setProgress({ done, total }),
+      const summary = await dataProvider.exportCustomerUsers(
+        query,
+        (done, total) => setProgress({ done, total }),
+        addresses,
       );
       if (summary) notify(summary.message, { type: 'success' });
     } catch (error) {
@@ -51,6 +53,9 @@ export const ExportButton = () => {
         <MenuItem onClick={() => void start({})}>Export all customer users</MenuItem>
         <MenuItem onClick={() => void start({ filter: filtered.filter, q: filtered.q })}>
           Export what the grid shows
+        </MenuItem>
+        <MenuItem onClick={() => void start({ filter: filtered.filter, q: filtered.q }, true)}>
+          Export the addresses of what the grid shows
         </MenuItem>
       </Menu>
       <Dialog open={progress !== null} aria-labelledby="export-title" fullWidth maxWidth="xs">

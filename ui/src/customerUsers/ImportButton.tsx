@@ -6,10 +6,13 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
+  FormControlLabel,
   LinearProgress,
   Link,
   List,
   ListItem,
+  Radio,
+  RadioGroup,
   Stack,
   TextField,
   Typography,
@@ -35,13 +38,17 @@ export const ImportButton = () => {
   const [report, setReport] = useState<ImportReport | null>(null);
   const [running, setRunning] = useState<Running | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [addresses, setAddresses] = useState(false);
 
   const run = async (mode: ImportModeName) => {
     setError(null);
     setRunning({ mode, progress: null });
     try {
-      const result = await dataProvider.importCustomerUsers(path.trim(), mode, (progress) =>
-        setRunning({ mode, progress }),
+      const result = await dataProvider.importCustomerUsers(
+        path.trim(),
+        mode,
+        addresses,
+        (progress) => setRunning({ mode, progress }),
       );
       if (result) {
         setReport(result);
@@ -63,7 +70,7 @@ export const ImportButton = () => {
   };
   const template = async () => {
     try {
-      const saved = await dataProvider.saveImportTemplate();
+      const saved = await dataProvider.saveImportTemplate(addresses);
       if (saved) notify(`The data template is in ${saved}.`, { type: 'success' });
     } catch (e) {
       notify(e instanceof Error ? e.message : 'The template could not be saved.', {
@@ -92,12 +99,34 @@ export const ImportButton = () => {
         <DialogContent>
           <Typography variant="body2" sx={{ mb: 2 }}>
             A CSV file in Oro&apos;s format (or one exported here). Rows match users by ID, then by
-            email; empty cells leave values as they are. Every row is checked before anything is
-            written.{' '}
+            email (addresses by Address ID, then their user); empty cells leave values as they are.
+            Every row is checked before anything is written.{' '}
             <Link component="button" type="button" onClick={() => void template()}>
               Download data template
             </Link>
           </Typography>
+          <RadioGroup
+            row
+            aria-label="The file holds"
+            value={addresses ? 'addresses' : 'users'}
+            onChange={(e) => {
+              setAddresses(e.target.value === 'addresses');
+              setReport(null);
+            }}
+          >
+            <FormControlLabel
+              value="users"
+              control={<Radio />}
+              label="Customer users"
+              disabled={running !== null}
+            />
+            <FormControlLabel
+              value="addresses"
+              control={<Radio />}
+              label="Customer user addresses"
+              disabled={running !== null}
+            />
+          </RadioGroup>
           <Stack direction="row" spacing={1} alignItems="center">
             <TextField
               label="File"

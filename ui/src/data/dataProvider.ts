@@ -64,6 +64,7 @@ export interface AppDataProvider extends DataProvider {
   exportCustomerUsers(
     query: ExportQuery,
     onProgress: (done: number, total: number) => void,
+    addresses?: boolean,
   ): Promise<ExportSummary | null>;
   cancelExport(): Promise<void>;
   /** A CSV picked in the native open dialog; `null` when it was closed. */
@@ -72,11 +73,12 @@ export interface AppDataProvider extends DataProvider {
   importCustomerUsers(
     path: string,
     mode: ImportModeName,
+    addresses: boolean,
     onProgress: (progress: ImportProgress) => void,
   ): Promise<ImportReport | null>;
   cancelImport(): Promise<void>;
   /** Saves the data template through the save dialog; its path, or `null` when closed. */
-  saveImportTemplate(): Promise<string | null>;
+  saveImportTemplate(addresses: boolean): Promise<string | null>;
 }
 
 export type ImportModeName = 'checkOnly' | 'allOrNothing' | 'validRowsOnly';
@@ -494,28 +496,31 @@ export function createDataProvider(): AppDataProvider {
     restoreEmailTemplate: (name) => run<EmailTemplate>('restore_email_template', { name }),
     previewEmailTemplate: (subject, content) =>
       run<RenderedEmail>('preview_email_template', { subject, content }),
-    exportCustomerUsers: (query, onProgress) => {
+    exportCustomerUsers: (query, onProgress, addresses = false) => {
       const channel = new Channel<{ done: number; total: number }>();
       channel.onmessage = ({ done, total }) => onProgress(done, total);
       return run<ExportSummary | null>('export_customer_users', {
         query,
         path: null,
+        addresses,
         onProgress: channel,
       });
     },
     cancelExport: () => run<void>('cancel_export'),
     pickImportFile: () => run<string | null>('pick_import_file'),
-    importCustomerUsers: (path, mode, onProgress) => {
+    importCustomerUsers: (path, mode, addresses, onProgress) => {
       const channel = new Channel<ImportProgress>();
       channel.onmessage = onProgress;
       return run<ImportReport | null>('import_customer_users', {
         path,
         mode,
         rejects: null,
+        addresses,
         onProgress: channel,
       });
     },
     cancelImport: () => run<void>('cancel_import'),
-    saveImportTemplate: () => run<string | null>('save_import_template', { path: null }),
+    saveImportTemplate: (addresses) =>
+      run<string | null>('save_import_template', { path: null, addresses }),
   };
 }

@@ -230,7 +230,7 @@ export class FakeBackend {
     return this;
   }
 
-  private importFile(path: string, mode: string): ImportReport {
+  private importFile(path: string, mode: string, addresses: boolean): ImportReport {
     const errors = this.importErrors[path] ?? [];
     const read = 2;
     const failed = errors.length;
@@ -250,7 +250,7 @@ export class FakeBackend {
         ? `Import finished. Read: ${read}, added: ${read - failed}, updated: 0, replaced: 0, unchanged: 0, errors: ${failed}.`
         : `Nothing was imported: ${failed} rows have errors. Read: ${read}, errors: ${failed}.`;
     return {
-      kind: 'customer_users',
+      kind: addresses ? 'customer_user_addresses' : 'customer_users',
       file: path.split('/').pop() ?? path,
       mode: check ? 'check_only' : mode === 'validRowsOnly' ? 'valid_rows_only' : 'all_or_nothing',
       counts,
@@ -387,7 +387,11 @@ export class FakeBackend {
       case 'pick_import_file':
         return '/home/admin/users.csv';
       case 'import_customer_users':
-        return this.importFile(args?.path as string, args?.mode as string);
+        return this.importFile(
+          args?.path as string,
+          args?.mode as string,
+          args?.addresses === true,
+        );
       case 'cancel_import':
         return null;
       case 'save_import_template':

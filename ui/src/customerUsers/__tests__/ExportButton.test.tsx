@@ -38,4 +38,16 @@ describe('Export', () => {
     expect(await screen.findByText('3 customer users were exported.')).toBeInTheDocument();
     expect(backend.callsOf('export_customer_users')[0].query).toEqual({});
   });
+
+  it('exports the addresses of what the grid shows', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users');
+    await screen.findByText('user1@example.com');
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await user.click(
+      await screen.findByRole('menuitem', { name: 'Export the addresses of what the grid shows' }),
+    );
+    await screen.findByText(/were exported\./);
+    expect(backend.callsOf('export_customer_users')[0].addresses).toBe(true);
+  });
 });

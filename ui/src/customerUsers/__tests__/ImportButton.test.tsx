@@ -52,10 +52,33 @@ describe('Import', () => {
     expect(within(dialog).getByLabelText('File')).toHaveValue('/home/admin/users.csv');
     await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
     await user.click(await within(dialog).findByRole('button', { name: 'Import valid rows only' }));
+    expect(backend.callsOf('import_customer_users').at(-1)).toMatchObject({
+      mode: 'validRowsOnly',
+      addresses: false,
+    });
     expect(
       await within(dialog).findByText(
         /The rows with errors are in \/home\/admin\/users-errors\.csv\./,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('imports an address file and saves the address template', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users');
+    await screen.findByText('user1@example.com');
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    await user.click(within(dialog).getByLabelText('Customer user addresses'));
+    await user.click(within(dialog).getByRole('button', { name: 'Download data template' }));
+    expect(backend.callsOf('save_import_template')[0]).toMatchObject({ addresses: true });
+    await user.type(within(dialog).getByLabelText('File'), '/data/addresses.csv');
+    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+    await within(dialog).findByText(/The file is ready to import\./);
+    expect(backend.callsOf('import_customer_users')[0]).toMatchObject({
+      path: '/data/addresses.csv',
+      mode: 'checkOnly',
+      addresses: true,
+    });
   });
 });
