@@ -427,3 +427,96 @@ fn the_data_template_has_oros_columns_and_imports_as_it_is() {
     let jerry = user_by_email(&t.db, "jerry.coleman@example.com").unwrap();
     assert_eq!(jerry.full_name(), "Mr Jerry John Coleman Jr.");
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cells that are sometimes valid and often not, for any column.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("Acme Corporation".to_string()),
+            Just("ROLE_FRONTEND_BUYER".to_string()),
+            Just("1".to_string()),
+            Just("0".to_string()),
+            Just("04/19/1987".to_string()),
+            Just("Default".to_string()),
+            "[a-z]{1,8}@example\\.com",
+            "[a-z]{0,6}@?",
+            "[A-Za-zé \"\n,;]{0,12}",
+        ]
+    }
+
+    fn file() -> impl Strategy<Value = (Vec<String>, Vec<Vec<String>>)> {
+        let header = prop::sample::subsequence(
+            vec![
+                "ID",
+                "First Name",
+                "Last Name",
+                "Email Address",
+                "Customer Name",
+                "Roles 1 Role",
+                "Birthday",
+                "Enabled",
+                "Guest",
+                "Website Id",
+                "Frist Name",
+            ],
+            1..9,
+        )
+        .prop_map(|h| h.into_iter().map(String::from).collect::<Vec<_>>());
+        header.prop_flat_map(|h| {
+            let width = h.len();
+            (
+                Just(h),
+                prop::collection::vec(prop::collection::vec(cell(), width - 1..=width + 1), 0..6),
+            )
+        })
+    }
+
+    fn to_csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        w.write_record(header).unwrap();
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// Whatever the file, the import answers (a report or an error) and writes all of
+        /// its rows or none of them.
+        #[test]
+        fn any_file_is_imported_whole_or_not_at_all((header, rows) in file(), garbage in prop::collection::vec(any::<u8>(), 0..64)) {
+            let t = store(0);
+            let dir = tempfile::tempdir().unwrap();
+            let mut bytes = to_csv(&header, &rows);
+            if rows.len() % 2 == 1 {
+                bytes.extend_from_slice(&garbage);
+            }
+            let path = dir.path().join("fuzz.csv");
+            std::fs::write(&path, &bytes).unwrap();
+            let users = || count(&t.db, "SELECT count(*) FROM customer_user");
+            let changes = || count(&t.db, "SELECT count(*) FROM change_log");
+            let (users_before, changes_before) = (users(), changes());
+            let outcome = customer_user_import::import(&t.db, &path, &ImportMode::AllOrNothing, |_| {}, &AtomicBool::new(false));
+            match outcome {
+                Ok(report) if report.written => {
+                    prop_assert_eq!(report.counts.errors, 0);
+                    prop_assert_eq!(users() - users_before, report.counts.added as i64);
+                }
+                _ => {
+                    prop_assert_eq!(users(), users_before);
+                    prop_assert_eq!(changes(), changes_before);
+                }
+            }
+            let ok: String = t.db.read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)).unwrap();
+            prop_assert_eq!(ok, "ok");
+        }
+    }
+}
