@@ -434,6 +434,10 @@ fn record_counts(tx: &Tx<'_>, id: &str, outcome: &str, c: &ImportCounts) -> Resu
 
 fn message(mode: &ImportMode, committed: bool, c: &ImportCounts) -> String {
     let rows = |n: u64| format!("{n} {}", if n == 1 { "row has" } else { "rows have" });
+    if c.read == 0 {
+        return "The file has no data rows below its header row: there is nothing to import."
+            .to_string();
+    }
     match mode {
         ImportMode::CheckOnly => format!(
             "{} Read: {}, to add: {}, to update: {}, replacing earlier rows: {}, unchanged: {}, errors: {}.",

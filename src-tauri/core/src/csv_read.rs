@@ -141,9 +141,12 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
     let mut row = 0usize;
     let mut bad_row = None;
     let mut lines = 0u64;
+    // Whether the decoder is between characters: a chunk may end inside one.
+    let mut clean = true;
     loop {
         let n = file.read(&mut buf).map_err(Detect::Io)?;
-        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        let newlines = buf[..n].iter().filter(|b| **b == b'\n').count();
+        lines += newlines as u64;
         let mut chunk = &buf[..n];
         if first {
             first = false;
@@ -165,7 +168,11 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
                 None => header_line.extend_from_slice(chunk),
             }
         }
-        if utf8_ok || !saw_multibyte {
+        if clean && chunk.is_ascii() {
+            // The common case, checked at memory speed: plain ASCII is valid in both encodings.
+            row += newlines;
+        } else if utf8_ok || !saw_multibyte {
+            clean = chunk.last().is_none_or(u8::is_ascii);
             for line in chunk.split_inclusive(|b| *b == b'\n') {
                 scratch.clear();
                 let (result, _) =

@@ -349,6 +349,45 @@ fn headers_that_cannot_be_imported_stop_the_import_before_any_row() {
         .contains("neither an \"ID\" nor an \"Email Address\""));
 }
 
+#[test]
+fn empty_header_only_and_cut_short_files_are_answered_not_half_written() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, text: &str| {
+        let file = write(dir.path(), name, text);
+        customer_user_import::import(
+            &t.db,
+            &file,
+            &ImportMode::AllOrNothing,
+            |_| {},
+            &AtomicBool::new(false),
+        )
+    };
+    let empty = run("empty.csv", "").unwrap_err();
+    assert_eq!(empty.message, "The file is empty: it has no header row.");
+    let headers = run("headers.csv", "First Name,Email Address\n").unwrap();
+    assert_eq!(
+        headers.message,
+        "The file has no data rows below its header row: there is nothing to import."
+    );
+    let cut = run(
+        "cut.csv",
+        "First Name,Last Name,Email Address,Customer Name\nAnn,Able,ann@example.com,Acme Corporation\nBob,Bo",
+    )
+    .unwrap();
+    assert_eq!(
+        cut.errors,
+        ["Error in row #2. The row has 2 cells but the header row has 4 columns; is the line cut short?"]
+    );
+    let open_quote = run(
+        "quote.csv",
+        "First Name,Last Name,Email Address,Customer Name\nAnn,\"Able,ann@example.com,Acme Corporation\n",
+    )
+    .unwrap();
+    assert_eq!(open_quote.counts.errors, 1);
+    assert_eq!(count(&t.db, "SELECT count(*) FROM customer_user"), 0);
+}
+
 fn export_text(db: &Database) -> String {
     let mut out = Vec::new();
     csv_export::export(
