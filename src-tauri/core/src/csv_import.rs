@@ -25,7 +25,7 @@ pub const ERRORS_HEADER: &str = "Errors";
 const LISTED_ERRORS: usize = 1_000;
 
 /// The page cache an import runs with, in KiB (SQLite's default is 2 MB).
-const IMPORT_CACHE_KIB: i64 = -131_072;
+const IMPORT_CACHE_KIB: i64 = -98_304;
 
 /// How often (in rows) progress is reported and Cancel is looked at.
 const PROGRESS_EVERY: u64 = 5_000;
@@ -256,14 +256,14 @@ pub fn row_error_line(row: usize, error: &CellError) -> String {
     }
 }
 
-/// Runs the import of `path` with the importer `make` builds from the header row and the
-/// file's approximate number of rows.
+/// Runs the import of `path` with the importer `make` builds from the header row, the
+/// file's approximate number of rows and whether this is a check (which may skip writing).
 pub(crate) fn run<I: RowImporter>(
     db: &Database,
     kind: ImportKind,
     path: &Path,
     mode: &ImportMode,
-    make: impl FnOnce(&mut Tx<'_>, &[String], u64) -> Result<I>,
+    make: impl FnOnce(&mut Tx<'_>, &[String], u64, bool) -> Result<I>,
     mut progress: impl FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
@@ -293,7 +293,7 @@ pub(crate) fn run<I: RowImporter>(
             )?;
             tx.set_import(&import_id);
         }
-        let mut importer = make(tx, &csv.headers, csv.format.lines)?;
+        let mut importer = make(tx, &csv.headers, csv.format.lines, !recorded)?;
         let mut counts = ImportCounts::default();
         let mut errors = Vec::new();
         let cancelled = || cancel.load(Ordering::Relaxed);
@@ -381,13 +381,18 @@ pub(crate) fn run<I: RowImporter>(
     let report = db.write_if(|tx| {
         // A large page cache for the run: a million rows touch every index's pages.
         let cache_size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let temp_store: i64 = tx.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
         // Foreign keys checked at commit: a statement that cannot fail halfway needs no
-        // statement journal.
+        // statement journal. Sorting (an index built again) spills to temporary files, not
+        // to memory.
         tx.execute_batch(&format!(
-            "PRAGMA cache_size = {IMPORT_CACHE_KIB}; PRAGMA defer_foreign_keys = ON;"
+            "PRAGMA cache_size = {IMPORT_CACHE_KIB}; PRAGMA defer_foreign_keys = ON;
+             PRAGMA temp_store = FILE;"
         ))?;
         let out = import_rows(tx);
-        tx.execute_batch(&format!("PRAGMA cache_size = {cache_size}"))?;
+        tx.execute_batch(&format!(
+            "PRAGMA cache_size = {cache_size}; PRAGMA temp_store = {temp_store};"
+        ))?;
         out
     })?;
 

@@ -230,6 +230,38 @@ enum Target {
     Update(Existing),
     /// A user an earlier new row of this file added with the same e-mail.
     Replace(Existing),
+    /// In a check: a user an earlier row would have added (and this row replaces)...
+    ReplacePending(i64),
+    /// ... or, matched by id or by an e-mail an earlier row gave them, a user an earlier
+    /// row already changes.
+    Pending(i64),
+}
+
+/// What a check, which writes nothing, remembers of the rows before: the e-mails and ids
+/// they would add or change, so that later rows match as they will in the import.
+#[derive(Default)]
+struct Pending {
+    /// The `seq` the next added user would get.
+    next_seq: i64,
+    /// Organization and e-mail (hashed) → the user holding it after the rows so far.
+    emails: HashMap<u64, i64>,
+    /// E-mails an updated user gave up.
+    freed: std::collections::HashSet<u64>,
+    /// UUIDs taken by added users.
+    ids: HashMap<u128, i64>,
+}
+
+/// An organization's e-mail as a 64-bit key (a million keys collide with odds of 1 in 30
+/// million, and a collision could only make a check differ from its import).
+fn email_key(organization: &str, email: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (organization, email.to_lowercase()).hash(&mut h);
+    h.finish()
+}
+
+fn uuid_key(id: &str) -> Option<u128> {
+    uuid::Uuid::parse_str(id).ok().map(|u| u.as_u128())
 }
 
 /// A cached look-up by key: found, missing, or (customer names) ambiguous.
@@ -250,7 +282,9 @@ struct Importer {
     /// Users with a larger `seq` were added by this import.
     first_new_seq: i64,
     /// Users this import matched or added, and the row that did.
-    touched: HashMap<i64, usize>,
+    touched: Touched,
+    /// Set for a check, which writes nothing.
+    pending: Option<Pending>,
     /// The search index triggers (and for a bulk import the sort indexes), set aside while
     /// rows are written and created again at the end (see [`Importer::new`]).
     set_aside: Vec<String>,
@@ -265,14 +299,15 @@ struct Importer {
 }
 
 impl Importer {
-    fn new(tx: &mut Tx<'_>, headers: &[String], rows: u64) -> Result<Self> {
-        Self::with_bulk_from(tx, headers, rows, BULK_ROWS)
+    fn new(tx: &mut Tx<'_>, headers: &[String], rows: u64, check_only: bool) -> Result<Self> {
+        Self::with_bulk_from(tx, headers, rows, check_only, BULK_ROWS)
     }
 
     fn with_bulk_from(
         tx: &mut Tx<'_>,
         headers: &[String],
         rows: u64,
+        check_only: bool,
         bulk_rows: u64,
     ) -> Result<Self> {
         let cols = Rc::new(Columns::map(headers)?);
@@ -289,7 +324,8 @@ impl Importer {
                 [],
                 |r| r.get(0),
             )?,
-            touched: HashMap::new(),
+            touched: Touched::default(),
+            pending: None,
             set_aside: Vec::new(),
             reindex: Vec::new(),
             customers: HashMap::new(),
@@ -308,6 +344,12 @@ impl Importer {
         // the transaction is undone by a rollback (a check never rebuilds them).
         let users: i64 = tx.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
         let bulk = rows >= bulk_rows && rows >= users.unsigned_abs();
+        if check_only {
+            importer.pending = Some(Pending {
+                next_seq: importer.first_new_seq,
+                ..Pending::default()
+            });
+        }
         let set_aside: Vec<(String, String, String)> = tx
             .prepare(
                 "SELECT type, name, sql FROM sqlite_schema
@@ -317,7 +359,7 @@ impl Importer {
             )?
             .query_map([bulk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        for (kind, name, sql) in set_aside {
+        for (kind, name, sql) in set_aside.into_iter().filter(|_| !check_only) {
             tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
             importer.set_aside.push(sql);
         }
@@ -534,6 +576,42 @@ impl Importer {
     }
 }
 
+/// The row that matched or added each user so far. Users this import added have
+/// consecutive `seq`s, so they take four bytes each (a million-row file stays small).
+#[derive(Default)]
+struct Touched {
+    /// By `seq - first_new_seq`; 0 = not yet.
+    added: Vec<u32>,
+    earlier: HashMap<i64, usize>,
+}
+
+impl Touched {
+    fn mark(&mut self, seq: i64, first_new_seq: i64, row: usize) {
+        match usize::try_from(seq - first_new_seq) {
+            Ok(i) => {
+                if i >= self.added.len() {
+                    self.added.resize(i + 1, 0);
+                }
+                self.added[i] = u32::try_from(row).unwrap_or(u32::MAX);
+            }
+            Err(_) => {
+                self.earlier.insert(seq, row);
+            }
+        }
+    }
+
+    fn by(&self, seq: i64, first_new_seq: i64) -> Option<usize> {
+        match usize::try_from(seq - first_new_seq) {
+            Ok(i) => self
+                .added
+                .get(i)
+                .filter(|row| **row > 0)
+                .map(|row| *row as usize),
+            Err(_) => self.earlier.get(&seq).copied(),
+        }
+    }
+}
+
 enum By<'a> {
     Id(&'a str),
     /// Organization and e-mail.
@@ -702,19 +780,49 @@ impl RowImporter for Importer {
             if let Some(existing) = self.existing(tx, By::Id(id))? {
                 target = Target::Update(existing);
                 matched_by_id = true;
+            } else if let Some(seq) = self
+                .pending
+                .as_ref()
+                .and_then(|p| uuid_key(id).and_then(|k| p.ids.get(&k)))
+            {
+                target = Target::Pending(*seq);
+                matched_by_id = true;
             }
         }
         if let (Target::New, Some(email), false) = (&target, email, guest == Some(true)) {
-            if let Some(existing) = self.existing(tx, By::Email(&organization, email))? {
-                target = if existing.seq >= self.first_new_seq {
-                    Target::Replace(existing)
-                } else {
-                    Target::Update(existing)
-                };
+            let key = email_key(&organization, email);
+            let pending = self.pending.as_ref().and_then(|p| {
+                p.emails
+                    .get(&key)
+                    .copied()
+                    .map(Some)
+                    .or_else(|| p.freed.contains(&key).then_some(None))
+            });
+            match pending {
+                Some(Some(seq)) if seq >= self.first_new_seq => {
+                    target = Target::ReplacePending(seq)
+                }
+                Some(Some(seq)) => target = Target::Pending(seq),
+                // An earlier row took this e-mail from its user.
+                Some(None) => {}
+                None => {
+                    if let Some(existing) = self.existing(tx, By::Email(&organization, email))? {
+                        target = if existing.seq >= self.first_new_seq {
+                            Target::Replace(existing)
+                        } else {
+                            Target::Update(existing)
+                        };
+                    }
+                }
             }
         }
-        if let Target::Update(existing) = &target {
-            if let Some(earlier) = self.touched.get(&existing.seq) {
+        let matched_seq = match &target {
+            Target::Update(existing) => Some(existing.seq),
+            Target::Pending(seq) => Some(*seq),
+            _ => None,
+        };
+        if let Some(seq) = matched_seq {
+            if let Some(earlier) = self.touched.by(seq, self.first_new_seq) {
                 errors.push(if matched_by_id {
                     CellError::new(
                         header(Col::Id),
@@ -726,13 +834,15 @@ impl RowImporter for Importer {
                         rules::EMAIL_USED
                     ))
                 });
+                // The row is refused for that; what else it would change is moot.
+                return Ok(Err(errors));
             }
         }
 
         // The user as the row leaves them.
         let base = match &target {
             Target::Update(existing) => Some(existing.state.clone()),
-            Target::New | Target::Replace(_) => None,
+            _ => None,
         };
         let is_new = base.is_none();
         let text = |col: Col| cell(col).map(str::to_string);
@@ -886,6 +996,7 @@ impl RowImporter for Importer {
         }
         let own_seq = match &target {
             Target::Update(e) | Target::Replace(e) => Some(e.seq),
+            Target::ReplacePending(seq) | Target::Pending(seq) => Some(*seq),
             Target::New => None,
         };
         if !state.is_guest && !failed_cell(&errors, Col::Email) {
@@ -897,20 +1008,31 @@ impl RowImporter for Importer {
                         || e.state.customer.as_ref().map(|c| &c.organization)
                             != state.customer.as_ref().map(|c| &c.organization)
                 }
-                Target::New | Target::Replace(_) => false,
+                _ => false,
             };
             if changed_identity {
                 let org = state
                     .customer
                     .as_ref()
                     .map_or(self.organization.clone(), |c| c.organization.clone());
-                let other: Option<i64> = tx
-                    .prepare_cached(
-                        "SELECT seq FROM customer_user
-                         WHERE organization_id = ?1 AND email_lowercase = ?2 AND is_guest = 0",
-                    )?
-                    .query_row(params![org, state.email.to_lowercase()], |r| r.get(0))
-                    .optional()?;
+                let key = email_key(&org, &state.email);
+                let pending = self.pending.as_ref().and_then(|p| {
+                    p.emails
+                        .get(&key)
+                        .copied()
+                        .map(Some)
+                        .or_else(|| p.freed.contains(&key).then_some(None))
+                });
+                let other: Option<i64> = match pending {
+                    Some(holder) => holder,
+                    None => tx
+                        .prepare_cached(
+                            "SELECT seq FROM customer_user
+                             WHERE organization_id = ?1 AND email_lowercase = ?2 AND is_guest = 0",
+                        )?
+                        .query_row(params![org, state.email.to_lowercase()], |r| r.get(0))
+                        .optional()?,
+                };
                 if other.is_some_and(|seq| Some(seq) != own_seq) {
                     errors.push(CellError::row(rules::EMAIL_USED));
                 }
@@ -920,17 +1042,20 @@ impl RowImporter for Importer {
             return Ok(Err(errors));
         }
 
+        if self.pending.is_some() {
+            return Ok(Ok(self.remember(target, row, cell(Col::Id), &state)));
+        }
         let outcome = match target {
             Target::New => {
                 let id = cell(Col::Id)
                     .filter(|id| uuid::Uuid::parse_str(id).is_ok())
                     .map_or_else(new_id, str::to_string);
                 let seq = self.insert(tx, &id, &state)?;
-                self.touched.insert(seq, row);
+                self.touched.mark(seq, self.first_new_seq, row);
                 RowOutcome::Added
             }
             Target::Update(existing) => {
-                self.touched.insert(existing.seq, row);
+                self.touched.mark(existing.seq, self.first_new_seq, row);
                 if self.update(tx, &existing, &state)? {
                     RowOutcome::Updated
                 } else {
@@ -938,9 +1063,12 @@ impl RowImporter for Importer {
                 }
             }
             Target::Replace(existing) => {
-                self.touched.insert(existing.seq, row);
+                self.touched.mark(existing.seq, self.first_new_seq, row);
                 self.update(tx, &existing, &state)?;
                 RowOutcome::Replaced
+            }
+            Target::ReplacePending(_) | Target::Pending(_) => {
+                return Err(CoreError::internal("a check's target in an import"))
             }
         };
         Ok(Ok(outcome))
@@ -1015,6 +1143,62 @@ fn roles_label(state: &UserState) -> String {
 }
 
 impl Importer {
+    /// A check's stand-in for writing a valid row: remembers what the row would change.
+    fn remember(
+        &mut self,
+        target: Target,
+        row: usize,
+        id: Option<&str>,
+        state: &UserState,
+    ) -> RowOutcome {
+        let first_new_seq = self.first_new_seq;
+        let org = |s: &UserState| {
+            s.customer
+                .as_ref()
+                .map_or(self.organization.clone(), |c| c.organization.clone())
+        };
+        let new_key = (!state.is_guest).then(|| email_key(&org(state), &state.email));
+        let Some(p) = self.pending.as_mut() else {
+            return RowOutcome::Unchanged;
+        };
+        let (seq, outcome) = match &target {
+            Target::New => {
+                let seq = p.next_seq;
+                p.next_seq += 1;
+                if let Some(k) = id.and_then(uuid_key) {
+                    p.ids.insert(k, seq);
+                }
+                (seq, RowOutcome::Added)
+            }
+            Target::Update(existing) => {
+                let old_key = (!existing.state.is_guest)
+                    .then(|| email_key(&org(&existing.state), &existing.state.email));
+                if old_key != new_key {
+                    if let Some(old) = old_key {
+                        p.emails.remove(&old);
+                        p.freed.insert(old);
+                    }
+                }
+                let changed = !diff(&fields(&existing.state), &fields(state)).is_empty();
+                (
+                    existing.seq,
+                    if changed {
+                        RowOutcome::Updated
+                    } else {
+                        RowOutcome::Unchanged
+                    },
+                )
+            }
+            Target::Replace(existing) => (existing.seq, RowOutcome::Replaced),
+            Target::ReplacePending(seq) | Target::Pending(seq) => (*seq, RowOutcome::Replaced),
+        };
+        if let Some(k) = new_key {
+            p.emails.insert(k, seq);
+        }
+        self.touched.mark(seq, first_new_seq, row);
+        outcome
+    }
+
     /// Writes a new user; returns their `seq`.
     fn insert(&mut self, tx: &mut Tx<'_>, id: &str, s: &UserState) -> Result<i64> {
         let customer = s
@@ -1201,7 +1385,9 @@ mod tests {
                 ImportKind::CustomerUsers,
                 &file,
                 &mode,
-                |tx, headers, rows| Importer::with_bulk_from(tx, headers, rows, 10),
+                |tx, headers, rows, check_only| {
+                    Importer::with_bulk_from(tx, headers, rows, check_only, 10)
+                },
                 |_| {},
                 &AtomicBool::new(false),
             )

@@ -525,8 +525,37 @@ mod fuzz {
         w.into_inner().unwrap()
     }
 
+    /// Rows that match, add, replace and collide with each other and with two stored users.
+    fn tangled_rows() -> impl Strategy<Value = Vec<(usize, usize, bool, usize)>> {
+        prop::collection::vec((0..5usize, 0..4usize, any::<bool>(), 0..3usize), 1..12)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(40))]
+
+        /// A check (which writes nothing) says exactly what the import then does.
+        #[test]
+        fn a_check_predicts_the_import(rows in tangled_rows()) {
+            let t = store(0);
+            let a = create(&t.db, "a@example.com", json!({})).unwrap();
+            let b = create(&t.db, "b@example.com", json!({})).unwrap();
+            let emails = ["a@example.com", "B@example.com", "c@example.com", "d@example.com", "bad@"];
+            let ids = [a.id.clone(), b.id.clone(), "0190a000-0000-7000-8000-0000000000ff".into(), String::new()];
+            let names = ["Ann", "Bob", ""];
+            let mut text = String::from("ID,First Name,Last Name,Email Address,Customer Name,Guest\n");
+            for (email, id, guest, name) in &rows {
+                text.push_str(&format!(
+                    "{},{},Row,{},Acme Corporation,{}\n",
+                    ids[*id], names[*name], emails[*email], if *guest { 1 } else { 0 }
+                ));
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = write(dir.path(), "tangled.csv", &text);
+            let check = import(&t.db, &path, ImportMode::CheckOnly);
+            let done = import(&t.db, &path, ImportMode::ValidRowsOnly { rejects: dir.path().join("rejects.csv") });
+            prop_assert_eq!(&check.errors, &done.errors, "{}", text);
+            prop_assert_eq!(&check.counts, &done.counts, "{}", text);
+        }
 
         /// Whatever the file, the import answers (a report or an error) and writes all of
         /// its rows or none of them.
