@@ -486,8 +486,9 @@ fn dispatch(
                 for i in &list {
                     emit(&format!(
                         "{} {} {} by {}: {} — read {}, added {}, updated {}, replaced {}, unchanged {}, errors {}",
-                        i.finished_at, i.file, i.mode, i.actor, i.outcome, i.read, i.added, i.updated,
-                        i.replaced, i.unchanged, i.errors
+                        i.finished_at, i.file, i.mode, i.actor, i.outcome, i.counts.read,
+                        i.counts.added, i.counts.updated, i.counts.replaced, i.counts.unchanged,
+                        i.counts.errors
                     ))?;
                 }
                 Ok(())

@@ -188,18 +188,7 @@ pub struct ImportRecord {
     pub mode: String,
     /// `imported`, or `rolled_back` (all or nothing, with errors).
     pub outcome: String,
-    #[ts(type = "number")]
-    pub read: u64,
-    #[ts(type = "number")]
-    pub added: u64,
-    #[ts(type = "number")]
-    pub updated: u64,
-    #[ts(type = "number")]
-    pub replaced: u64,
-    #[ts(type = "number")]
-    pub unchanged: u64,
-    #[ts(type = "number")]
-    pub errors: u64,
+    pub counts: ImportCounts,
 }
 
 const RECORD_COLUMNS: &str = "id, kind, file, actor, started_at, finished_at, mode, outcome, read,
@@ -221,12 +210,14 @@ fn record_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ImportRecord> {
         finished_at: r.get(5)?,
         mode: r.get(6)?,
         outcome: r.get(7)?,
-        read: count(8)?,
-        added: count(9)?,
-        updated: count(10)?,
-        replaced: count(11)?,
-        unchanged: count(12)?,
-        errors: count(13)?,
+        counts: ImportCounts {
+            read: count(8)?,
+            added: count(9)?,
+            updated: count(10)?,
+            replaced: count(11)?,
+            unchanged: count(12)?,
+            errors: count(13)?,
+        },
     })
 }
 

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, ToSql};
 use serde_json::{json, Map, Value};
 
 use crate::csv_import::{
@@ -1136,6 +1136,42 @@ fn fields(state: &UserState) -> Map<String, Value> {
     m
 }
 
+/// Runs the insert or the update, which bind the same values in the same order: `key` (id
+/// or seq), the user's columns, the time, the copied sort keys and `last` (a clock column).
+fn write_row(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    key: &dyn ToSql,
+    s: &UserState,
+    customer: &CustomerInfo,
+    now: &str,
+    last: &str,
+) -> Result<()> {
+    stmt.execute(params![
+        key,
+        customer.organization,
+        customer.id,
+        s.website.as_ref().map(|w| &w.id),
+        s.owner.as_ref().map(|o| &o.id),
+        s.name_prefix,
+        s.first_name,
+        s.middle_name,
+        s.last_name,
+        s.name_suffix,
+        s.email,
+        s.email.to_lowercase(),
+        s.birthday,
+        s.enabled,
+        s.confirmed,
+        s.is_guest,
+        now,
+        customer.name,
+        s.website.as_ref().map_or("", |w| w.name.as_str()),
+        roles_label(s),
+        last,
+    ])?;
+    Ok(())
+}
+
 fn roles_label(state: &UserState) -> String {
     let mut labels: Vec<&str> = state.roles.iter().map(|r| r.label.as_str()).collect();
     labels.sort_unstable_by_key(|l| l.to_lowercase());
@@ -1207,36 +1243,15 @@ impl Importer {
             .ok_or_else(|| CoreError::internal("customer missing after the check"))?;
         let hlc = tx.tick();
         let now = tx.now();
-        tx.prepare_cached(
+        let mut stmt = tx.prepare_cached(
             "INSERT INTO customer_user (id, organization_id, customer_id, website_id, owner_id, name_prefix,
                 first_name, middle_name, last_name, name_suffix, email, email_lowercase, birthday, enabled,
                 confirmed, is_guest, created_at, updated_at, customer_name, website_name, roles_label, created_hlc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19,
                 ?20, ?21)",
-        )?
-        .execute(params![
-            id,
-            customer.organization,
-            customer.id,
-            s.website.as_ref().map(|w| &w.id),
-            s.owner.as_ref().map(|o| &o.id),
-            s.name_prefix,
-            s.first_name,
-            s.middle_name,
-            s.last_name,
-            s.name_suffix,
-            s.email,
-            s.email.to_lowercase(),
-            s.birthday,
-            s.enabled,
-            s.confirmed,
-            s.is_guest,
-            now,
-            customer.name,
-            s.website.as_ref().map_or("", |w| w.name.as_str()),
-            roles_label(s),
-            hlc,
-        ])?;
+        )?;
+        write_row(&mut stmt, &id, s, customer, &now, &hlc)?;
+        drop(stmt);
         let seq = tx.last_insert_rowid();
         self.link_roles(tx, id, s)?;
         let reps = self.reps_of(tx, &customer.id)?;
@@ -1286,37 +1301,23 @@ impl Importer {
             .execute([existing.seq])?;
             self.reindex.push(existing.seq);
         }
-        tx.prepare_cached(
+        let mut stmt = tx.prepare_cached(
             "UPDATE customer_user SET organization_id = ?2, customer_id = ?3, website_id = ?4, owner_id = ?5,
                 name_prefix = ?6, first_name = ?7, middle_name = ?8, last_name = ?9, name_suffix = ?10,
                 email = ?11, email_lowercase = ?12, birthday = ?13, enabled = ?14, confirmed = ?15,
-                is_guest = ?16, customer_name = ?17, website_name = ?18, roles_label = ?19, updated_at = ?20,
+                is_guest = ?16, updated_at = ?17, customer_name = ?18, website_name = ?19, roles_label = ?20,
                 field_hlc = ?21
              WHERE seq = ?1",
-        )?
-        .execute(params![
-            existing.seq,
-            customer.organization,
-            customer.id,
-            s.website.as_ref().map(|w| &w.id),
-            s.owner.as_ref().map(|o| &o.id),
-            s.name_prefix,
-            s.first_name,
-            s.middle_name,
-            s.last_name,
-            s.name_suffix,
-            s.email,
-            s.email.to_lowercase(),
-            s.birthday,
-            s.enabled,
-            s.confirmed,
-            s.is_guest,
-            customer.name,
-            s.website.as_ref().map_or("", |w| w.name.as_str()),
-            roles_label(s),
-            now,
-            Value::Object(field_hlc).to_string(),
-        ])?;
+        )?;
+        write_row(
+            &mut stmt,
+            &existing.seq,
+            s,
+            customer,
+            &now,
+            &Value::Object(field_hlc).to_string(),
+        )?;
+        drop(stmt);
         if changes.contains_key("userRoles") {
             tx.prepare_cached("DELETE FROM customer_user_role_link WHERE customer_user_id = ?1")?
                 .execute([&existing.id])?;

@@ -323,7 +323,14 @@ fn history_names_the_import_that_made_each_change() {
     assert_eq!(Some(&import.id), report.import_id.as_ref());
     assert_eq!(import.file, "crm-export.csv");
     assert_eq!(import.actor, "admin");
-    assert_eq!((import.read, import.added, import.updated), (1, 1, 0));
+    assert_eq!(
+        (
+            import.counts.read,
+            import.counts.added,
+            import.counts.updated
+        ),
+        (1, 1, 0)
+    );
 }
 
 #[test]

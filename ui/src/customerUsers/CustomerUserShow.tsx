@@ -221,8 +221,8 @@ const History = ({ id }: { id: string }) => {
               {OPS[change.op] ?? change.op}
               {change.import && (
                 <Typography variant="body2" color="text.secondary">
-                  by import of {change.import.file} ({change.import.read.toLocaleString()} rows
-                  read)
+                  by import of {change.import.file} ({change.import.counts.read.toLocaleString()}{' '}
+                  rows read)
                 </Typography>
               )}
             </TableCell>

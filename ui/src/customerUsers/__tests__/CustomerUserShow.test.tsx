@@ -54,12 +54,7 @@ describe('Customer user view page', () => {
         finishedAt: '2026-02-01T10:00:01Z',
         mode: 'all_or_nothing',
         outcome: 'imported',
-        read: 1200,
-        added: 1000,
-        updated: 200,
-        replaced: 0,
-        unchanged: 0,
-        errors: 0,
+        counts: { read: 1200, added: 1000, updated: 200, replaced: 0, unchanged: 0, errors: 0 },
       },
     });
     renderApp(`/customer-users/${u.id}/show`, { backend });
