@@ -285,6 +285,8 @@ struct Importer {
     touched: Touched,
     /// Set for a check, which writes nothing.
     pending: Option<Pending>,
+    /// Writing without the sort indexes (see [`Importer::new`]).
+    bulk: bool,
     /// The search index triggers (and for a bulk import the sort indexes), set aside while
     /// rows are written and created again at the end (see [`Importer::new`]).
     set_aside: Vec<String>,
@@ -326,6 +328,7 @@ impl Importer {
             )?,
             touched: Touched::default(),
             pending: None,
+            bulk: false,
             set_aside: Vec::new(),
             reindex: Vec::new(),
             customers: HashMap::new(),
@@ -343,7 +346,8 @@ impl Importer {
         // times faster than a million random index inserts. Dropping schema objects inside
         // the transaction is undone by a rollback (a check never rebuilds them).
         let users: i64 = tx.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
-        let bulk = rows >= bulk_rows && rows >= users.unsigned_abs();
+        let bulk = rows >= bulk_rows && rows >= users.unsigned_abs() && !check_only;
+        importer.bulk = bulk;
         if check_only {
             importer.pending = Some(Pending {
                 next_seq: importer.first_new_seq,
@@ -1078,10 +1082,23 @@ impl RowImporter for Importer {
         const INDEX: &str =
             "INSERT INTO customer_user_search (rowid, first_name, last_name, email, customer_name)
             SELECT seq, first_name, last_name, email, customer_name FROM customer_user";
+        // A bulk import indexes mostly new rows: merging the index's segments once at the
+        // end is a third faster than FTS5's merging as it goes (automerge 4 is the default).
+        const SEARCH_CONFIG: &str =
+            "INSERT INTO customer_user_search (customer_user_search, rank) VALUES";
+        if self.bulk {
+            tx.execute_batch(&format!("{SEARCH_CONFIG} ('automerge', 0)"))?;
+        }
         tx.execute(&format!("{INDEX} WHERE seq >= ?1"), [self.first_new_seq])?;
         for seq in std::mem::take(&mut self.reindex) {
             tx.prepare_cached(&format!("{INDEX} WHERE seq = ?1"))?
                 .execute([seq])?;
+        }
+        if self.bulk {
+            tx.execute_batch(&format!(
+                "INSERT INTO customer_user_search (customer_user_search) VALUES ('optimize');
+                 {SEARCH_CONFIG} ('automerge', 4);"
+            ))?;
         }
         for sql in std::mem::take(&mut self.set_aside) {
             tx.execute_batch(&sql)?;
