@@ -239,6 +239,17 @@ pub fn list(conn: &Connection) -> Result<Vec<ImportRecord>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+pub(crate) const NOT_A_FLAG: &str = "This value should be 1 or 0 (Yes or No).";
+
+/// A yes/no cell: Oro writes 1/0; spreadsheets and people write Yes/No and true/false.
+pub(crate) fn parse_flag(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "y" => Some(true),
+        "0" | "no" | "false" | "n" => Some(false),
+        _ => None,
+    }
+}
+
 /// "Error in row #2. Email Address: This value is not a valid email address."
 pub fn row_error_line(row: usize, error: &CellError) -> String {
     match &error.column {

@@ -15,8 +15,8 @@ use serde_json::json;
 use crate::address::AddressInput;
 use crate::csv_export::{self, bytes, flag, write_error, Query, Selection, Summary};
 use crate::csv_import::{
-    self, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter, RowOutcome,
-    ERRORS_HEADER,
+    self, parse_flag, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter,
+    RowOutcome, ERRORS_HEADER,
 };
 use crate::customer_user::AddressType;
 use crate::db::Tx;
@@ -276,14 +276,6 @@ impl Importer {
     }
 }
 
-fn parse_flag(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "yes" | "true" | "y" => Some(true),
-        "0" | "no" | "false" | "n" => Some(false),
-        _ => None,
-    }
-}
-
 fn set_type(list: &mut Vec<AddressType>, t: AddressType, on: bool) {
     list.retain(|x| *x != t);
     if on {
@@ -305,10 +297,7 @@ impl RowImporter for Importer {
             if let Some(v) = self.cell(cells, k) {
                 flags[k] = parse_flag(v);
                 if flags[k].is_none() {
-                    errors.push(CellError::new(
-                        HEADERS[k],
-                        "This value should be 1 or 0 (Yes or No).",
-                    ));
+                    errors.push(CellError::new(HEADERS[k], csv_import::NOT_A_FLAG));
                 }
             }
         }

@@ -24,8 +24,8 @@ use rusqlite::{params, OptionalExtension, ToSql};
 use serde_json::{json, Map, Value};
 
 use crate::csv_import::{
-    self, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter, RowOutcome,
-    ERRORS_HEADER,
+    self, parse_flag, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter,
+    RowOutcome, ERRORS_HEADER,
 };
 use crate::customer_user_write::diff;
 use crate::db::{new_id, Tx};
@@ -622,15 +622,6 @@ enum By<'a> {
     Email(&'a str, &'a str),
 }
 
-/// Oro writes 1/0; spreadsheets and people write Yes/No and true/false.
-fn parse_flag(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "yes" | "true" | "y" => Some(true),
-        "0" | "no" | "false" | "n" => Some(false),
-        _ => None,
-    }
-}
-
 /// Oro's m/d/Y (`04/19/1987`) or ISO (`1987-04-19`), as ISO.
 fn parse_birthday(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value, "%m/%d/%Y")
@@ -653,10 +644,7 @@ impl RowImporter for Importer {
             cell(col).and_then(|v| {
                 let parsed = parse_flag(v);
                 if parsed.is_none() {
-                    errors.push(CellError::new(
-                        header(col),
-                        "This value should be 1 or 0 (Yes or No).",
-                    ));
+                    errors.push(CellError::new(header(col), csv_import::NOT_A_FLAG));
                 }
                 parsed
             })
