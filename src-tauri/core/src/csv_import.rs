@@ -258,14 +258,14 @@ pub fn row_error_line(row: usize, error: &CellError) -> String {
     }
 }
 
-/// Runs the import of `path` with the importer `make` builds from the header row, the
-/// file's approximate number of rows and whether this is a check (which may skip writing).
+/// Runs the import of `path` with the importer `make` builds from the header row and
+/// whether this is a check (which may skip writing).
 pub(crate) fn run<I: RowImporter>(
     db: &Database,
     kind: ImportKind,
     path: &Path,
     mode: &ImportMode,
-    make: impl FnOnce(&mut Tx<'_>, &[String], u64, bool) -> Result<I>,
+    make: impl FnOnce(&mut Tx<'_>, &[String], bool) -> Result<I>,
     mut progress: impl FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
@@ -295,7 +295,7 @@ pub(crate) fn run<I: RowImporter>(
             )?;
             tx.set_import(&import_id);
         }
-        let mut importer = make(tx, &csv.headers, csv.format.lines, !recorded)?;
+        let mut importer = make(tx, &csv.headers, !recorded)?;
         let mut counts = ImportCounts::default();
         let mut errors = Vec::new();
         let cancelled = || cancel.load(Ordering::Relaxed);

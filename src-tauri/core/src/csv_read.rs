@@ -16,8 +16,6 @@ use crate::{CoreError, ErrorCode, Result};
 pub struct Format {
     pub encoding: &'static Encoding,
     pub delimiter: u8,
-    /// Line breaks in the file: about how many rows it has (quoted line breaks count too).
-    pub lines: u64,
     /// Bytes of byte-order mark to skip.
     bom: u64,
 }
@@ -140,13 +138,11 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
     let mut saw_multibyte = false;
     let mut row = 0usize;
     let mut bad_row = None;
-    let mut lines = 0u64;
     // Whether the decoder is between characters: a chunk may end inside one.
     let mut clean = true;
     loop {
         let n = file.read(&mut buf).map_err(Detect::Io)?;
         let newlines = buf[..n].iter().filter(|b| **b == b'\n').count();
-        lines += newlines as u64;
         let mut chunk = &buf[..n];
         if first {
             first = false;
@@ -214,7 +210,6 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
     Ok(Format {
         encoding,
         delimiter,
-        lines,
         bom,
     })
 }

@@ -148,7 +148,7 @@ pub fn import(
         ImportKind::CustomerUserAddresses,
         path,
         mode,
-        |_, headers, _, _| Importer::new(headers),
+        |_, headers, _| Importer::new(headers),
         progress,
         cancel,
     )

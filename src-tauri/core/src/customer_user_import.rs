@@ -35,8 +35,8 @@ use crate::{CoreError, Database, Result};
 
 const ENTITY: &str = "customer_user";
 
-/// From how many rows (and at least as many as the store has) an import drops the sort
-/// indexes and builds them again at the end.
+/// From how many added users (and at least as many as the store had) an import drops the
+/// sort indexes and builds them again at the end.
 const BULK_ROWS: u64 = 50_000;
 
 /// Imports the customer user file at `path`; see [`crate::csv_import`] for the modes.
@@ -285,8 +285,11 @@ struct Importer {
     touched: Touched,
     /// Set for a check, which writes nothing.
     pending: Option<Pending>,
-    /// Writing without the sort indexes (see [`Importer::new`]).
+    /// Writing without the sort indexes (see [`Importer::added_one`]).
     bulk: bool,
+    /// How many added users switch the import to bulk writing.
+    bulk_from: u64,
+    added: u64,
     /// The search index triggers (and for a bulk import the sort indexes), set aside while
     /// rows are written and created again at the end (see [`Importer::new`]).
     set_aside: Vec<String>,
@@ -301,14 +304,43 @@ struct Importer {
 }
 
 impl Importer {
-    fn new(tx: &mut Tx<'_>, headers: &[String], rows: u64, check_only: bool) -> Result<Self> {
-        Self::with_bulk_from(tx, headers, rows, check_only, BULK_ROWS)
+    fn new(tx: &mut Tx<'_>, headers: &[String], check_only: bool) -> Result<Self> {
+        Self::with_bulk_from(tx, headers, check_only, BULK_ROWS)
+    }
+
+    /// Drops the schema objects `condition` selects, to create again in [`Self::finish`].
+    fn set_aside(&mut self, tx: &Tx<'_>, condition: &str) -> Result<()> {
+        let objects: Vec<(String, String, String)> = tx
+            .prepare(&format!(
+                "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND {condition}"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (kind, name, sql) in objects {
+            tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
+            self.set_aside.push(sql);
+        }
+        Ok(())
+    }
+
+    /// Counts an added user. Once the import has added as many users as the store had (and
+    /// at least [`BULK_ROWS`]), it drops the grid's sort indexes and builds them again at
+    /// the end: sorting once is several times faster than a million random index inserts.
+    fn added_one(&mut self, tx: &Tx<'_>) -> Result<()> {
+        self.added += 1;
+        if !self.bulk && self.added >= self.bulk_from {
+            self.bulk = true;
+            self.set_aside(
+                tx,
+                "type = 'index' AND tbl_name = 'customer_user' AND name <> 'uniq_customer_user_email'",
+            )?;
+        }
+        Ok(())
     }
 
     fn with_bulk_from(
         tx: &mut Tx<'_>,
         headers: &[String],
-        rows: u64,
         check_only: bool,
         bulk_rows: u64,
     ) -> Result<Self> {
@@ -329,6 +361,8 @@ impl Importer {
             touched: Touched::default(),
             pending: None,
             bulk: false,
+            bulk_from: u64::MAX,
+            added: 0,
             set_aside: Vec::new(),
             reindex: Vec::new(),
             customers: HashMap::new(),
@@ -338,34 +372,24 @@ impl Importer {
             roles: HashMap::new(),
             sales_reps: None,
         };
-        // FTS5 flushes its pending terms to disk at every statement savepoint, so indexing
-        // row by row through the triggers writes a tiny segment per row and merges them
-        // (most of an import's time). The rows are indexed in one statement at the end
-        // instead. Likewise a file that at least doubles a large table is written without
-        // the grid's sort indexes, which are built again at the end: sorting once is several
-        // times faster than a million random index inserts. Dropping schema objects inside
-        // the transaction is undone by a rollback (a check never rebuilds them).
-        let users: i64 = tx.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
-        let bulk = rows >= bulk_rows && rows >= users.unsigned_abs() && !check_only;
-        importer.bulk = bulk;
         if check_only {
             importer.pending = Some(Pending {
                 next_seq: importer.first_new_seq,
                 ..Pending::default()
             });
-        }
-        let set_aside: Vec<(String, String, String)> = tx
-            .prepare(
-                "SELECT type, name, sql FROM sqlite_schema
-                 WHERE (type = 'trigger' AND name IN ('customer_user_search_ai', 'customer_user_search_au'))
-                    OR (?1 AND type = 'index' AND tbl_name = 'customer_user' AND sql IS NOT NULL
-                        AND name <> 'uniq_customer_user_email')",
-            )?
-            .query_map([bulk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (kind, name, sql) in set_aside.into_iter().filter(|_| !check_only) {
-            tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
-            importer.set_aside.push(sql);
+        } else {
+            // FTS5 flushes its pending terms to disk at every statement savepoint, so
+            // indexing row by row through the triggers writes a tiny segment per row and
+            // merges them (most of an import's time). The rows are indexed in one statement
+            // at the end instead; dropping the triggers inside the transaction is undone by
+            // a rollback.
+            importer.set_aside(
+                tx,
+                "type = 'trigger' AND name IN ('customer_user_search_ai', 'customer_user_search_au')",
+            )?;
+            let users: i64 =
+                tx.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
+            importer.bulk_from = bulk_rows.max(users.unsigned_abs());
         }
         if let Found::One(actor) = importer.user(tx, &actor_name)? {
             importer.actor = Some(actor);
@@ -1044,6 +1068,7 @@ impl RowImporter for Importer {
                     .map_or_else(new_id, str::to_string);
                 let seq = self.insert(tx, &id, &state)?;
                 self.touched.mark(seq, self.first_new_seq, row);
+                self.added_one(tx)?;
                 RowOutcome::Added
             }
             Target::Update(existing) => {
@@ -1391,9 +1416,7 @@ mod tests {
                 ImportKind::CustomerUsers,
                 &file,
                 &mode,
-                |tx, headers, rows, check_only| {
-                    Importer::with_bulk_from(tx, headers, rows, check_only, 10)
-                },
+                |tx, headers, check_only| Importer::with_bulk_from(tx, headers, check_only, 10),
                 |_| {},
                 &AtomicBool::new(false),
             )
