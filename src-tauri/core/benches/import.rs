@@ -94,6 +94,7 @@ fn main() {
             peak_rss_mb()
         );
         // The same file again: every row now matches its user, unchanged.
+        reset_peak_rss();
         let (recheck, _) = timed(&db, &file, ImportMode::CheckOnly);
         let (reimport, again) = timed(&db, &file, ImportMode::AllOrNothing);
         println!(
