@@ -653,17 +653,32 @@ fn parse_birthday(value: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-impl RowImporter for Importer {
-    fn import_row(
-        &mut self,
-        tx: &mut Tx<'_>,
-        row: usize,
-        cells: &[String],
-    ) -> Result<std::result::Result<RowOutcome, Vec<CellError>>> {
-        let mut errors = Vec::new();
-        let cols = self.cols.clone();
-        let cell = |col: Col| cols.get(cells, col);
+/// A row's cells read and resolved; what could not be is among the row's errors.
+struct RowCells<'a> {
+    guest: Option<bool>,
+    enabled: Option<bool>,
+    confirmed: Option<bool>,
+    birthday: Option<String>,
+    customer: Option<Rc<CustomerInfo>>,
+    website: Option<Rc<WebsiteInfo>>,
+    owner: Option<Rc<Ref>>,
+    /// The roles the role cells name, each with the header of its cell.
+    roles: Vec<(Rc<RoleRef>, &'a str)>,
+    /// Filled role cells (one naming no role still counts).
+    role_cells: usize,
+}
 
+impl Importer {
+    /// Reads the row's cells and resolves what they name; what cannot be read or found is
+    /// added to `errors`.
+    fn read_cells<'a>(
+        &mut self,
+        tx: &Tx<'_>,
+        cols: &'a Columns,
+        cells: &[String],
+        errors: &mut Vec<CellError>,
+    ) -> Result<RowCells<'a>> {
+        let cell = |col: Col| cols.get(cells, col);
         let flag = |col: Col, errors: &mut Vec<CellError>| {
             cell(col).and_then(|v| {
                 let parsed = parse_flag(v);
@@ -673,9 +688,9 @@ impl RowImporter for Importer {
                 parsed
             })
         };
-        let guest = flag(Col::Guest, &mut errors);
-        let enabled = flag(Col::Enabled, &mut errors);
-        let confirmed = flag(Col::Confirmed, &mut errors);
+        let guest = flag(Col::Guest, errors);
+        let enabled = flag(Col::Enabled, errors);
+        let confirmed = flag(Col::Confirmed, errors);
         let birthday = match cell(Col::Birthday) {
             None => None,
             Some(b) => match parse_birthday(b) {
@@ -765,7 +780,7 @@ impl RowImporter for Importer {
                 }
             },
         };
-        let mut roles: Vec<(Rc<RoleRef>, &str)> = Vec::new();
+        let mut roles: Vec<(Rc<RoleRef>, &'a str)> = Vec::new();
         let mut role_cells = 0;
         for (i, role_header) in &cols.roles {
             let Some(key) = cells.get(*i).map(|c| c.trim()).filter(|c| !c.is_empty()) else {
@@ -785,8 +800,31 @@ impl RowImporter for Importer {
             }
         }
 
-        // Which user the row is about.
-        let organization = customer
+        Ok(RowCells {
+            guest,
+            enabled,
+            confirmed,
+            birthday,
+            customer,
+            website,
+            owner,
+            roles,
+            role_cells,
+        })
+    }
+
+    /// The user the row is about: by ID, then (unless a guest) by e-mail; and whether the ID
+    /// found them.
+    fn find_target(
+        &mut self,
+        tx: &Tx<'_>,
+        cols: &Columns,
+        cells: &[String],
+        read: &RowCells<'_>,
+    ) -> Result<(Target, bool)> {
+        let cell = |col: Col| cols.get(cells, col);
+        let organization = read
+            .customer
             .as_ref()
             .map_or(self.organization.clone(), |c| c.organization.clone());
         let email = cell(Col::Email);
@@ -805,7 +843,7 @@ impl RowImporter for Importer {
                 matched_by_id = true;
             }
         }
-        if let (Target::New, Some(email), false) = (&target, email, guest == Some(true)) {
+        if let (Target::New, Some(email), false) = (&target, email, read.guest == Some(true)) {
             let key = email_key(&organization, email);
             let pending = self.pending.as_ref().and_then(|p| {
                 p.emails
@@ -832,35 +870,47 @@ impl RowImporter for Importer {
                 }
             }
         }
-        let matched_seq = match &target {
-            Target::Update(existing) => Some(existing.seq),
-            Target::Pending(seq) => Some(*seq),
-            _ => None,
-        };
-        if let Some(seq) = matched_seq {
-            if let Some(earlier) = self.touched.by(seq, self.first_new_seq) {
-                errors.push(if matched_by_id {
-                    CellError::new(
-                        header(Col::Id),
-                        format!("This user is already imported from row #{earlier} of this file."),
-                    )
-                } else {
-                    CellError::row(format!(
-                        "{} (by row #{earlier} of this file)",
-                        rules::EMAIL_USED
-                    ))
-                });
-                // The row is refused for that; what else it would change is moot.
-                return Ok(Err(errors));
-            }
-        }
+        Ok((target, matched_by_id))
+    }
 
-        // The user as the row leaves them.
-        let base = match &target {
+    /// Refuses a row that matches a user an earlier row of the file already matched or added.
+    fn matched_again(&self, target: &Target, by_id: bool) -> Option<CellError> {
+        let seq = match target {
+            Target::Update(existing) => existing.seq,
+            Target::Pending(seq) => *seq,
+            _ => return None,
+        };
+        let earlier = self.touched.by(seq, self.first_new_seq)?;
+        Some(if by_id {
+            CellError::new(
+                header(Col::Id),
+                format!("This user is already imported from row #{earlier} of this file."),
+            )
+        } else {
+            CellError::row(format!(
+                "{} (by row #{earlier} of this file)",
+                rules::EMAIL_USED
+            ))
+        })
+    }
+
+    /// The user as the row leaves them: the matched user with the row's filled cells, or a
+    /// new user from the cells and Oro's defaults.
+    fn merged_state(
+        &mut self,
+        tx: &Tx<'_>,
+        cols: &Columns,
+        cells: &[String],
+        target: &Target,
+        read: &RowCells<'_>,
+        errors: &mut Vec<CellError>,
+    ) -> Result<UserState> {
+        let cell = |col: Col| cols.get(cells, col);
+        let email = cell(Col::Email);
+        let base = match target {
             Target::Update(existing) => Some(existing.state.clone()),
             _ => None,
         };
-        let is_new = base.is_none();
         let text = |col: Col| cell(col).map(str::to_string);
         let mut state = match base {
             Some(mut s) => {
@@ -872,7 +922,7 @@ impl RowImporter for Importer {
                 keep(text(Col::NamePrefix), &mut s.name_prefix);
                 keep(text(Col::MiddleName), &mut s.middle_name);
                 keep(text(Col::NameSuffix), &mut s.name_suffix);
-                keep(birthday, &mut s.birthday);
+                keep(read.birthday.clone(), &mut s.birthday);
                 if let Some(v) = text(Col::FirstName) {
                     s.first_name = v;
                 }
@@ -882,19 +932,22 @@ impl RowImporter for Importer {
                 if let Some(v) = email {
                     s.email = v.to_string();
                 }
-                s.enabled = enabled.unwrap_or(s.enabled);
-                s.confirmed = confirmed.unwrap_or(s.confirmed);
-                s.is_guest = guest.unwrap_or(s.is_guest);
-                s.customer = customer.or(s.customer);
-                s.website = website.or(s.website);
-                s.owner = owner.or(s.owner);
-                if role_cells > 0 {
-                    s.roles = roles.iter().map(|(r, _)| r.clone()).collect();
+                s.enabled = read.enabled.unwrap_or(s.enabled);
+                s.confirmed = read.confirmed.unwrap_or(s.confirmed);
+                s.is_guest = read.guest.unwrap_or(s.is_guest);
+                s.customer = read.customer.clone().or(s.customer);
+                s.website = read.website.clone().or(s.website);
+                s.owner = read.owner.clone().or(s.owner);
+                if read.role_cells > 0 {
+                    s.roles = read.roles.iter().map(|(r, _)| r.clone()).collect();
                 }
                 s
             }
             None => {
-                let website = website.or_else(|| self.default_website.clone());
+                let website = read
+                    .website
+                    .clone()
+                    .or_else(|| self.default_website.clone());
                 if website.is_none()
                     && !errors
                         .iter()
@@ -906,8 +959,8 @@ impl RowImporter for Importer {
                     ));
                 }
                 let mut role_list: Vec<Rc<RoleRef>> =
-                    roles.iter().map(|(r, _)| r.clone()).collect();
-                if role_cells == 0 {
+                    read.roles.iter().map(|(r, _)| r.clone()).collect();
+                if read.role_cells == 0 {
                     match website.as_ref().and_then(|w| w.default_role.clone()) {
                         Some(default) => {
                             if let Found::One(r) = self.role(tx, &default)? {
@@ -928,20 +981,32 @@ impl RowImporter for Importer {
                     last_name: text(Col::LastName).unwrap_or_default(),
                     name_suffix: text(Col::NameSuffix),
                     email: email.unwrap_or_default().to_string(),
-                    birthday,
-                    enabled: enabled.unwrap_or(true),
-                    confirmed: confirmed.unwrap_or(true),
-                    is_guest: guest.unwrap_or(false),
-                    customer,
+                    birthday: read.birthday.clone(),
+                    enabled: read.enabled.unwrap_or(true),
+                    confirmed: read.confirmed.unwrap_or(true),
+                    is_guest: read.guest.unwrap_or(false),
+                    customer: read.customer.clone(),
                     website,
-                    owner: owner.or_else(|| self.actor.clone()),
+                    owner: read.owner.clone().or_else(|| self.actor.clone()),
                     roles: role_list,
                 }
             }
         };
         state.roles.sort_by(|a, b| a.role.cmp(&b.role));
+        Ok(state)
+    }
 
-        // The rules on the result.
+    /// Oro's rules on the user the row would leave, and e-mail uniqueness (`email_given`:
+    /// the row has an e-mail cell).
+    fn check_rules(
+        &self,
+        tx: &Tx<'_>,
+        email_given: bool,
+        target: &Target,
+        read: &RowCells<'_>,
+        state: &UserState,
+        errors: &mut Vec<CellError>,
+    ) -> Result<()> {
         let failed_cell = |errors: &Vec<CellError>, col: Col| {
             errors
                 .iter()
@@ -962,14 +1027,15 @@ impl RowImporter for Importer {
                 _ => {}
             }
         }
-        if is_new || email.is_some() {
+        let is_new = !matches!(target, Target::Update(_));
+        if is_new || email_given {
             if let Some(message) = rules::check_email(&state.email) {
                 errors.push(CellError::new(header(Col::Email), message));
             }
         }
         match &state.customer {
-            None if !failed_cell(&errors, Col::CustomerId)
-                && !failed_cell(&errors, Col::CustomerName) =>
+            None if !failed_cell(errors, Col::CustomerId)
+                && !failed_cell(errors, Col::CustomerName) =>
             {
                 errors.push(CellError::new(header(Col::CustomerName), NOT_BLANK))
             }
@@ -986,7 +1052,8 @@ impl RowImporter for Importer {
                 }
                 for role in &state.roles {
                     if role.customer_id.as_ref().is_some_and(|rc| *rc != c.id) {
-                        let column = roles
+                        let column = read
+                            .roles
                             .iter()
                             .find(|(r, _)| r.id == role.id)
                             .map_or("Roles 1 Role", |(_, h)| h);
@@ -1010,14 +1077,14 @@ impl RowImporter for Importer {
         if state.enabled && state.roles.is_empty() && !role_failed {
             errors.push(CellError::new("Roles 1 Role", rules::ROLE_REQUIRED));
         }
-        let own_seq = match &target {
+        let own_seq = match target {
             Target::Update(e) | Target::Replace(e) => Some(e.seq),
             Target::ReplacePending(seq) | Target::Pending(seq) => Some(*seq),
             Target::New => None,
         };
-        if !state.is_guest && !failed_cell(&errors, Col::Email) {
+        if !state.is_guest && !failed_cell(errors, Col::Email) {
             // New rows were looked up by this e-mail already; an update may take another's.
-            let changed_identity = match &target {
+            let changed_identity = match target {
                 Target::Update(e) => {
                     e.state.email.to_lowercase() != state.email.to_lowercase()
                         || e.state.is_guest
@@ -1054,26 +1121,34 @@ impl RowImporter for Importer {
                 }
             }
         }
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
+        Ok(())
+    }
 
+    /// Writes the checked row; a check only remembers what it would write.
+    fn write(
+        &mut self,
+        tx: &mut Tx<'_>,
+        target: Target,
+        row: usize,
+        id: Option<&str>,
+        state: &UserState,
+    ) -> Result<RowOutcome> {
         if self.pending.is_some() {
-            return Ok(Ok(self.remember(target, row, cell(Col::Id), &state)));
+            return Ok(self.remember(target, row, id, state));
         }
         let outcome = match target {
             Target::New => {
-                let id = cell(Col::Id)
+                let id = id
                     .filter(|id| uuid::Uuid::parse_str(id).is_ok())
                     .map_or_else(new_id, str::to_string);
-                let seq = self.insert(tx, &id, &state)?;
+                let seq = self.insert(tx, &id, state)?;
                 self.touched.mark(seq, self.first_new_seq, row);
                 self.added_one(tx)?;
                 RowOutcome::Added
             }
             Target::Update(existing) => {
                 self.touched.mark(existing.seq, self.first_new_seq, row);
-                if self.update(tx, &existing, &state)? {
+                if self.update(tx, &existing, state)? {
                     RowOutcome::Updated
                 } else {
                     RowOutcome::Unchanged
@@ -1081,14 +1156,41 @@ impl RowImporter for Importer {
             }
             Target::Replace(existing) => {
                 self.touched.mark(existing.seq, self.first_new_seq, row);
-                self.update(tx, &existing, &state)?;
+                self.update(tx, &existing, state)?;
                 RowOutcome::Replaced
             }
             Target::ReplacePending(_) | Target::Pending(_) => {
                 return Err(CoreError::internal("a check's target in an import"))
             }
         };
-        Ok(Ok(outcome))
+        Ok(outcome)
+    }
+}
+
+impl RowImporter for Importer {
+    fn import_row(
+        &mut self,
+        tx: &mut Tx<'_>,
+        row: usize,
+        cells: &[String],
+    ) -> Result<std::result::Result<RowOutcome, Vec<CellError>>> {
+        let cols = self.cols.clone();
+        let mut errors = Vec::new();
+        let read = self.read_cells(tx, &cols, cells, &mut errors)?;
+        let (target, by_id) = self.find_target(tx, &cols, cells, &read)?;
+        if let Some(refusal) = self.matched_again(&target, by_id) {
+            // The row is refused for that; what else it would change is moot.
+            errors.push(refusal);
+            return Ok(Err(errors));
+        }
+        let state = self.merged_state(tx, &cols, cells, &target, &read, &mut errors)?;
+        let email_given = cols.get(cells, Col::Email).is_some();
+        self.check_rules(tx, email_given, &target, &read, &state, &mut errors)?;
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let id = cols.get(cells, Col::Id);
+        self.write(tx, target, row, id, &state).map(Ok)
     }
 
     fn finish(&mut self, tx: &mut Tx<'_>) -> Result<()> {
