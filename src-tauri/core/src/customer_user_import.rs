@@ -182,14 +182,14 @@ fn header(col: Col) -> &'static str {
     HEADERS[col as usize].0
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct CustomerInfo {
     id: String,
     name: String,
     organization: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct WebsiteInfo {
     id: String,
     name: String,
@@ -264,12 +264,36 @@ fn uuid_key(id: &str) -> Option<u128> {
     uuid::Uuid::parse_str(id).ok().map(|u| u.as_u128())
 }
 
+/// `key` from `cache`, or else `look_up`'s answer, kept in the cache.
+fn cached<T>(
+    cache: &mut HashMap<String, Found<T>>,
+    key: &str,
+    look_up: impl FnOnce() -> Result<Option<T>>,
+) -> Result<Found<T>> {
+    if let Some(found) = cache.get(key) {
+        return Ok(found.clone());
+    }
+    let found = look_up()?.map_or(Found::Missing, |t| Found::One(Rc::new(t)));
+    cache.insert(key.to_string(), found.clone());
+    Ok(found)
+}
+
 /// A cached look-up by key: found, missing, or (customer names) ambiguous.
-#[derive(Clone)]
 enum Found<T> {
     One(Rc<T>),
     Missing,
     Many,
+}
+
+// Not derived: a derive would ask `T: Clone`, and only the `Rc` is cloned.
+impl<T> Clone for Found<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Found::One(t) => Found::One(Rc::clone(t)),
+            Found::Missing => Found::Missing,
+            Found::Many => Found::Many,
+        }
+    }
 }
 
 struct Importer {
@@ -408,22 +432,18 @@ impl Importer {
     }
 
     fn customer(&mut self, tx: &Tx<'_>, id: &str) -> Result<Found<CustomerInfo>> {
-        if let Some(found) = self.customers.get(id) {
-            return Ok(found.clone());
-        }
-        let found = tx
-            .prepare_cached("SELECT id, name, organization_id FROM customer WHERE id = ?1")?
-            .query_row([id], |r| {
-                Ok(CustomerInfo {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    organization: r.get(2)?,
+        cached(&mut self.customers, id, || {
+            Ok(tx
+                .prepare_cached("SELECT id, name, organization_id FROM customer WHERE id = ?1")?
+                .query_row([id], |r| {
+                    Ok(CustomerInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        organization: r.get(2)?,
+                    })
                 })
-            })
-            .optional()?
-            .map_or(Found::Missing, |c| Found::One(Rc::new(c)));
-        self.customers.insert(id.to_string(), found.clone());
-        Ok(found)
+                .optional()?)
+        })
     }
 
     fn customer_named(&mut self, tx: &Tx<'_>, name: &str) -> Result<Found<CustomerInfo>> {
@@ -444,51 +464,36 @@ impl Importer {
     }
 
     fn website(&mut self, tx: &Tx<'_>, key: &str) -> Result<Found<WebsiteInfo>> {
-        if let Some(found) = self.websites.get(key) {
-            return Ok(found.clone());
-        }
-        let found = tx
-            .prepare_cached(
-                "SELECT id, name, organization_id, default_role_id FROM website WHERE id = ?1 OR name = ?1",
-            )?
-            .query_row([key], |r| {
-                Ok(WebsiteInfo {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    organization: r.get(2)?,
-                    default_role: r.get(3)?,
+        cached(&mut self.websites, key, || {
+            Ok(tx
+                .prepare_cached(
+                    "SELECT id, name, organization_id, default_role_id FROM website WHERE id = ?1 OR name = ?1",
+                )?
+                .query_row([key], |r| {
+                    Ok(WebsiteInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        organization: r.get(2)?,
+                        default_role: r.get(3)?,
+                    })
                 })
-            })
-            .optional()?
-            .map_or(Found::Missing, |w| Found::One(Rc::new(w)));
-        self.websites.insert(key.to_string(), found.clone());
-        Ok(found)
+                .optional()?)
+        })
     }
 
     /// A back-office user by id or username.
     fn user(&mut self, tx: &Tx<'_>, key: &str) -> Result<Found<Ref>> {
-        if let Some(found) = self.users.get(key) {
-            return Ok(found.clone());
-        }
-        let found = match reference::resolve_user(tx, key)? {
-            Some(id) => {
-                reference::user_ref(tx, &id)?.map_or(Found::Missing, |u| Found::One(Rc::new(u)))
+        cached(&mut self.users, key, || {
+            match reference::resolve_user(tx, key)? {
+                Some(id) => reference::user_ref(tx, &id),
+                None => Ok(None),
             }
-            None => Found::Missing,
-        };
-        self.users.insert(key.to_string(), found.clone());
-        Ok(found)
+        })
     }
 
     /// A role by id or code.
     fn role(&mut self, tx: &Tx<'_>, key: &str) -> Result<Found<RoleRef>> {
-        if let Some(found) = self.roles.get(key) {
-            return Ok(found.clone());
-        }
-        let found =
-            reference::resolve_role(tx, key)?.map_or(Found::Missing, |r| Found::One(Rc::new(r)));
-        self.roles.insert(key.to_string(), found.clone());
-        Ok(found)
+        cached(&mut self.roles, key, || reference::resolve_role(tx, key))
     }
 
     /// The customer's sales representatives, who become a new user's. All customers' are
