@@ -5,6 +5,7 @@ import { Admin, CustomRoutes, Resource, type Store } from 'react-admin';
 import { Route } from 'react-router-dom';
 import { EmailTemplates } from './admin/EmailTemplates';
 import { LoginAttempts } from './admin/LoginAttempts';
+import { Imports } from './admin/Imports';
 import { Outbox } from './admin/Outbox';
 import { Settings } from './admin/Settings';
 import { darkTheme, lightTheme } from './app/theme';
@@ -64,6 +65,7 @@ export const App = ({ store, dataProvider, queryClient }: AppProps) => {
         <Route path="/email-templates" element={<EmailTemplates />} />
         <Route path="/outbox" element={<Outbox />} />
         <Route path="/login-attempts" element={<LoginAttempts />} />
+        <Route path="/imports" element={<Imports />} />
       </CustomRoutes>
     </Admin>
   );

@@ -16,6 +16,7 @@ import type { EmailTemplate } from '../bindings/EmailTemplate';
 import type { ExportQuery } from '../bindings/ExportQuery';
 import type { ExportSummary } from '../bindings/ExportSummary';
 import type { ImportProgress } from '../bindings/ImportProgress';
+import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
 import type { LoginAttempt } from '../bindings/LoginAttempt';
 import type { OutboxDelivery } from '../bindings/OutboxDelivery';
@@ -77,6 +78,7 @@ export interface AppDataProvider extends DataProvider {
     onProgress: (progress: ImportProgress) => void,
   ): Promise<ImportReport | null>;
   cancelImport(): Promise<void>;
+  listImports(): Promise<ImportRecord[]>;
   /** Saves the data template through the save dialog; its path, or `null` when closed. */
   saveImportTemplate(addresses: boolean): Promise<string | null>;
 }
@@ -520,6 +522,7 @@ export function createDataProvider(): AppDataProvider {
       });
     },
     cancelImport: () => run<void>('cancel_import'),
+    listImports: () => run<ImportRecord[]>('list_imports'),
     saveImportTemplate: (addresses) =>
       run<string | null>('save_import_template', { path: null, addresses }),
   };

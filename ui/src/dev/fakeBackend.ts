@@ -17,6 +17,7 @@ import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
 import type { GridQuery } from '../bindings/GridQuery';
+import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
 import type { Localization } from '../bindings/Localization';
 import type { Page } from '../bindings/Page';
@@ -75,6 +76,7 @@ export class FakeBackend {
   calls: Call[] = [];
   /** The error lines the fake import finds in a file (two rows, none failing by default). */
   importErrors: Record<string, string[]> = {};
+  imports: ImportRecord[] = [];
   uiState: Record<string, unknown> = {};
   users: User[] = [
     { id: 'user-admin', username: 'admin', name: 'John Doe', email: 'admin@example.com' },
@@ -249,13 +251,28 @@ export class FakeBackend {
       : written
         ? `Import finished. Read: ${read}, added: ${read - failed}, updated: 0, replaced: 0, unchanged: 0, errors: ${failed}.`
         : `Nothing was imported: ${failed} rows have errors. Read: ${read}, errors: ${failed}.`;
+    const kind = addresses ? 'customer_user_addresses' : 'customer_users';
+    const recordMode = mode === 'validRowsOnly' ? 'valid_rows_only' : 'all_or_nothing';
+    if (!check) {
+      this.imports.unshift({
+        id: newId('import'),
+        kind,
+        file: path.split('/').pop() ?? path,
+        actor: 'admin',
+        startedAt: now(),
+        finishedAt: now(),
+        mode: recordMode,
+        outcome: written ? 'imported' : 'rolled_back',
+        counts,
+      });
+    }
     return {
-      kind: addresses ? 'customer_user_addresses' : 'customer_users',
+      kind,
       file: path.split('/').pop() ?? path,
-      mode: check ? 'check_only' : mode === 'validRowsOnly' ? 'valid_rows_only' : 'all_or_nothing',
+      mode: check ? 'check_only' : recordMode,
       counts,
       written,
-      importId: written ? newId('import') : null,
+      importId: written ? (this.imports[0]?.id ?? null) : null,
       errors,
       rejects: mode === 'validRowsOnly' && failed > 0 ? '/home/admin/users-errors.csv' : null,
       message,
@@ -394,6 +411,8 @@ export class FakeBackend {
         );
       case 'cancel_import':
         return null;
+      case 'list_imports':
+        return this.imports.map((i) => ({ ...i }));
       case 'save_import_template':
         return '/home/admin/customer-users-template.csv';
       case 'bulk_action':

@@ -5,6 +5,7 @@ import DescriptionIcon from '@mui/icons-material/Description';
 import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
 import LoginIcon from '@mui/icons-material/Login';
+import UploadFileIcon from '@mui/icons-material/UploadFile';
 import OutboxIcon from '@mui/icons-material/Outbox';
 import PeopleIcon from '@mui/icons-material/People';
 import SettingsIcon from '@mui/icons-material/Settings';
@@ -65,6 +66,7 @@ export const AppMenu = () => (
       />
       <Menu.Item to="/outbox" primaryText="Email Outbox" leftIcon={<OutboxIcon />} />
       <Menu.Item to="/login-attempts" primaryText="Login Attempts" leftIcon={<LoginIcon />} />
+      <Menu.Item to="/imports" primaryText="Imports" leftIcon={<UploadFileIcon />} />
     </MenuGroup>
   </Menu>
 );
