@@ -287,12 +287,7 @@ pub(crate) fn run<I: RowImporter>(
         if recorded {
             // The record goes in first so every change record can point at it; its counts
             // are filled in at the end.
-            tx.execute(
-                "INSERT INTO import_run (id, kind, file, actor, started_at, finished_at, mode, outcome,
-                    read, added, updated, replaced, unchanged, errors)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, 'imported', 0, 0, 0, 0, 0, 0)",
-                params![import_id, kind.as_str(), file_name, tx.actor(), started_at, mode.as_str()],
-            )?;
+            start_record(tx, &import_id, kind, &file_name, &started_at, mode)?;
             tx.set_import(&import_id);
         }
         let mut importer = make(tx, &csv.headers, !recorded)?;
@@ -380,7 +375,7 @@ pub(crate) fn run<I: RowImporter>(
         };
         Ok((report, commit))
     };
-    let report = db.write_if(|tx| {
+    let mut report = db.write_if(|tx| {
         // A large page cache for the run: a million rows touch every index's pages.
         let cache_size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let temp_store: i64 = tx.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
@@ -398,17 +393,11 @@ pub(crate) fn run<I: RowImporter>(
         out
     })?;
 
-    let mut report = report;
     if *mode == ImportMode::AllOrNothing && !report.written {
         // The rows were rolled back; the attempt itself is still worth a record.
         let id = new_id();
         db.write(|tx| {
-            tx.execute(
-                "INSERT INTO import_run (id, kind, file, actor, started_at, finished_at, mode, outcome,
-                    read, added, updated, replaced, unchanged, errors)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, 'rolled_back', 0, 0, 0, 0, 0, 0)",
-                params![id, kind.as_str(), report.file, tx.actor(), started_at, mode.as_str()],
-            )?;
+            start_record(tx, &id, kind, &report.file, &started_at, mode)?;
             record_counts(tx, &id, "rolled_back", &report.counts)
         })?;
     }
@@ -418,6 +407,31 @@ pub(crate) fn run<I: RowImporter>(
         }
     }
     Ok(report)
+}
+
+/// The import's record, with no counts yet ([`record_counts`] adds them).
+fn start_record(
+    tx: &Tx<'_>,
+    id: &str,
+    kind: ImportKind,
+    file: &str,
+    started_at: &str,
+    mode: &ImportMode,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO import_run (id, kind, file, actor, started_at, finished_at, mode, outcome,
+            read, added, updated, replaced, unchanged, errors)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, 'imported', 0, 0, 0, 0, 0, 0)",
+        params![
+            id,
+            kind.as_str(),
+            file,
+            tx.actor(),
+            started_at,
+            mode.as_str()
+        ],
+    )?;
+    Ok(())
 }
 
 fn record_counts(tx: &Tx<'_>, id: &str, outcome: &str, c: &ImportCounts) -> Result<()> {

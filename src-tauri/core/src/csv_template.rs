@@ -1,6 +1,6 @@
 //! Data templates: the columns an import takes and a sample row (Oro's "Jerry Coleman",
-//! `CB/ImportExport/TemplateFixture/CustomerUserFixture.php`). The sample names this
-//! store's first customer and default website, so the template imports as it is.
+//! `CB/ImportExport/TemplateFixture/CustomerUserFixture.php`). The samples name this
+//! store's first customer and default website (or customer user), so they import as they are.
 
 use std::path::Path;
 
@@ -66,11 +66,48 @@ pub fn customer_users(conn: &Connection) -> Result<String> {
     to_csv(CUSTOMER_USER_HEADERS, &sample)
 }
 
+/// The address template as CSV text, its sample row for the store's first customer user.
+pub fn addresses(conn: &Connection) -> Result<String> {
+    let email: String = conn
+        .query_row(
+            "SELECT email FROM customer_user WHERE is_guest = 0 ORDER BY seq LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "jerry.coleman@example.com".into());
+    let sample = [
+        "",
+        "",
+        &email,
+        "Head office",
+        "Oro Inc.",
+        "Mr",
+        "Jerry",
+        "",
+        "Coleman",
+        "",
+        "2413 Capitol Avenue",
+        "",
+        "Romney",
+        "47981",
+        "US",
+        "IN",
+        "765-555-0123",
+        "1",
+        "1",
+        "1",
+        "1",
+        "1",
+    ];
+    to_csv(crate::customer_user_address_csv::HEADERS, &sample)
+}
+
 /// Writes the template of `kind` to `path`.
 pub fn write(db: &Database, kind: ImportKind, path: &Path) -> Result<()> {
     let text = db.read(|c| match kind {
         ImportKind::CustomerUsers => customer_users(c),
-        ImportKind::CustomerUserAddresses => crate::customer_user_address_csv::template(c),
+        ImportKind::CustomerUserAddresses => addresses(c),
     })?;
     std::fs::write(path, text)
         .map_err(|e| CoreError::field("path", format!("Cannot write {}: {e}", path.display())))

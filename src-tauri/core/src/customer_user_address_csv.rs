@@ -154,49 +154,6 @@ pub fn import(
     )
 }
 
-/// The address template: the columns and a sample row for the store's first customer user.
-pub fn template(conn: &rusqlite::Connection) -> Result<String> {
-    let email: String = conn
-        .query_row(
-            "SELECT email FROM customer_user WHERE is_guest = 0 ORDER BY seq LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_else(|| "jerry.coleman@example.com".into());
-    let sample = [
-        "",
-        "",
-        &email,
-        "Head office",
-        "Oro Inc.",
-        "Mr",
-        "Jerry",
-        "",
-        "Coleman",
-        "",
-        "2413 Capitol Avenue",
-        "",
-        "Romney",
-        "47981",
-        "US",
-        "IN",
-        "765-555-0123",
-        "1",
-        "1",
-        "1",
-        "1",
-        "1",
-    ];
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(HEADERS).map_err(write_error)?;
-    writer.write_record(sample).map_err(write_error)?;
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| CoreError::internal(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| CoreError::internal(e.to_string()))
-}
-
 struct Importer {
     /// Each known column's position in the file.
     at: Vec<Option<usize>>,

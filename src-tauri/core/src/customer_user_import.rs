@@ -253,6 +253,19 @@ struct Pending {
 
 /// An organization's e-mail as a 64-bit key (a million keys collide with odds of 1 in 30
 /// million, and a collision could only make a check differ from its import).
+impl Pending {
+    /// Who holds the e-mail `key` after the rows so far: `Some(Some(seq))` the user an
+    /// earlier row gave it to, `Some(None)` nobody (an earlier row took it from its user),
+    /// `None` whoever the store says.
+    fn holder(&self, key: u64) -> Option<Option<i64>> {
+        self.emails
+            .get(&key)
+            .copied()
+            .map(Some)
+            .or_else(|| self.freed.contains(&key).then_some(None))
+    }
+}
+
 fn email_key(organization: &str, email: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -523,9 +536,20 @@ impl Importer {
     }
 
     fn existing(&mut self, tx: &Tx<'_>, by: By<'_>) -> Result<Option<Existing>> {
-        const COLUMNS: &str = "seq, id, customer_id, website_id, owner_id, name_prefix, first_name,
-            middle_name, last_name, name_suffix, email, birthday, enabled, confirmed, is_guest, field_hlc,
-            (SELECT group_concat(role_id, ',') FROM customer_user_role_link WHERE customer_user_id = customer_user.id)";
+        // Literal SQL (no string built per row) for the two look-ups of a stored user.
+        macro_rules! select_user {
+            ($condition:literal) => {
+                concat!(
+                    "SELECT seq, id, customer_id, website_id, owner_id, name_prefix, first_name,
+                        middle_name, last_name, name_suffix, email, birthday, enabled, confirmed, is_guest,
+                        field_hlc,
+                        (SELECT group_concat(role_id, ',') FROM customer_user_role_link
+                          WHERE customer_user_id = customer_user.id)
+                     FROM customer_user WHERE ",
+                    $condition
+                )
+            };
+        }
         type Row = (
             i64,
             String,
@@ -565,15 +589,12 @@ impl Importer {
         };
         let row = match by {
             By::Id(id) => tx
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM customer_user WHERE id = ?1"
-                ))?
+                .prepare_cached(select_user!("id = ?1"))?
                 .query_row([id], read)
                 .optional()?,
             By::Email(org, email) => tx
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM customer_user
-                     WHERE organization_id = ?1 AND email_lowercase = ?2 AND is_guest = 0"
+                .prepare_cached(select_user!(
+                    "organization_id = ?1 AND email_lowercase = ?2 AND is_guest = 0"
                 ))?
                 .query_row(params![org, email.to_lowercase()], read)
                 .optional()?,
@@ -828,10 +849,7 @@ impl Importer {
         read: &RowCells<'_>,
     ) -> Result<(Target, bool)> {
         let cell = |col: Col| cols.get(cells, col);
-        let organization = read
-            .customer
-            .as_ref()
-            .map_or(self.organization.clone(), |c| c.organization.clone());
+        let organization = self.organization_of(read.customer.as_ref());
         let email = cell(Col::Email);
         let mut target = Target::New;
         let mut matched_by_id = false;
@@ -850,13 +868,7 @@ impl Importer {
         }
         if let (Target::New, Some(email), false) = (&target, email, read.guest == Some(true)) {
             let key = email_key(&organization, email);
-            let pending = self.pending.as_ref().and_then(|p| {
-                p.emails
-                    .get(&key)
-                    .copied()
-                    .map(Some)
-                    .or_else(|| p.freed.contains(&key).then_some(None))
-            });
+            let pending = self.pending.as_ref().and_then(|p| p.holder(key));
             match pending {
                 Some(Some(seq)) if seq >= self.first_new_seq => {
                     target = Target::ReplacePending(seq)
@@ -1099,18 +1111,9 @@ impl Importer {
                 _ => false,
             };
             if changed_identity {
-                let org = state
-                    .customer
-                    .as_ref()
-                    .map_or(self.organization.clone(), |c| c.organization.clone());
+                let org = self.organization_of(state.customer.as_ref());
                 let key = email_key(&org, &state.email);
-                let pending = self.pending.as_ref().and_then(|p| {
-                    p.emails
-                        .get(&key)
-                        .copied()
-                        .map(Some)
-                        .or_else(|| p.freed.contains(&key).then_some(None))
-                });
+                let pending = self.pending.as_ref().and_then(|p| p.holder(key));
                 let other: Option<i64> = match pending {
                     Some(holder) => holder,
                     None => tx
@@ -1210,9 +1213,9 @@ impl RowImporter for Importer {
             tx.execute_batch(&format!("{SEARCH_CONFIG} ('automerge', 0)"))?;
         }
         tx.execute(&format!("{INDEX} WHERE seq >= ?1"), [self.first_new_seq])?;
+        let one = format!("{INDEX} WHERE seq = ?1");
         for seq in std::mem::take(&mut self.reindex) {
-            tx.prepare_cached(&format!("{INDEX} WHERE seq = ?1"))?
-                .execute([seq])?;
+            tx.prepare_cached(&one)?.execute([seq])?;
         }
         if self.bulk {
             tx.execute_batch(&format!(
@@ -1316,6 +1319,18 @@ fn roles_label(state: &UserState) -> String {
 }
 
 impl Importer {
+    /// The organization of `customer`, or the admin's when the row names none.
+    fn organization_of(&self, customer: Option<&Rc<CustomerInfo>>) -> String {
+        customer
+            .map_or(&self.organization, |c| &c.organization)
+            .clone()
+    }
+
+    /// The key of the user's e-mail in their organization; guests have none.
+    fn key_of(&self, s: &UserState) -> Option<u64> {
+        (!s.is_guest).then(|| email_key(&self.organization_of(s.customer.as_ref()), &s.email))
+    }
+
     /// A check's stand-in for writing a valid row: remembers what the row would change.
     fn remember(
         &mut self,
@@ -1325,12 +1340,11 @@ impl Importer {
         state: &UserState,
     ) -> RowOutcome {
         let first_new_seq = self.first_new_seq;
-        let org = |s: &UserState| {
-            s.customer
-                .as_ref()
-                .map_or(self.organization.clone(), |c| c.organization.clone())
+        let new_key = self.key_of(state);
+        let old_key = match &target {
+            Target::Update(existing) => self.key_of(&existing.state),
+            _ => None,
         };
-        let new_key = (!state.is_guest).then(|| email_key(&org(state), &state.email));
         let Some(p) = self.pending.as_mut() else {
             return RowOutcome::Unchanged;
         };
@@ -1344,8 +1358,6 @@ impl Importer {
                 (seq, RowOutcome::Added)
             }
             Target::Update(existing) => {
-                let old_key = (!existing.state.is_guest)
-                    .then(|| email_key(&org(&existing.state), &existing.state.email));
                 if old_key != new_key {
                     if let Some(old) = old_key {
                         p.emails.remove(&old);

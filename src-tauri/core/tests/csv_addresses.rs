@@ -124,7 +124,7 @@ fn bad_address_rows_name_the_column_and_write_nothing() {
 #[test]
 fn the_address_template_imports_as_it_is() {
     let t = store(3);
-    let text = t.db.read(|c| addresses::template(c)).unwrap();
+    let text = t.db.read(|c| cu_core::csv_template::addresses(c)).unwrap();
     assert!(text.starts_with(&format!("{HEADER}\n")));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("template.csv");

@@ -80,15 +80,7 @@ fn oros_sample_row_adds_a_user_without_a_usable_password() {
         !user.has_password,
         "imported users set their password through a link"
     );
-    let hash: Option<String> =
-        t.db.read(|c| {
-            Ok(c.query_row(
-                "SELECT password_hash FROM customer_user WHERE id = ?1",
-                [&user.id],
-                |r| r.get(0),
-            )?)
-        })
-        .unwrap();
+    let hash = password_hash(&t.db, &user.id);
     assert_eq!(hash, None);
 }
 

@@ -56,15 +56,7 @@ fn creates_a_user_with_every_detail_and_a_hashed_password() {
     assert_eq!(user.addresses.len(), 1);
     assert_eq!(user.addresses[0].country, "US");
 
-    let hash: String =
-        t.db.read(|c| {
-            Ok(c.query_row(
-                "SELECT password_hash FROM customer_user WHERE id = ?1",
-                [&user.id],
-                |r| r.get(0),
-            )?)
-        })
-        .unwrap();
+    let hash = password_hash(&t.db, &user.id).unwrap();
     assert!(hash.starts_with("$argon2id$"));
     assert!(cu_core::password::verify("Secret123", &hash));
 

@@ -63,6 +63,18 @@ pub fn create(db: &Database, email: &str, extra: Value) -> Result<CustomerUser, 
     customer_user_write::create(db, &input(email, extra))
 }
 
+/// The stored password hash of user `id` (`None`: no usable password).
+pub fn password_hash(db: &Database, id: &str) -> Option<String> {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT password_hash FROM customer_user WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
+}
+
 pub fn count(db: &Database, sql: &str) -> i64 {
     db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?))
         .unwrap()
