@@ -375,7 +375,7 @@ pub(crate) fn run<I: RowImporter>(
         };
         Ok((report, commit))
     };
-    let mut report = db.write_if(|tx| {
+    let write = |tx: &mut Tx<'_>| {
         // A large page cache for the run: a million rows touch every index's pages.
         let cache_size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         let temp_store: i64 = tx.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
@@ -391,7 +391,12 @@ pub(crate) fn run<I: RowImporter>(
             "PRAGMA cache_size = {cache_size}; PRAGMA temp_store = {temp_store};"
         ))?;
         out
-    })?;
+    };
+    let mut report = if *mode == ImportMode::CheckOnly {
+        db.write_if(write)?
+    } else {
+        db.write_bulk_if(write)?
+    };
 
     if *mode == ImportMode::AllOrNothing && !report.written {
         // The rows were rolled back; the attempt itself is still worth a record.

@@ -20,6 +20,9 @@ mod embedded {
 /// The username recorded as actor when nobody else is named (`--actor` in the CLI).
 pub const DEFAULT_ACTOR: &str = "admin";
 
+/// How long a statement waits for another connection's lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct Database {
     path: PathBuf,
     inner: Mutex<Inner>,
@@ -49,9 +52,9 @@ impl Database {
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;
              PRAGMA temp_store = MEMORY;",
         )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         embedded::migrations::runner().run(&mut conn)?;
         let clock = load_clock(&conn)?;
         let db = Database {
@@ -112,16 +115,53 @@ impl Database {
     /// back and still returns `out` (a check that must leave no trace, or an
     /// all-or-nothing import that found errors).
     pub fn write_if<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        let tx = inner
+        self.lock().write_if(f)
+    }
+
+    /// [`Database::write_if`] for a write that adds a large share of the store (an import).
+    ///
+    /// When no other connection has the store open, it runs in rollback-journal mode: pages
+    /// added past the end of the file need no journal, where WAL writes every page twice
+    /// (to the log, then back into the file at the checkpoint; 11 s of a million-user
+    /// import). A crash leaves a hot journal that SQLite rolls back at the next open, so the
+    /// write stays all or nothing. With another connection open it stays in WAL mode.
+    pub fn write_bulk_if<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
+        let mut inner = self.lock();
+        let journal = inner
+            .conn
+            .busy_timeout(std::time::Duration::ZERO)
+            .and_then(|()| {
+                inner
+                    .conn
+                    .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                        r.get::<_, String>(0)
+                    })
+            });
+        inner.conn.busy_timeout(BUSY_TIMEOUT)?;
+        let out = inner.write_if(f);
+        if journal.is_ok_and(|mode| mode.eq_ignore_ascii_case("delete")) {
+            // Should this fail, the store opens in WAL mode again next time.
+            if let Err(e) = inner
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            {
+                tracing::warn!("cannot return the store to WAL mode: {e}");
+            }
+        }
+        out
+    }
+}
+
+impl Inner {
+    fn write_if<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
+        let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // The clock advances only if the transaction commits.
         let mut ctx = Tx {
             tx,
-            clock: inner.clock.clone(),
-            actor: &inner.actor,
+            clock: self.clock.clone(),
+            actor: &self.actor,
             now: Utc::now(),
             last_hlc: None,
             import_id: None,
@@ -146,10 +186,10 @@ impl Database {
             )?;
         }
         tx.commit()?;
-        inner.clock = clock;
+        self.clock = clock;
         // Records changed (not just local state such as the UI's): the grid positions may be off.
         if changed {
-            inner.ranks.invalidate();
+            self.ranks.invalidate();
         }
         Ok(out)
     }

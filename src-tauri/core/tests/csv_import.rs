@@ -82,6 +82,37 @@ fn oros_sample_row_adds_a_user_without_a_usable_password() {
     );
     let hash = password_hash(&t.db, &user.id);
     assert_eq!(hash, None);
+    assert_eq!(
+        user.sales_representatives
+            .iter()
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>(),
+        customer_sales_reps(&t.db, &user.customer.id),
+        "new users get their customer's sales representatives"
+    );
+    assert_eq!(
+        count(
+            &t.db,
+            &format!(
+                "SELECT count(*) FROM customer_user_settings WHERE customer_user_id = '{}'",
+                user.id
+            )
+        ),
+        1,
+        "and settings for their website"
+    );
+}
+
+fn customer_sales_reps(db: &Database, customer: &str) -> Vec<String> {
+    db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT user_id FROM customer_sales_rep s JOIN app_user u ON u.id = s.user_id
+             WHERE customer_id = ?1 ORDER BY u.last_name, u.first_name, u.id",
+        )?;
+        let ids = stmt.query_map([customer], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    })
+    .unwrap()
 }
 
 #[test]
@@ -398,6 +429,43 @@ fn export_text(db: &Database) -> String {
     )
     .unwrap();
     String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn an_import_writes_whether_or_not_another_connection_has_the_store_open() {
+    let t = store(0);
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |from: usize| -> String {
+        let mut text = String::from("First Name,Last Name,Email Address,Customer Name\n");
+        for i in from..from + 20 {
+            text.push_str(&format!("Ann,Lee{i},ann{i}@example.com,Acme Corporation\n"));
+        }
+        text
+    };
+    let journal_mode = |db: &Database| -> String {
+        db.read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap()
+    };
+    let alone = write(dir.path(), "alone.csv", &rows(0));
+    assert!(import(&t.db, &alone, ImportMode::AllOrNothing).written);
+    assert_eq!(journal_mode(&t.db), "wal", "the store is back in WAL mode");
+
+    // A reader in another connection (the CLI beside the app) keeps the store in WAL mode.
+    let other = rusqlite::Connection::open(t.db.path()).unwrap();
+    let read = other
+        .prepare("SELECT email FROM customer_user")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .count();
+    assert_eq!(read, 20);
+    let shared = write(dir.path(), "shared.csv", &rows(20));
+    assert!(import(&t.db, &shared, ImportMode::AllOrNothing).written);
+    assert_eq!(journal_mode(&t.db), "wal");
+    let seen: i64 = other
+        .query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(seen, 40, "the other connection sees both imports");
 }
 
 #[test]
