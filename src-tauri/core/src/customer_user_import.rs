@@ -27,7 +27,7 @@ use crate::csv_import::{
     self, parse_flag, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter,
     RowOutcome, ERRORS_HEADER,
 };
-use crate::customer_user_write::diff;
+use crate::customer_user_write::{created, diff};
 use crate::db::{new_id, Tx};
 use crate::reference::{self, Ref, RoleRef};
 use crate::rules::{self, NOT_BLANK};
@@ -1443,7 +1443,7 @@ impl Importer {
         after.insert("loginCount".into(), json!(0));
         after.insert("salesRepresentatives".into(), json!(&*reps));
         after.insert("addresses".into(), json!([]));
-        tx.record(ENTITY, id, "create", &diff(&Map::new(), &after), &hlc)?;
+        tx.record(ENTITY, id, "create", &created(after), &hlc)?;
         Ok(seq)
     }
 

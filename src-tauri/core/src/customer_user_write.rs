@@ -107,8 +107,7 @@ pub fn create_in(
     }
     write_relations(tx, &id, &checked, &customer_id)?;
     let user = customer_user::get(tx, &id)?;
-    let fields = diff(&Map::new(), &snapshot(&user));
-    tx.record(ENTITY, &id, "create", &fields, &hlc)?;
+    tx.record(ENTITY, &id, "create", &created(snapshot(&user)), &hlc)?;
     Ok(user)
 }
 
@@ -335,6 +334,16 @@ pub(crate) fn diff(before: &Map<String, Value>, after: &Map<String, Value>) -> M
     out
 }
 
+/// The change record of a create: `{field: [null, value]}` for every field with a value
+/// (what [`diff`] from nothing gives, without copying the values).
+pub(crate) fn created(fields: Map<String, Value>) -> Map<String, Value> {
+    fields
+        .into_iter()
+        .filter(|(_, value)| !value.is_null())
+        .map(|(key, value)| (key, Value::Array(vec![Value::Null, value])))
+        .collect()
+}
+
 /// The unique index backs the email rule against races; report it as the rule does.
 fn unique_email_error(err: rusqlite::Error) -> CoreError {
     if err
@@ -344,5 +353,26 @@ fn unique_email_error(err: rusqlite::Error) -> CoreError {
         CoreError::field("email", crate::rules::EMAIL_USED)
     } else {
         err.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_create_records_every_field_with_a_value_as_a_change_from_nothing() {
+        let fields =
+            json!({ "firstName": "Ann", "middleName": null, "roles": [], "enabled": false });
+        let Value::Object(fields) = fields else {
+            unreachable!()
+        };
+        let record = created(fields.clone());
+        assert_eq!(record, diff(&Map::new(), &fields));
+        assert_eq!(
+            Value::Object(record),
+            json!({ "firstName": [null, "Ann"], "roles": [null, []], "enabled": [null, false] })
+        );
     }
 }
