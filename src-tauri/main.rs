@@ -214,6 +214,9 @@ fn tune_webkit() {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: cu_core::Allocator = cu_core::Allocator;
+
 fn main() -> ExitCode {
     let launched = std::time::Instant::now();
     #[cfg(target_os = "linux")]

@@ -249,6 +249,9 @@ const REFUSED: u8 = 5;
 /// Exit status of an import or check that found errors in the file's rows.
 const ROWS_REJECTED: u8 = 6;
 
+#[global_allocator]
+static ALLOCATOR: cu_core::Allocator = cu_core::Allocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run_command(&cli) {

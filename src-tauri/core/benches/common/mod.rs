@@ -7,6 +7,9 @@ use std::time::Instant;
 
 use cu_core::{generate, Database};
 
+#[global_allocator]
+static ALLOCATOR: cu_core::Allocator = cu_core::Allocator;
+
 pub fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
