@@ -20,7 +20,8 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, ToSql};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map, Value};
 
 use crate::csv_import::{
@@ -1308,40 +1309,60 @@ fn fields(state: &UserState) -> Map<String, Value> {
     m
 }
 
-/// Runs the insert or the update, which bind the same values in the same order: `key` (id
-/// or seq), the user's columns, the time, the copied sort keys and `last` (a clock column).
-fn write_row(
-    stmt: &mut rusqlite::CachedStatement<'_>,
-    key: &dyn ToSql,
+/// The columns an update writes for the changed fields (`diff` of [`fields`]), with their
+/// values: only these, so SQLite rewrites only the indexes of what changed (a full `SET` made it
+/// delete and insert every index entry of the user, 17 of them).
+fn changed_columns(
+    changes: &Map<String, Value>,
     s: &UserState,
     customer: &CustomerInfo,
-    now: &str,
-    last: &str,
-) -> Result<()> {
-    stmt.execute(params![
-        key,
-        customer.organization,
-        customer.id,
-        s.website.as_ref().map(|w| &w.id),
-        s.owner.as_ref().map(|o| &o.id),
-        s.name_prefix,
-        s.first_name,
-        s.middle_name,
-        s.last_name,
-        s.name_suffix,
-        s.email,
-        s.email.to_lowercase(),
-        s.birthday,
-        s.enabled,
-        s.confirmed,
-        s.is_guest,
-        now,
-        customer.name,
-        s.website.as_ref().map_or("", |w| w.name.as_str()),
-        roles_label(s),
-        last,
-    ])?;
-    Ok(())
+) -> Result<Vec<(&'static str, SqlValue)>> {
+    let text = |v: &str| SqlValue::Text(v.to_string());
+    let optional = |v: &Option<String>| v.as_deref().map_or(SqlValue::Null, text);
+    let mut columns = Vec::new();
+    for field in changes.keys() {
+        match field.as_str() {
+            "namePrefix" => columns.push(("name_prefix", optional(&s.name_prefix))),
+            "firstName" => columns.push(("first_name", text(&s.first_name))),
+            "middleName" => columns.push(("middle_name", optional(&s.middle_name))),
+            "lastName" => columns.push(("last_name", text(&s.last_name))),
+            "nameSuffix" => columns.push(("name_suffix", optional(&s.name_suffix))),
+            "email" => {
+                columns.push(("email", text(&s.email)));
+                columns.push(("email_lowercase", SqlValue::Text(s.email.to_lowercase())));
+            }
+            "birthday" => columns.push(("birthday", optional(&s.birthday))),
+            "enabled" => columns.push(("enabled", SqlValue::Integer(s.enabled.into()))),
+            "confirmed" => columns.push(("confirmed", SqlValue::Integer(s.confirmed.into()))),
+            "isGuest" => columns.push(("is_guest", SqlValue::Integer(s.is_guest.into()))),
+            "customer" => {
+                columns.push(("organization_id", text(&customer.organization)));
+                columns.push(("customer_id", text(&customer.id)));
+                columns.push(("customer_name", text(&customer.name)));
+            }
+            "website" => {
+                columns.push((
+                    "website_id",
+                    s.website.as_ref().map_or(SqlValue::Null, |w| text(&w.id)),
+                ));
+                columns.push((
+                    "website_name",
+                    text(s.website.as_ref().map_or("", |w| w.name.as_str())),
+                ));
+            }
+            "owner" => columns.push((
+                "owner_id",
+                s.owner.as_ref().map_or(SqlValue::Null, |o| text(&o.id)),
+            )),
+            "userRoles" => columns.push(("roles_label", SqlValue::Text(roles_label(s)))),
+            other => {
+                return Err(CoreError::internal(format!(
+                    "the import has no column for the field {other}"
+                )))
+            }
+        }
+    }
+    Ok(columns)
 }
 
 fn roles_label(state: &UserState) -> String {
@@ -1424,15 +1445,36 @@ impl Importer {
             .ok_or_else(|| CoreError::internal("customer missing after the check"))?;
         let hlc = tx.tick();
         let now = tx.now();
-        let mut stmt = tx.prepare_cached(
+        tx.prepare_cached(
             "INSERT INTO customer_user (id, organization_id, customer_id, website_id, owner_id, name_prefix,
                 first_name, middle_name, last_name, name_suffix, email, email_lowercase, birthday, enabled,
                 confirmed, is_guest, created_at, updated_at, customer_name, website_name, roles_label, created_hlc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18, ?19,
                 ?20, ?21)",
-        )?;
-        write_row(&mut stmt, &id, s, customer, &now, &hlc)?;
-        drop(stmt);
+        )?
+        .execute(params![
+            id,
+            customer.organization,
+            customer.id,
+            s.website.as_ref().map(|w| &w.id),
+            s.owner.as_ref().map(|o| &o.id),
+            s.name_prefix,
+            s.first_name,
+            s.middle_name,
+            s.last_name,
+            s.name_suffix,
+            s.email,
+            s.email.to_lowercase(),
+            s.birthday,
+            s.enabled,
+            s.confirmed,
+            s.is_guest,
+            now,
+            customer.name,
+            s.website.as_ref().map_or("", |w| w.name.as_str()),
+            roles_label(s),
+            hlc,
+        ])?;
         let seq = tx.last_insert_rowid();
         self.link_roles(tx, id, s)?;
         // Sales representatives and website settings are added for every new user at the end.
@@ -1476,23 +1518,23 @@ impl Importer {
             .execute([existing.seq])?;
             self.reindex.push(existing.seq);
         }
-        let mut stmt = tx.prepare_cached(
-            "UPDATE customer_user SET organization_id = ?2, customer_id = ?3, website_id = ?4, owner_id = ?5,
-                name_prefix = ?6, first_name = ?7, middle_name = ?8, last_name = ?9, name_suffix = ?10,
-                email = ?11, email_lowercase = ?12, birthday = ?13, enabled = ?14, confirmed = ?15,
-                is_guest = ?16, updated_at = ?17, customer_name = ?18, website_name = ?19, roles_label = ?20,
-                field_hlc = ?21
-             WHERE seq = ?1",
-        )?;
-        write_row(
-            &mut stmt,
-            &existing.seq,
-            s,
-            customer,
-            &now,
-            &Value::Object(field_hlc).to_string(),
-        )?;
-        drop(stmt);
+        let mut columns = changed_columns(&changes, s, customer)?;
+        columns.push(("updated_at", SqlValue::Text(now)));
+        columns.push((
+            "field_hlc",
+            SqlValue::Text(Value::Object(field_hlc).to_string()),
+        ));
+        let sets: Vec<String> = columns.iter().map(|(c, _)| format!("{c} = ?")).collect();
+        tx.prepare_cached(&format!(
+            "UPDATE customer_user SET {} WHERE seq = ?",
+            sets.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(
+            columns
+                .into_iter()
+                .map(|(_, v)| v)
+                .chain([SqlValue::Integer(existing.seq)]),
+        ))?;
         if changes.contains_key("userRoles") {
             tx.prepare_cached("DELETE FROM customer_user_role_link WHERE customer_user_id = ?1")?
                 .execute([&existing.id])?;

@@ -170,6 +170,88 @@ fn matches_by_id_then_email_and_leaves_empty_cells_alone() {
 }
 
 #[test]
+fn an_update_writes_every_field_it_changes_and_the_grid_sorts_by_the_new_values() {
+    let t = store(0);
+    let user = create(&t.db, "every.field@example.com", json!({})).unwrap();
+    let untouched = create(&t.db, "untouched@example.com", json!({})).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "every.csv",
+        &format!(
+            "ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,\
+             Customer Name,Roles 1 Role,Roles 2 Role,Enabled,Confirmed,Owner Username,Website Id\n\
+             {},Dr,Zoe,Q,Zimmer,III,02/03/1990,Zoe.Zimmer@example.com,Wayne Enterprises,\
+             ROLE_FRONTEND_ADMINISTRATOR,ROLE_FRONTEND_BUYER,0,0,chen.li,{}\n",
+            user.id,
+            website_id(&t.db, "Wholesale")
+        ),
+    );
+    let report = import(&t.db, &file, ImportMode::AllOrNothing);
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(report.counts.updated, 1);
+    let u = t.db.read(|c| customer_user::get(c, &user.id)).unwrap();
+    assert_eq!(u.full_name(), "Dr Zoe Q Zimmer III");
+    assert_eq!(u.birthday.as_deref(), Some("1990-02-03"));
+    assert_eq!(u.email, "Zoe.Zimmer@example.com");
+    assert_eq!(u.customer.name, "Wayne Enterprises");
+    assert_eq!(u.website.as_ref().unwrap().name, "Wholesale");
+    assert_eq!(u.owner.as_ref().unwrap().name, "Chen Li");
+    assert_eq!(
+        u.user_roles
+            .iter()
+            .map(|r| r.label.as_str())
+            .collect::<Vec<_>>(),
+        ["Administrator", "Buyer"]
+    );
+    assert!(!u.enabled && !u.confirmed);
+    assert!(user_by_email(&t.db, "every.field@example.com").is_none());
+    assert_eq!(
+        user_by_email(&t.db, "zoe.zimmer@EXAMPLE.com").unwrap().id,
+        user.id,
+        "the new e-mail is the user's key"
+    );
+    let other = t.db.read(|c| customer_user::get(c, &untouched.id)).unwrap();
+    assert_eq!(other.updated_at, untouched.updated_at);
+    // The grid's copied sort keys and search index follow the new values.
+    for (sort, value) in [
+        ("customerName", "Wayne Enterprises"),
+        ("websiteName", "Wholesale"),
+        ("roles", "Administrator, Buyer"),
+        ("lastName", "Zimmer"),
+    ] {
+        let query: GridQuery = serde_json::from_value(json!({
+            "sort": { "field": sort, "order": "DESC" },
+            "q": "zimmer"
+        }))
+        .unwrap();
+        let page = grid::page(&t.db, &query).unwrap();
+        assert_eq!(
+            page.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            [user.id.as_str()],
+            "sorted by {sort} ({value})"
+        );
+    }
+    let stored: (String, String, String) =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT customer_name, website_name, roles_label FROM customer_user WHERE id = ?1",
+                [&user.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "Wayne Enterprises".to_string(),
+            "Wholesale".to_string(),
+            "Administrator, Buyer".to_string()
+        )
+    );
+}
+
+#[test]
 fn guests_are_never_matched_by_email() {
     let t = store(0);
     create(&t.db, "guest@example.com", json!({})).unwrap();
