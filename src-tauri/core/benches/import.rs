@@ -10,6 +10,7 @@
 //! - a check of every row (the import rolled back);
 //! - the all-or-nothing import that adds every user with roles, change log and search index;
 //! - a check and an import of the same file again, which now matches every user unchanged;
+//! - an import of the file with every row's `Enabled` set to 0 (an update of most users);
 //!
 //! and prints rows per second and the import's peak resident memory.
 
@@ -50,6 +51,7 @@ fn main() {
         Some(n) => head(&file, n),
         None => file,
     };
+    let disabled = disable_everyone(&file);
     let lines = std::fs::read_to_string(&file).map_or(0, |t| t.lines().count() - 1);
     println!(
         "{lines} rows of the {users}-user bench database, {:.0} MB",
@@ -102,7 +104,39 @@ fn main() {
             again.counts.unchanged,
             peak_rss_mb()
         );
+        // Everyone disabled: the file as an admin edits it to change one column of every row.
+        reset_peak_rss();
+        let (update, changed) = timed(&db, &disabled, ImportMode::AllOrNothing);
+        println!(
+            "run {run}, every row disabled: import {update:.2} s ({} updated, {} already disabled) | peak RSS {:.0} MB",
+            changed.counts.updated,
+            changed.counts.unchanged,
+            peak_rss_mb()
+        );
     }
+}
+
+/// `file` with every row's `Enabled` cell set to 0, in a file beside it.
+fn disable_everyone(file: &Path) -> PathBuf {
+    let out = with_suffix(file, ".disabled.csv");
+    let mut reader = csv::Reader::from_path(file).expect("read the export");
+    let headers = reader.headers().expect("headers").clone();
+    let enabled = headers
+        .iter()
+        .position(|h| h == "Enabled")
+        .expect("an Enabled column");
+    let mut writer = csv::Writer::from_path(&out).expect("write the copy");
+    writer.write_record(&headers).expect("write");
+    for row in reader.records() {
+        let row = row.expect("a row");
+        let cells = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| if i == enabled { "0" } else { cell });
+        writer.write_record(cells).expect("write");
+    }
+    writer.flush().expect("write");
+    out
 }
 
 fn timed(db: &Database, file: &Path, mode: ImportMode) -> (f64, ImportReport) {
