@@ -118,7 +118,7 @@ impl Database {
         self.lock().write_if(f)
     }
 
-    /// [`Database::write_if`] for a write that adds a large share of the store (an import).
+    /// [`Database::write_if`] for an import, which may add a large share of the store.
     ///
     /// When no other connection has the store open, it runs in rollback-journal mode: pages
     /// added past the end of the file need no journal, where WAL writes every page twice
@@ -140,7 +140,8 @@ impl Database {
         inner.conn.busy_timeout(BUSY_TIMEOUT)?;
         let out = inner.write_if(f);
         if journal.is_ok_and(|mode| mode.eq_ignore_ascii_case("delete")) {
-            // Should this fail, the store opens in WAL mode again next time.
+            // Should this fail (a connection opened meanwhile), the store stays in
+            // rollback-journal mode, which works, until it is next opened.
             if let Err(e) = inner
                 .conn
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
