@@ -550,6 +550,98 @@ fn an_import_writes_whether_or_not_another_connection_has_the_store_open() {
     assert_eq!(seen, 40, "the other connection sees both imports");
 }
 
+/// Set in the process [`an_import_cut_short_by_a_crash_leaves_the_store_as_it_was`] starts to
+/// crash: the store to import into.
+const CRASH_STORE: &str = "CU_TEST_CRASH_STORE";
+
+/// Rows of the crashing import: past the 50,000 added users from which an import rebuilds the
+/// sort indexes with a small page cache, so pages reach the file before the commit.
+const CRASH_ROWS: usize = 50_001;
+
+#[test]
+fn an_import_cut_short_by_a_crash_leaves_the_store_as_it_was() {
+    if let Some(store) = std::env::var_os(CRASH_STORE) {
+        // The crashing process: everything written, the process dies before the commit.
+        let db = Database::open(Path::new(&store)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("First Name,Last Name,Email Address,Customer Name\n");
+        for i in 0..CRASH_ROWS {
+            text.push_str(&format!("Ann,Lee{i},ann{i}@example.com,Acme Corporation\n"));
+        }
+        let file = write(dir.path(), "big.csv", &text);
+        customer_user_import::import(
+            &db,
+            &file,
+            &ImportMode::AllOrNothing,
+            |p| {
+                // The last report comes after every row and index is written, before the commit.
+                if p.rows == CRASH_ROWS as u64 && p.done == p.total {
+                    std::process::abort();
+                }
+            },
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        panic!("the import should have crashed before its commit");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("crash.sqlite3");
+    let state = |db: &Database| -> (Vec<String>, Vec<(String, i64)>, i64) {
+        db.read(|c| {
+            let mut schema =
+                c.prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")?;
+            let schema = schema
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut config =
+                c.prepare("SELECT k, v FROM customer_user_search_config ORDER BY k")?;
+            let config = config
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let users = c.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
+            Ok((schema, config, users))
+        })
+        .unwrap()
+    };
+    let before = {
+        let db = Database::open(&store).unwrap();
+        cu_core::generate::generate(&db, 0, |_| {}).unwrap();
+        state(&db)
+        // Closed: the import must have the store to itself to leave WAL mode.
+    };
+    let crashed = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "an_import_cut_short_by_a_crash_leaves_the_store_as_it_was",
+        ])
+        .env(CRASH_STORE, &store)
+        .output()
+        .unwrap();
+    assert!(
+        !crashed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&crashed.stdout)
+    );
+    let journal = dir.path().join("crash.sqlite3-journal");
+    assert!(
+        journal.exists(),
+        "the import wrote through a rollback journal, which the crash left behind"
+    );
+
+    let db = Database::open(&store).unwrap();
+    assert_eq!(state(&db), before, "nothing of the import is left");
+    let (ok, mode): (String, String) = db
+        .read(|c| {
+            Ok((
+                c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?,
+                c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+            ))
+        })
+        .unwrap();
+    assert_eq!((ok.as_str(), mode.as_str()), ("ok", "wal"));
+    assert!(!journal.exists());
+}
+
 #[test]
 fn export_import_export_is_identical() {
     let t = store(300);
