@@ -48,13 +48,14 @@ impl Database {
             })?;
         }
         let mut conn = Connection::open(path)?;
+        // Before the journal mode: another process's import may hold the store for a while.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;",
         )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
         embedded::migrations::runner().run(&mut conn)?;
         let clock = load_clock(&conn)?;
         let db = Database {
