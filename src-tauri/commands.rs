@@ -16,8 +16,8 @@ use cu_core::outbox::{self, Delivery, Message};
 use cu_core::reference::{self, Customer, CustomerInput, Localization, RoleRef, User, Website};
 use cu_core::settings::{self, Setting};
 use cu_core::{
-    account, auth, csv_template, customer_user, customer_user_address_csv, customer_user_import,
-    customer_user_write, history, password, secrets, ui_state, CoreError, Database,
+    account, auth, csv_template, customer_user, customer_user_write, history, password, secrets,
+    ui_state, CoreError, Database,
 };
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ use std::time::Instant;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FilePath};
 
 use crate::delivery::{self, Deliverer};
 
@@ -298,13 +298,9 @@ fn export_customer_users(
     let progress = |done, total| {
         let _ = on_progress.send(ExportProgress { done, total });
     };
-    let cancel = &state.export_cancel;
-    if addresses {
-        customer_user_address_csv::export_to_file(&state.db, &query, &path, progress, cancel)
-    } else {
-        csv_export::export_to_file(&state.db, &query, &path, progress, cancel)
-    }
-    .map(Some)
+    ImportKind::of(addresses)
+        .export_to_file(&state.db, &query, &path, progress, &state.export_cancel)
+        .map(Some)
 }
 
 #[tauri::command]
@@ -321,10 +317,14 @@ fn pick_import_file(app: AppHandle) -> Reply<Option<String>> {
         .set_title("Import Customer Users")
         .add_filter("CSV", &["csv", "txt"])
         .blocking_pick_file();
+    Ok(local_path(picked)?.map(|p| p.display().to_string()))
+}
+
+/// A dialog's pick as a local path (`None`: the dialog was closed).
+fn local_path(picked: Option<FilePath>) -> Reply<Option<PathBuf>> {
     picked
         .map(|p| p.into_path())
         .transpose()
-        .map(|p| p.map(|p| p.display().to_string()))
         .map_err(|e| CoreError::field("path", format!("Cannot use that file: {e}")))
 }
 
@@ -338,21 +338,14 @@ fn save_path(
     if let Some(path) = path {
         return Ok(Some(PathBuf::from(path)));
     }
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_file_name(name)
-        .add_filter("CSV", &["csv"])
-        .blocking_save_file();
-    match picked.map(|p| p.into_path()) {
-        None => Ok(None),
-        Some(Ok(path)) => Ok(Some(path)),
-        Some(Err(e)) => Err(CoreError::field(
-            "path",
-            format!("Cannot use that file: {e}"),
-        )),
-    }
+    local_path(
+        app.dialog()
+            .file()
+            .set_title(title)
+            .set_file_name(name)
+            .add_filter("CSV", &["csv"])
+            .blocking_save_file(),
+    )
 }
 
 /// Checks (`checkOnly`) or imports the file at `path`. For `validRowsOnly` the failed rows
@@ -396,13 +389,15 @@ fn import_customer_users(
     let progress = |progress| {
         let _ = on_progress.send(progress);
     };
-    let (path, cancel) = (Path::new(&path), &state.import_cancel);
-    if addresses == Some(true) {
-        customer_user_address_csv::import(&state.db, path, &mode, progress, cancel)
-    } else {
-        customer_user_import::import(&state.db, path, &mode, progress, cancel)
-    }
-    .map(Some)
+    ImportKind::of(addresses == Some(true))
+        .import(
+            &state.db,
+            Path::new(&path),
+            &mode,
+            progress,
+            &state.import_cancel,
+        )
+        .map(Some)
 }
 
 #[tauri::command]
@@ -419,13 +414,10 @@ fn save_import_template(
     path: Option<String>,
     addresses: Option<bool>,
 ) -> Reply<Option<String>> {
-    let (kind, name) = if addresses == Some(true) {
-        (
-            ImportKind::CustomerUserAddresses,
-            "customer-user-addresses-template.csv",
-        )
-    } else {
-        (ImportKind::CustomerUsers, "customer-users-template.csv")
+    let kind = ImportKind::of(addresses == Some(true));
+    let name = match kind {
+        ImportKind::CustomerUsers => "customer-users-template.csv",
+        ImportKind::CustomerUserAddresses => "customer-user-addresses-template.csv",
     };
     let Some(path) = save_path(&app, path, "Save the data template", name)? else {
         return Ok(None);

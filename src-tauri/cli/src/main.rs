@@ -13,9 +13,8 @@ use cu_core::csv_import::{self, ImportKind, ImportMode, ImportProgress};
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
 use cu_core::{
-    account, auth, bulk, customer_user, customer_user_address_csv, customer_user_import,
-    customer_user_write, email_template, generate, history, outbox, reference, settings, CoreError,
-    Database, ErrorCode,
+    account, auth, bulk, customer_user, customer_user_write, email_template, generate, history,
+    outbox, reference, settings, CoreError, Database, ErrorCode,
 };
 use serde::Serialize;
 
@@ -409,12 +408,9 @@ fn dispatch(
             };
             let progress = |done, total| eprint!("\rexported {done} of {total}");
             let cancel = std::sync::atomic::AtomicBool::new(false);
-            let summary = if *addresses {
-                customer_user_address_csv::export_to_file(db, &query, path, progress, &cancel)
-            } else {
-                cu_core::csv_export::export_to_file(db, &query, path, progress, &cancel)
-            }
-            .map_err(|e| rename_field(e, "path", "out"))?;
+            let summary = ImportKind::of(*addresses)
+                .export_to_file(db, &query, path, progress, &cancel)
+                .map_err(|e| rename_field(e, "path", "out"))?;
             eprintln!();
             out.print(&summary)
         }
@@ -440,11 +436,7 @@ fn dispatch(
                 )
             };
             let cancel = std::sync::atomic::AtomicBool::new(false);
-            let report = if *addresses {
-                customer_user_address_csv::import(db, file, &mode, progress, &cancel)
-            } else {
-                customer_user_import::import(db, file, &mode, progress, &cancel)
-            }?;
+            let report = ImportKind::of(*addresses).import(db, file, &mode, progress, &cancel)?;
             eprintln!();
             if out.json {
                 out.print(&report)?;
@@ -472,12 +464,7 @@ fn dispatch(
             out: path,
             addresses,
         } => {
-            let kind = if *addresses {
-                ImportKind::CustomerUserAddresses
-            } else {
-                ImportKind::CustomerUsers
-            };
-            cu_core::csv_template::write(db, kind, path)
+            cu_core::csv_template::write(db, ImportKind::of(*addresses), path)
                 .map_err(|e| rename_field(e, "path", "out"))?;
             emit(&format!("The data template is in {}.", path.display()))
         }

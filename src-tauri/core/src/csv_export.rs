@@ -16,7 +16,7 @@ use crate::grid::{self, GridFilter};
 use crate::{CoreError, Database, ErrorCode, Result};
 
 /// The headers before the roles, and after them.
-const LEADING: &[&str] = &[
+pub(crate) const LEADING: &[&str] = &[
     "ID",
     "Name Prefix",
     "First Name",

@@ -39,6 +39,53 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
+    /// Customer user addresses when `addresses` is set, else customer users.
+    pub fn of(addresses: bool) -> Self {
+        if addresses {
+            ImportKind::CustomerUserAddresses
+        } else {
+            ImportKind::CustomerUsers
+        }
+    }
+
+    /// Imports the file of this kind at `path`; see the module's text for the modes.
+    pub fn import(
+        self,
+        db: &Database,
+        path: &Path,
+        mode: &ImportMode,
+        progress: impl FnMut(ImportProgress),
+        cancel: &AtomicBool,
+    ) -> Result<ImportReport> {
+        match self {
+            ImportKind::CustomerUsers => {
+                crate::customer_user_import::import(db, path, mode, progress, cancel)
+            }
+            ImportKind::CustomerUserAddresses => {
+                crate::customer_user_address_csv::import(db, path, mode, progress, cancel)
+            }
+        }
+    }
+
+    /// Exports what `query` selects as a file of this kind, into `path`.
+    pub fn export_to_file(
+        self,
+        db: &Database,
+        query: &crate::csv_export::Query,
+        path: &Path,
+        progress: impl FnMut(u64, u64),
+        cancel: &AtomicBool,
+    ) -> Result<crate::csv_export::Summary> {
+        match self {
+            ImportKind::CustomerUsers => {
+                crate::csv_export::export_to_file(db, query, path, progress, cancel)
+            }
+            ImportKind::CustomerUserAddresses => {
+                crate::customer_user_address_csv::export_to_file(db, query, path, progress, cancel)
+            }
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             ImportKind::CustomerUsers => "customer_users",
@@ -116,7 +163,9 @@ pub(crate) trait RowImporter {
     ) -> Result<std::result::Result<RowOutcome, Vec<CellError>>>;
 
     /// Completes what the rows deferred (such as indexing them for search).
-    fn finish(&mut self, tx: &mut Tx<'_>) -> Result<()>;
+    fn finish(&mut self, _tx: &mut Tx<'_>) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]

@@ -142,7 +142,6 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
     let mut clean = true;
     loop {
         let n = file.read(&mut buf).map_err(Detect::Io)?;
-        let newlines = buf[..n].iter().filter(|b| **b == b'\n').count();
         let mut chunk = &buf[..n];
         if first {
             first = false;
@@ -166,7 +165,7 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
         }
         if clean && chunk.is_ascii() {
             // The common case, checked at memory speed: plain ASCII is valid in both encodings.
-            row += newlines;
+            row += chunk.iter().filter(|b| **b == b'\n').count();
         } else if utf8_ok || !saw_multibyte {
             clean = chunk.last().is_none_or(u8::is_ascii);
             for line in chunk.split_inclusive(|b| *b == b'\n') {

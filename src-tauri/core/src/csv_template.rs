@@ -6,21 +6,13 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
+use crate::csv_export;
 use crate::csv_import::ImportKind;
 use crate::{CoreError, Database, Result};
 
-/// Oro's customer user template columns (`import_customer_users.feature`, "Data Template").
-pub const CUSTOMER_USER_HEADERS: &[&str] = &[
-    "ID",
-    "Name Prefix",
-    "First Name",
-    "Middle Name",
-    "Last Name",
-    "Name Suffix",
-    "Birthday",
-    "Email Address",
-    "Customer Id",
-    "Customer Name",
+/// Oro's customer user template columns (`import_customer_users.feature`, "Data Template"):
+/// the export's leading columns, then these.
+const CUSTOMER_USER_TRAILING: &[&str] = &[
     "Roles 1 Role",
     "Roles 2 Role",
     "Website Id",
@@ -63,7 +55,12 @@ pub fn customer_users(conn: &Connection) -> Result<String> {
         "1",
         "",
     ];
-    to_csv(CUSTOMER_USER_HEADERS, &sample)
+    let headers: Vec<&str> = csv_export::LEADING
+        .iter()
+        .chain(CUSTOMER_USER_TRAILING)
+        .copied()
+        .collect();
+    to_csv(&headers, &sample)
 }
 
 /// The address template as CSV text, its sample row for the store's first customer user.

@@ -20,7 +20,7 @@ use crate::csv_import::{
 };
 use crate::customer_user::AddressType;
 use crate::db::Tx;
-use crate::{customer_user, customer_user_write, CoreError, Database, Result};
+use crate::{customer_user_write, CoreError, Database, Result};
 
 /// The columns, in export order.
 pub const HEADERS: &[&str] = &[
@@ -294,20 +294,13 @@ impl RowImporter for Importer {
                 None
             }
         };
-        let Some(owner) = owner else {
-            return Ok(Err(errors));
+        let owner = match owner {
+            Some(owner) if errors.is_empty() => owner,
+            _ => return Ok(Err(errors)),
         };
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
 
-        let before = customer_user::get(tx, &owner)?;
-        let mut list: Vec<AddressInput> = before
-            .addresses
-            .iter()
-            .cloned()
-            .map(AddressInput::from)
-            .collect();
+        let before = crate::address::list(tx, &owner)?;
+        let mut list: Vec<AddressInput> = before.iter().cloned().map(AddressInput::from).collect();
         let index = match existing
             .as_ref()
             .and_then(|_| list.iter().position(|a| a.id.as_deref() == address_id))
@@ -371,7 +364,7 @@ impl RowImporter for Importer {
         match customer_user_write::update_in(tx, &owner, &json!({ "addresses": list })) {
             Ok(after) => Ok(Ok(if is_new {
                 RowOutcome::Added
-            } else if after.addresses == before.addresses {
+            } else if after.addresses == before {
                 RowOutcome::Unchanged
             } else {
                 RowOutcome::Updated
@@ -379,10 +372,6 @@ impl RowImporter for Importer {
             Err(err) if !err.fields.is_empty() => Ok(Err(cell_errors(&err, position))),
             Err(err) => Err(err),
         }
-    }
-
-    fn finish(&mut self, _tx: &mut Tx<'_>) -> Result<()> {
-        Ok(())
     }
 }
 

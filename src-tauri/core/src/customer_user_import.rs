@@ -285,8 +285,6 @@ struct Pending {
     ids: HashMap<u128, i64>,
 }
 
-/// An organization's e-mail as a 64-bit key (a million keys collide with odds of 1 in 30
-/// million, and a collision could only make a check differ from its import).
 impl Pending {
     /// Who holds the e-mail `key` after the rows so far: `Some(Some(seq))` the user an
     /// earlier row gave it to, `Some(None)` nobody (an earlier row took it from its user),
@@ -300,6 +298,8 @@ impl Pending {
     }
 }
 
+/// An organization's e-mail as a 64-bit key (a million keys collide with odds of 1 in 30
+/// million, and a collision could only make a check differ from its import).
 fn email_key(organization: &str, email: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -548,17 +548,8 @@ impl Importer {
     fn reps_of(&mut self, tx: &Tx<'_>, customer: &str) -> Result<Rc<Vec<Ref>>> {
         if self.sales_reps.is_none() {
             let mut all: HashMap<String, Vec<Ref>> = HashMap::new();
-            let mut stmt = tx.prepare(&format!(
-                "SELECT s.customer_id, u.id, u.{} FROM customer_sales_rep s JOIN app_user u ON u.id = s.user_id
-                 ORDER BY s.customer_id, u.last_name, u.first_name, u.id",
-                reference::USER_NAME_SQL
-            ))?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                all.entry(r.get(0)?).or_default().push(Ref {
-                    id: r.get(1)?,
-                    name: r.get(2)?,
-                });
+            for (customer, rep) in reference::sales_reps(tx, None)? {
+                all.entry(customer).or_default().push(rep);
             }
             self.sales_reps = Some(all.into_iter().map(|(k, v)| (k, Rc::new(v))).collect());
         }

@@ -83,7 +83,7 @@ pub struct User {
     pub email: String,
 }
 
-pub(crate) const USER_NAME_SQL: &str = "first_name || ' ' || last_name";
+const USER_NAME_SQL: &str = "first_name || ' ' || last_name";
 
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
     let mut stmt = conn.prepare(&format!(
@@ -315,15 +315,28 @@ pub fn customer_organization(conn: &Connection, id: &str) -> Result<String> {
 }
 
 pub fn customer_sales_reps(conn: &Connection, customer: &str) -> Result<Vec<Ref>> {
+    Ok(sales_reps(conn, Some(customer))?
+        .into_iter()
+        .map(|(_, rep)| rep)
+        .collect())
+}
+
+/// Every customer's sales representatives (or one customer's), as (customer id,
+/// representative) in name order.
+pub(crate) fn sales_reps(conn: &Connection, customer: Option<&str>) -> Result<Vec<(String, Ref)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT u.id, u.{USER_NAME_SQL} FROM customer_sales_rep s JOIN app_user u ON u.id = s.user_id
-         WHERE s.customer_id = ?1 ORDER BY u.last_name, u.first_name, u.id"
+        "SELECT s.customer_id, u.id, u.{USER_NAME_SQL} FROM customer_sales_rep s
+         JOIN app_user u ON u.id = s.user_id
+         WHERE ?1 IS NULL OR s.customer_id = ?1 ORDER BY u.last_name, u.first_name, u.id"
     ))?;
     let rows = stmt.query_map([customer], |r| {
-        Ok(Ref {
-            id: r.get(0)?,
-            name: r.get(1)?,
-        })
+        Ok((
+            r.get(0)?,
+            Ref {
+                id: r.get(1)?,
+                name: r.get(2)?,
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

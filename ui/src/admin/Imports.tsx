@@ -27,7 +27,17 @@ const MODES: Record<string, string> = {
   valid_rows_only: 'Valid rows only',
 };
 
-const COLUMNS = ['Finished', 'File', 'What', 'Mode', 'By', 'Outcome', 'Read', 'Added', 'Updated'];
+/** The counts shown, in their columns' order, with their headers. */
+const COUNTS = [
+  ['read', 'Read'],
+  ['added', 'Added'],
+  ['updated', 'Updated'],
+  ['replaced', 'Replaced'],
+  ['unchanged', 'Unchanged'],
+  ['errors', 'Errors'],
+] as const;
+
+const COLUMNS = ['Finished', 'File', 'What', 'Mode', 'By', 'Outcome', ...COUNTS.map(([, h]) => h)];
 
 /** Every import that was run (checks are not recorded), newest first. */
 export const Imports = () => {
@@ -51,7 +61,7 @@ export const Imports = () => {
           <Table size="small" aria-label="Imports">
             <TableHead>
               <TableRow>
-                {[...COLUMNS, 'Replaced', 'Unchanged', 'Errors'].map((column) => (
+                {COLUMNS.map((column) => (
                   <TableCell key={column}>{column}</TableCell>
                 ))}
               </TableRow>
@@ -73,13 +83,11 @@ export const Imports = () => {
                       <Chip label="Nothing written" color="error" size="small" variant="outlined" />
                     )}
                   </TableCell>
-                  {(['read', 'added', 'updated', 'replaced', 'unchanged', 'errors'] as const).map(
-                    (count) => (
-                      <TableCell key={count} align="right">
-                        {run.counts[count].toLocaleString()}
-                      </TableCell>
-                    ),
-                  )}
+                  {COUNTS.map(([count]) => (
+                    <TableCell key={count} align="right">
+                      {run.counts[count].toLocaleString()}
+                    </TableCell>
+                  ))}
                 </TableRow>
               ))}
             </TableBody>

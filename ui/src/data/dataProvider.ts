@@ -15,6 +15,7 @@ import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
 import type { ExportQuery } from '../bindings/ExportQuery';
 import type { ExportSummary } from '../bindings/ExportSummary';
+import type { ImportMode } from '../bindings/ImportMode';
 import type { ImportProgress } from '../bindings/ImportProgress';
 import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
@@ -83,7 +84,8 @@ export interface AppDataProvider extends DataProvider {
   saveImportTemplate(addresses: boolean): Promise<string | null>;
 }
 
-export type ImportModeName = 'checkOnly' | 'allOrNothing' | 'validRowsOnly';
+/** The modes the app asks for by name (the rejects file is picked in the save dialog). */
+export type ImportModeName = ImportMode['mode'];
 
 export type AccountCommand =
   | 'confirm_customer_user'

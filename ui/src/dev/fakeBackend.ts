@@ -252,12 +252,15 @@ export class FakeBackend {
         ? `Import finished. Read: ${read}, added: ${read - failed}, updated: 0, replaced: 0, unchanged: 0, errors: ${failed}.`
         : `Nothing was imported: ${failed} rows have errors. Read: ${read}, errors: ${failed}.`;
     const kind = addresses ? 'customer_user_addresses' : 'customer_users';
-    const recordMode = mode === 'validRowsOnly' ? 'valid_rows_only' : 'all_or_nothing';
-    if (!check) {
+    const file = path.split('/').pop() ?? path;
+    const validRowsOnly = mode === 'validRowsOnly';
+    const recordMode = validRowsOnly ? 'valid_rows_only' : 'all_or_nothing';
+    const id = check ? null : newId('import');
+    if (id) {
       this.imports.unshift({
-        id: newId('import'),
+        id,
         kind,
-        file: path.split('/').pop() ?? path,
+        file,
         actor: 'admin',
         startedAt: now(),
         finishedAt: now(),
@@ -268,13 +271,13 @@ export class FakeBackend {
     }
     return {
       kind,
-      file: path.split('/').pop() ?? path,
+      file,
       mode: check ? 'check_only' : recordMode,
       counts,
       written,
-      importId: written ? (this.imports[0]?.id ?? null) : null,
+      importId: written ? id : null,
       errors,
-      rejects: mode === 'validRowsOnly' && failed > 0 ? '/home/admin/users-errors.csv' : null,
+      rejects: validRowsOnly && failed > 0 ? '/home/admin/users-errors.csv' : null,
       message,
     };
   }
