@@ -22,9 +22,9 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use common::{arg, bench_db, peak_rss_mb, reset_peak_rss};
-use cu_core::csv_export::{self, Query};
-use cu_core::csv_import::{ImportMode, ImportReport};
-use cu_core::{customer_user_import, Database};
+use cu_core::csv_export::Query;
+use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
+use cu_core::Database;
 
 fn main() {
     let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);
@@ -32,14 +32,15 @@ fn main() {
     let base = db.path().to_path_buf();
     let file = with_suffix(&base, ".export.csv");
     if !file.exists() {
-        csv_export::export_to_file(
-            &db,
-            &Query::default(),
-            &file,
-            |_, _| {},
-            &AtomicBool::new(false),
-        )
-        .expect("export");
+        ImportKind::CustomerUsers
+            .export_to_file(
+                &db,
+                &Query::default(),
+                &file,
+                |_, _| {},
+                &AtomicBool::new(false),
+            )
+            .expect("export");
     }
     let empty = with_suffix(&base, ".empty.sqlite3");
     if !empty.exists() {
@@ -141,7 +142,8 @@ fn disable_everyone(file: &Path) -> PathBuf {
 
 fn timed(db: &Database, file: &Path, mode: ImportMode) -> (f64, ImportReport) {
     let started = Instant::now();
-    let report = customer_user_import::import(db, file, &mode, |_| {}, &AtomicBool::new(false))
+    let report = ImportKind::CustomerUsers
+        .import(db, file, &mode, |_| {}, &AtomicBool::new(false))
         .expect("import");
     assert_eq!(
         report.counts.errors,

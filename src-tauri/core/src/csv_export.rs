@@ -228,19 +228,8 @@ pub(crate) fn flag(row: &rusqlite::Row<'_>, i: usize) -> Result<&'static str> {
     Ok(if on { "1" } else { "0" })
 }
 
-/// [`export`] into the file `path`, through a temporary file beside it that is renamed into
-/// place only when the export is complete: a failed or cancelled export leaves no file.
-pub fn export_to_file(
-    db: &Database,
-    query: &Query,
-    path: &Path,
-    progress: impl FnMut(u64, u64),
-    cancel: &AtomicBool,
-) -> Result<Summary> {
-    to_file(path, |out| export(db, query, out, progress, cancel))
-}
-
-/// Runs `write` into a temporary file beside `path`, renamed into place when it succeeds.
+/// Runs `write` into a temporary file beside `path`, renamed into place when it succeeds: a
+/// failed or cancelled export leaves no file.
 pub(crate) fn to_file<T>(
     path: &Path,
     write: impl FnOnce(std::io::BufWriter<&std::fs::File>) -> Result<T>,

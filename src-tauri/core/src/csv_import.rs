@@ -57,17 +57,25 @@ impl ImportKind {
         progress: impl FnMut(ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
+        use crate::{customer_user_address_csv as addresses, customer_user_import as users};
         match self {
             ImportKind::CustomerUsers => {
-                crate::customer_user_import::import(db, path, mode, progress, cancel)
+                run(db, self, path, mode, users::Importer::new, progress, cancel)
             }
-            ImportKind::CustomerUserAddresses => {
-                crate::customer_user_address_csv::import(db, path, mode, progress, cancel)
-            }
+            ImportKind::CustomerUserAddresses => run(
+                db,
+                self,
+                path,
+                mode,
+                |_, headers, _| addresses::Importer::new(headers),
+                progress,
+                cancel,
+            ),
         }
     }
 
-    /// Exports what `query` selects as a file of this kind, into `path`.
+    /// Exports what `query` selects as a file of this kind into `path`, which appears only
+    /// when the export is complete.
     pub fn export_to_file(
         self,
         db: &Database,
@@ -76,14 +84,13 @@ impl ImportKind {
         progress: impl FnMut(u64, u64),
         cancel: &AtomicBool,
     ) -> Result<crate::csv_export::Summary> {
-        match self {
-            ImportKind::CustomerUsers => {
-                crate::csv_export::export_to_file(db, query, path, progress, cancel)
-            }
+        use crate::{csv_export, customer_user_address_csv as addresses};
+        csv_export::to_file(path, |out| match self {
+            ImportKind::CustomerUsers => csv_export::export(db, query, out, progress, cancel),
             ImportKind::CustomerUserAddresses => {
-                crate::customer_user_address_csv::export_to_file(db, query, path, progress, cancel)
+                addresses::export(db, query, out, progress, cancel)
             }
-        }
+        })
     }
 
     fn as_str(self) -> &'static str {

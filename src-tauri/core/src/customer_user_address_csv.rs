@@ -6,7 +6,6 @@
 //! so History shows it and every address rule (one default per type, country code,
 //! required street, city, postal code, country) applies.
 
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use rusqlite::{params_from_iter, OptionalExtension};
@@ -14,10 +13,7 @@ use serde_json::json;
 
 use crate::address::AddressInput;
 use crate::csv_export::{self, bytes, flag, write_error, Query, Selection, Summary};
-use crate::csv_import::{
-    self, parse_flag, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter,
-    RowOutcome, ERRORS_HEADER,
-};
+use crate::csv_import::{self, parse_flag, CellError, RowImporter, RowOutcome, ERRORS_HEADER};
 use crate::customer_user::AddressType;
 use crate::db::Tx;
 use crate::{customer_user_write, CoreError, Database, Result};
@@ -124,43 +120,13 @@ pub fn export(
     })
 }
 
-/// [`export`] into `path`, which appears only when the export is complete.
-pub fn export_to_file(
-    db: &Database,
-    query: &Query,
-    path: &Path,
-    progress: impl FnMut(u64, u64),
-    cancel: &AtomicBool,
-) -> Result<Summary> {
-    csv_export::to_file(path, |out| export(db, query, out, progress, cancel))
-}
-
-/// Imports the address file at `path`; see [`crate::csv_import`] for the modes.
-pub fn import(
-    db: &Database,
-    path: &Path,
-    mode: &ImportMode,
-    progress: impl FnMut(ImportProgress),
-    cancel: &AtomicBool,
-) -> Result<ImportReport> {
-    csv_import::run(
-        db,
-        ImportKind::CustomerUserAddresses,
-        path,
-        mode,
-        |_, headers, _| Importer::new(headers),
-        progress,
-        cancel,
-    )
-}
-
-struct Importer {
+pub(crate) struct Importer {
     /// Each known column's position in the file.
     at: Vec<Option<usize>>,
 }
 
 impl Importer {
-    fn new(headers: &[String]) -> Result<Self> {
+    pub(crate) fn new(headers: &[String]) -> Result<Self> {
         let mut at = vec![None; HEADERS.len()];
         let mut problems = Vec::new();
         for (i, header) in headers.iter().enumerate() {

@@ -15,24 +15,19 @@
 //! written from the row's own values: no per-row re-read of the user.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::rc::Rc;
-use std::sync::atomic::AtomicBool;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{json, Map, Value};
 
-use crate::csv_import::{
-    self, parse_flag, CellError, ImportKind, ImportMode, ImportProgress, ImportReport, RowImporter,
-    RowOutcome, ERRORS_HEADER,
-};
+use crate::csv_import::{self, parse_flag, CellError, RowImporter, RowOutcome, ERRORS_HEADER};
 use crate::customer_user_write::{created, diff};
 use crate::db::{new_id, Tx};
 use crate::reference::{self, Ref, RoleRef};
 use crate::rules::{self, NOT_BLANK};
-use crate::{CoreError, Database, Result};
+use crate::{CoreError, Result};
 
 const ENTITY: &str = "customer_user";
 
@@ -44,25 +39,6 @@ const BULK_ROWS: u64 = 50_000;
 /// what a bulk import uses.
 const DEFAULT_SEARCH_HASH: u32 = 1 << 20;
 const BULK_SEARCH_HASH: u32 = 64 << 20;
-
-/// Imports the customer user file at `path`; see [`crate::csv_import`] for the modes.
-pub fn import(
-    db: &Database,
-    path: &Path,
-    mode: &ImportMode,
-    progress: impl FnMut(ImportProgress),
-    cancel: &AtomicBool,
-) -> Result<ImportReport> {
-    csv_import::run(
-        db,
-        ImportKind::CustomerUsers,
-        path,
-        mode,
-        Importer::new,
-        progress,
-        cancel,
-    )
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -343,7 +319,7 @@ impl<T> Clone for Found<T> {
     }
 }
 
-struct Importer {
+pub(crate) struct Importer {
     cols: Rc<Columns>,
     today: NaiveDate,
     organization: String,
@@ -375,7 +351,7 @@ struct Importer {
 }
 
 impl Importer {
-    fn new(tx: &mut Tx<'_>, headers: &[String], check_only: bool) -> Result<Self> {
+    pub(crate) fn new(tx: &mut Tx<'_>, headers: &[String], check_only: bool) -> Result<Self> {
         Self::with_bulk_from(tx, headers, check_only, BULK_ROWS)
     }
 
@@ -1591,7 +1567,11 @@ impl Importer {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
+
     use super::*;
+    use crate::csv_import::{ImportKind, ImportMode};
+    use crate::Database;
 
     #[test]
     fn a_bulk_import_builds_the_sort_and_search_indexes_again() {

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use common::*;
 use cu_core::csv_export::Query;
-use cu_core::csv_import::{ImportMode, ImportReport};
+use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
 use cu_core::customer_user::AddressType;
 use cu_core::{customer_user, customer_user_address_csv as addresses, Database};
 use serde_json::json;
@@ -26,7 +26,9 @@ fn export_text(db: &Database) -> String {
 }
 
 fn import(db: &Database, path: &Path, mode: ImportMode) -> ImportReport {
-    addresses::import(db, path, &mode, |_| {}, &AtomicBool::new(false)).unwrap()
+    ImportKind::CustomerUserAddresses
+        .import(db, path, &mode, |_| {}, &AtomicBool::new(false))
+        .unwrap()
 }
 
 const HEADER: &str = "Address ID,Customer User Id,Customer User Email Address,Label,Organization,Name Prefix,\

@@ -10,7 +10,7 @@ use common::*;
 use cu_core::csv_export::{self, Query};
 use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
 use cu_core::grid::{self, GridQuery};
-use cu_core::{customer_user, customer_user_import, history, Database};
+use cu_core::{customer_user, history, Database};
 use serde_json::json;
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -20,7 +20,9 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn import(db: &Database, path: &Path, mode: ImportMode) -> ImportReport {
-    customer_user_import::import(db, path, &mode, |_| {}, &AtomicBool::new(false)).unwrap()
+    ImportKind::CustomerUsers
+        .import(db, path, &mode, |_| {}, &AtomicBool::new(false))
+        .unwrap()
 }
 
 fn user_by_email(db: &Database, email: &str) -> Option<customer_user::CustomerUser> {
@@ -443,14 +445,15 @@ fn headers_that_cannot_be_imported_stop_the_import_before_any_row() {
     let t = store(0);
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "odd.csv", "First Name,Surname\nA,B\n");
-    let err = customer_user_import::import(
-        &t.db,
-        &file,
-        &ImportMode::CheckOnly,
-        |_| {},
-        &AtomicBool::new(false),
-    )
-    .unwrap_err();
+    let err = ImportKind::CustomerUsers
+        .import(
+            &t.db,
+            &file,
+            &ImportMode::CheckOnly,
+            |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap_err();
     assert!(
         err.message.contains("Column \"Surname\" (column 2)"),
         "{}",
@@ -467,7 +470,7 @@ fn empty_header_only_and_cut_short_files_are_answered_not_half_written() {
     let dir = tempfile::tempdir().unwrap();
     let run = |name: &str, text: &str| {
         let file = write(dir.path(), name, text);
-        customer_user_import::import(
+        ImportKind::CustomerUsers.import(
             &t.db,
             &file,
             &ImportMode::AllOrNothing,
@@ -569,19 +572,20 @@ fn an_import_cut_short_by_a_crash_leaves_the_store_as_it_was() {
             text.push_str(&format!("Ann,Lee{i},ann{i}@example.com,Acme Corporation\n"));
         }
         let file = write(dir.path(), "big.csv", &text);
-        customer_user_import::import(
-            &db,
-            &file,
-            &ImportMode::AllOrNothing,
-            |p| {
-                // The last report comes after every row and index is written, before the commit.
-                if p.rows == CRASH_ROWS as u64 && p.done == p.total {
-                    std::process::abort();
-                }
-            },
-            &AtomicBool::new(false),
-        )
-        .unwrap();
+        ImportKind::CustomerUsers
+            .import(
+                &db,
+                &file,
+                &ImportMode::AllOrNothing,
+                |p| {
+                    // The last report comes after every row and index is written, before the commit.
+                    if p.rows == CRASH_ROWS as u64 && p.done == p.total {
+                        std::process::abort();
+                    }
+                },
+                &AtomicBool::new(false),
+            )
+            .unwrap();
         panic!("the import should have crashed before its commit");
     }
     let dir = tempfile::tempdir().unwrap();
@@ -813,7 +817,7 @@ mod fuzz {
             let users = || count(&t.db, "SELECT count(*) FROM customer_user");
             let changes = || count(&t.db, "SELECT count(*) FROM change_log");
             let (users_before, changes_before) = (users(), changes());
-            let outcome = customer_user_import::import(&t.db, &path, &ImportMode::AllOrNothing, |_| {}, &AtomicBool::new(false));
+            let outcome = ImportKind::CustomerUsers.import(&t.db, &path, &ImportMode::AllOrNothing, |_| {}, &AtomicBool::new(false));
             match outcome {
                 Ok(report) if report.written => {
                     prop_assert_eq!(report.counts.errors, 0);
