@@ -28,8 +28,9 @@ struct Cli {
     /// The database file (default: the desktop app's, in the OS app-data folder).
     #[arg(long, global = true, env = "CUSTOMER_USERS_DB")]
     db: Option<PathBuf>,
-    /// The back-office username recorded as the actor of changes.
-    #[arg(long, global = true, default_value = cu_core::db::DEFAULT_ACTOR)]
+    /// The back-office user who acts: recorded as the actor of every change.
+    #[arg(long = "as", visible_alias = "actor", value_name = "USERNAME", global = true,
+          default_value = cu_core::db::DEFAULT_ACTOR)]
     actor: String,
     /// Print JSON (the web API's field names) instead of tables.
     #[arg(long, global = true)]
@@ -65,30 +66,63 @@ enum Command {
         before: Option<String>,
     },
     /// Every detail of one customer user.
-    Show { id: String },
+    Show {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id: String,
+    },
     /// Create a customer user from one JSON object on stdin.
     Create,
     /// Change a customer user: a JSON object of the fields to change on stdin.
-    Update { id: String },
+    Update {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id: String,
+    },
     /// Delete customer users (each refused while they own records).
-    Delete { ids: Vec<String> },
+    Delete {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Enable customer users (each needs a role).
-    Enable { ids: Vec<String> },
+    Enable {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Disable customer users.
-    Disable { ids: Vec<String> },
+    Disable {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Confirm unconfirmed users; each gets the welcome email with a set-password link.
-    Confirm { ids: Vec<String> },
+    Confirm {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Send the confirmation email again (with a new link).
-    ResendConfirmation { ids: Vec<String> },
+    ResendConfirmation {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Admin password reset: the user cannot sign in until they choose a new password
     /// through the emailed link.
-    ResetPassword { ids: Vec<String> },
+    ResetPassword {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Withdraw a password reset: the link stops working, the status is Active again.
-    RevokeReset { id: String },
+    RevokeReset {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id: String,
+    },
     /// Unlock users locked after too many failed sign-ins (no reset is forced).
-    Unlock { ids: Vec<String> },
+    Unlock {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        ids: Vec<String>,
+    },
     /// Set a user's password, read from stdin (the policy and history apply).
-    SetPassword { id: String },
+    SetPassword {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id: String,
+    },
     /// Export customer users as Oro's CSV (all, or those a filter and search select).
     Export {
         /// The file to write; it appears only when the export is complete.
@@ -162,7 +196,10 @@ enum Command {
     #[command(subcommand)]
     Auth(AuthCommand),
     /// The change history of a customer user, newest first.
-    History { id: String },
+    History {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id: String,
+    },
     /// Add a deterministic data set of N customer users (with what they need).
     Generate {
         #[arg(long)]
@@ -356,28 +393,32 @@ fn dispatch(
             }
             Ok(())
         }
-        Command::Show { id } => out.print(&db.read(|c| customer_user::get(c, id))?),
+        Command::Show { id } => {
+            let id = user_id(db, id)?;
+            out.print(&db.read(|c| customer_user::get(c, &id))?)
+        }
         Command::Create => {
             let input = CustomerUserInput::from_json(read_stdin_json()?)?;
             out.print(&customer_user_write::create(db, &input)?)
         }
         Command::Update { id } => {
-            out.print(&customer_user_write::update(db, id, &read_stdin_json()?)?)
+            let id = user_id(db, id)?;
+            out.print(&customer_user_write::update(db, &id, &read_stdin_json()?)?)
         }
-        Command::Delete { ids } => match ids.as_slice() {
+        Command::Delete { ids } => match user_ids(db, ids)?.as_slice() {
             [id] => {
                 customer_user_write::delete(db, id)?;
                 out.done(&format!("Customer User {id} deleted"))
             }
-            _ => bulk(db, out, Action::Delete, ids),
+            ids => bulk(db, out, Action::Delete, ids),
         },
-        Command::Enable { ids } => match ids.as_slice() {
+        Command::Enable { ids } => match user_ids(db, ids)?.as_slice() {
             [id] => out.print(&customer_user_write::set_enabled(db, id, true)?),
-            _ => bulk(db, out, Action::Enable, ids),
+            ids => bulk(db, out, Action::Enable, ids),
         },
-        Command::Disable { ids } => match ids.as_slice() {
+        Command::Disable { ids } => match user_ids(db, ids)?.as_slice() {
             [id] => out.print(&customer_user_write::set_enabled(db, id, false)?),
-            _ => bulk(db, out, Action::Disable, ids),
+            ids => bulk(db, out, Action::Disable, ids),
         },
         Command::Confirm { ids } => one_or_bulk(db, out, Action::Confirm, ids, account::confirm),
         Command::ResendConfirmation { ids } => one_or_bulk(
@@ -390,11 +431,11 @@ fn dispatch(
         Command::ResetPassword { ids } => {
             one_or_bulk(db, out, Action::ResetPassword, ids, account::reset_password)
         }
-        Command::RevokeReset { id } => out.print(&account::revoke_reset(db, id)?),
+        Command::RevokeReset { id } => out.print(&account::revoke_reset(db, &user_id(db, id)?)?),
         Command::Unlock { ids } => one_or_bulk(db, out, Action::Unlock, ids, account::unlock),
         Command::SetPassword { id } => {
             let password = read_stdin_secret()?;
-            out.print(&account::set_password(db, id, &password)?)
+            out.print(&account::set_password(db, &user_id(db, id)?, &password)?)
         }
         Command::Export {
             out: path,
@@ -646,8 +687,8 @@ fn dispatch(
             out.print(&outcome)
         }
         Command::History { id } => {
-            db.read(|c| customer_user::require_id(c, id))?;
-            out.print(&db.read(|c| history::for_record(c, "customer_user", id))?)
+            let id = user_id(db, id)?;
+            out.print(&db.read(|c| history::for_record(c, "customer_user", &id))?)
         }
         Command::Generate { users } => {
             let report =
@@ -753,9 +794,27 @@ fn one_or_bulk(
     ids: &[String],
     one: impl Fn(&Database, &str) -> Result<customer_user::CustomerUser, CoreError>,
 ) -> Result<(), CoreError> {
-    match ids {
+    match user_ids(db, ids)?.as_slice() {
         [id] => out.print(&one(db, id)?),
-        _ => bulk(db, out, action, ids),
+        ids => bulk(db, out, action, ids),
+    }
+}
+
+/// The id of the customer user a command names by id or e-mail.
+fn user_id(db: &Database, key: &str) -> Result<String, CoreError> {
+    db.read(|c| customer_user::resolve(c, key))
+}
+
+/// The ids of the customer users a command names by id or e-mail. One key must name a
+/// user; of several, a key that names nobody is passed on as it is, for the bulk summary
+/// to skip with its reason.
+fn user_ids(db: &Database, keys: &[String]) -> Result<Vec<String>, CoreError> {
+    match keys {
+        [key] => Ok(vec![user_id(db, key)?]),
+        _ => Ok(keys
+            .iter()
+            .map(|key| user_id(db, key).unwrap_or_else(|_| key.clone()))
+            .collect()),
     }
 }
 

@@ -108,6 +108,66 @@ fn create_show_update_enable_disable_history_and_delete() {
 }
 
 #[test]
+fn commands_take_a_user_by_id_or_email_and_say_which_was_not_found() {
+    let cli = Cli::new();
+    let user = cli.json(&["create"], Some(NEW_USER));
+    let id = user["id"].as_str().unwrap();
+    assert_eq!(cli.json(&["show", "Jerry@Example.com"], None)["id"], id);
+    assert_eq!(
+        cli.json(
+            &["update", "jerry@example.com"],
+            Some(r#"{"lastName": "Colman"}"#)
+        )["lastName"],
+        "Colman"
+    );
+    assert_eq!(
+        cli.json(&["disable", "jerry@example.com"], None)["enabled"],
+        false
+    );
+    assert_eq!(
+        cli.json(&["enable", "jerry@example.com"], None)["enabled"],
+        true
+    );
+    assert_eq!(
+        cli.json(&["reset-password", "jerry@example.com"], None)["authStatus"],
+        "reset"
+    );
+    assert_eq!(
+        cli.json(&["revoke-reset", "jerry@example.com"], None)["authStatus"],
+        "active"
+    );
+    let history = cli.json(&["history", "jerry@example.com"], None);
+    assert_eq!(history.as_array().unwrap().last().unwrap()["op"], "create");
+
+    let (code, err) = cli.error(&["show", "nobody@example.com"], None);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err["message"],
+        r#"No customer user has the email "nobody@example.com"."#
+    );
+    let (code, err) = cli.error(&["history", "0190-no-such-id"], None);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err["message"],
+        r#"No customer user has the id "0190-no-such-id"."#
+    );
+    let (code, err) = cli.error(
+        &["disable", "jerry@example.com", "nobody@example.com"],
+        None,
+    );
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(err["fields"][0]["field"], "nobody@example.com");
+
+    // Who acts is recorded, under --as or its old name --actor. (The bulk command above
+    // disabled the user.)
+    cli.json(&["--as", "ann.rivera", "enable", id], None);
+    cli.json(&["--actor", "ben.okafor", "disable", id], None);
+    let history = cli.json(&["history", id], None);
+    assert_eq!(history[0]["actor"], "ben.okafor");
+    assert_eq!(history[1]["actor"], "ann.rivera");
+}
+
+#[test]
 fn rejected_commands_exit_non_zero_with_code_message_and_fields() {
     let cli = Cli::new();
     let (code, err) = cli.error(

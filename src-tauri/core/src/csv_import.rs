@@ -59,19 +59,52 @@ impl ImportKind {
     ) -> Result<ImportReport> {
         use crate::{customer_user_address_csv as addresses, customer_user_import as users};
         match self {
-            ImportKind::CustomerUsers => {
-                run(db, self, path, mode, users::Importer::new, progress, cancel)
-            }
+            ImportKind::CustomerUsers => run(
+                db,
+                Job {
+                    kind: self,
+                    path,
+                    mode,
+                    listed: true,
+                },
+                users::Importer::new,
+                progress,
+                cancel,
+            ),
             ImportKind::CustomerUserAddresses => run(
                 db,
-                self,
-                path,
-                mode,
+                Job {
+                    kind: self,
+                    path,
+                    mode,
+                    listed: true,
+                },
                 |_, headers, _| addresses::Importer::new(headers),
                 progress,
                 cancel,
             ),
         }
+    }
+
+    /// Imports the generator's users all or nothing, unlisted among the admins' imports:
+    /// the data set made the file, not an admin.
+    pub(crate) fn import_generated(
+        db: &Database,
+        path: &Path,
+        progress: impl FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        run(
+            db,
+            Job {
+                kind: ImportKind::CustomerUsers,
+                path,
+                mode: &ImportMode::AllOrNothing,
+                listed: false,
+            },
+            crate::customer_user_import::Importer::new,
+            progress,
+            &AtomicBool::new(false),
+        )
     }
 
     /// Exports what `query` selects as a file of this kind into `path`, which appears only
@@ -314,17 +347,30 @@ pub fn row_error_line(row: usize, error: &CellError) -> String {
     }
 }
 
-/// Runs the import of `path` with the importer `make` builds from the header row and
-/// whether this is a check (which may skip writing).
+/// What to import, and how.
+pub(crate) struct Job<'a> {
+    pub kind: ImportKind,
+    pub path: &'a Path,
+    pub mode: &'a ImportMode,
+    /// Recorded among the admins' imports (all but the generator's).
+    pub listed: bool,
+}
+
+/// Runs the import `job` with the importer `make` builds from the header row and whether
+/// this is a check (which may skip writing).
 pub(crate) fn run<I: RowImporter>(
     db: &Database,
-    kind: ImportKind,
-    path: &Path,
-    mode: &ImportMode,
+    job: Job<'_>,
     make: impl FnOnce(&mut Tx<'_>, &[String], bool) -> Result<I>,
     mut progress: impl FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
+    let Job {
+        kind,
+        path,
+        mode,
+        listed,
+    } = job;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -339,14 +385,15 @@ pub(crate) fn run<I: RowImporter>(
 
     let import_rows = |tx: &mut Tx<'_>| -> Result<(ImportReport, bool)> {
         let import_id = new_id();
-        let recorded = *mode != ImportMode::CheckOnly;
+        let writes = *mode != ImportMode::CheckOnly;
+        let recorded = writes && listed;
         if recorded {
             // The record goes in first so every change record can point at it; its counts
             // are filled in at the end.
             start_record(tx, &import_id, kind, &file_name, &started_at, mode)?;
             tx.set_import(&import_id);
         }
-        let mut importer = make(tx, &csv.headers, !recorded)?;
+        let mut importer = make(tx, &csv.headers, !writes)?;
         let mut counts = ImportCounts::default();
         let mut errors = Vec::new();
         let cancelled = || cancel.load(Ordering::Relaxed);
@@ -424,7 +471,7 @@ pub(crate) fn run<I: RowImporter>(
             mode: mode.as_str().to_string(),
             message: message(mode, commit, &counts),
             counts,
-            written: commit && recorded,
+            written: commit && writes,
             import_id: (commit && recorded).then_some(import_id),
             errors,
             rejects: None,
@@ -448,13 +495,16 @@ pub(crate) fn run<I: RowImporter>(
         ))?;
         out
     };
-    let mut report = if *mode == ImportMode::CheckOnly {
-        db.write_if(write)?
-    } else {
-        db.write_bulk_if(write)?
+    let mut report = match (mode, kind) {
+        // A check of users writes nothing, so it reads beside any write in progress. An
+        // address check runs the users' write path and rolls it back.
+        (ImportMode::CheckOnly, ImportKind::CustomerUsers) => {
+            db.dry_run(|tx| write(tx).map(|(report, _)| report))?
+        }
+        _ => db.write_if(write)?,
     };
 
-    if *mode == ImportMode::AllOrNothing && !report.written {
+    if listed && *mode == ImportMode::AllOrNothing && !report.written {
         // The rows were rolled back; the attempt itself is still worth a record.
         let id = new_id();
         db.write(|tx| {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::reference::{self, Ref, RoleRef};
-use crate::{CoreError, Result};
+use crate::{CoreError, ErrorCode, Result};
 
 /// Oro's `cu_auth_status`: the grid's "Password" column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -137,6 +137,46 @@ pub fn require_id(conn: &Connection, id: &str) -> Result<String> {
     })
     .optional()?
     .ok_or_else(|| CoreError::not_found("Customer user", id))
+}
+
+/// The id of the customer user that `key` names: their id, or their e-mail (any case).
+/// An e-mail that several users share (guests, or users of other organizations) names the
+/// one registered user among them, else it is refused as ambiguous.
+pub fn resolve(conn: &Connection, key: &str) -> Result<String> {
+    if let Some(id) = conn
+        .query_row("SELECT id FROM customer_user WHERE id = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?
+    {
+        return Ok(id);
+    }
+    if !key.contains('@') {
+        return Err(CoreError::new(
+            ErrorCode::NotFound,
+            format!("No customer user has the id \"{key}\"."),
+        ));
+    }
+    let holders: Vec<(String, bool)> = conn
+        .prepare_cached(
+            "SELECT id, is_guest FROM customer_user WHERE email_lowercase = lower(?1)
+             ORDER BY is_guest, seq",
+        )?
+        .query_map([key.trim()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let registered = holders.iter().filter(|(_, guest)| !guest).count();
+    match holders.first() {
+        None => Err(CoreError::new(
+            ErrorCode::NotFound,
+            format!("No customer user has the email \"{key}\"."),
+        )),
+        // Registered users come first: the one of them, or the one guest.
+        Some((id, _)) if registered == 1 || holders.len() == 1 => Ok(id.clone()),
+        Some(_) => Err(CoreError::conflict(format!(
+            "{} customer users have the email \"{key}\"; name one by its id.",
+            holders.len()
+        ))),
+    }
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {

@@ -1125,8 +1125,15 @@ impl Importer {
                         .query_row(params![org, state.email.to_lowercase()], |r| r.get(0))
                         .optional()?,
                 };
-                if other.is_some_and(|seq| Some(seq) != own_seq) {
-                    errors.push(CellError::row(rules::EMAIL_USED));
+                if let Some(holder) = other.filter(|&seq| Some(seq) != own_seq) {
+                    // Oro names the field when a stored user holds the e-mail, as the form
+                    // does, and not when the holder came from an earlier row of the file.
+                    let in_file = self.touched.by(holder, self.first_new_seq).is_some();
+                    errors.push(if in_file {
+                        CellError::row(rules::EMAIL_USED)
+                    } else {
+                        CellError::new(header(Col::Email), rules::EMAIL_USED)
+                    });
                 }
             }
         }
@@ -1599,9 +1606,12 @@ mod tests {
         let run = |mode: ImportMode| {
             csv_import::run(
                 &db,
-                ImportKind::CustomerUsers,
-                &file,
-                &mode,
+                csv_import::Job {
+                    kind: ImportKind::CustomerUsers,
+                    path: &file,
+                    mode: &mode,
+                    listed: true,
+                },
                 |tx, headers, check_only| Importer::with_bulk_from(tx, headers, check_only, 10),
                 |_| {},
                 &AtomicBool::new(false),

@@ -1,13 +1,15 @@
 //! The embedded SQLite store: opening, migrating, and the one write path.
 //!
-//! Every write runs in [`Database::write`], which hands the closure a [`Tx`]: a transaction
-//! plus this client's clock and actor, so rows and their change records commit together.
+//! Every write runs in [`Database::write`] on the one writing connection, which hands the
+//! closure a [`Tx`]: a transaction plus this client's clock and actor, so rows and their
+//! change records commit together. Reads run on a small pool of read-only connections
+//! ([`Database::read`]) and never wait for a write.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::grid::SortRanks;
 use crate::hlc::Hlc;
@@ -25,13 +27,36 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Database {
     path: PathBuf,
-    inner: Mutex<Inner>,
+    /// The one connection that writes, with this client's clock.
+    writer: Mutex<Writer>,
+    /// The back-office user whose actions are recorded.
+    actor: Mutex<String>,
+    /// Connections that only read, so a grid page, an export or a check never waits for a
+    /// write (WAL lets each read its own committed snapshot while the writer works).
+    readers: Readers,
 }
 
-struct Inner {
+struct Writer {
     conn: Connection,
     clock: Hlc,
-    actor: String,
+}
+
+/// How many read connections may be open at once: the window's grid, view page and History,
+/// an export and a check can all read while an import writes.
+const MAX_READERS: usize = 4;
+
+struct Readers {
+    idle: Mutex<Pool>,
+    freed: Condvar,
+}
+
+struct Pool {
+    idle: Vec<Reader>,
+    open: usize,
+}
+
+struct Reader {
+    conn: Connection,
     /// The grid's sort positions, which describe what this connection sees.
     ranks: SortRanks,
 }
@@ -48,7 +73,6 @@ impl Database {
             })?;
         }
         let mut conn = Connection::open(path)?;
-        // Before the journal mode: another process's import may hold the store for a while.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
@@ -60,12 +84,15 @@ impl Database {
         let clock = load_clock(&conn)?;
         let db = Database {
             path: path.to_path_buf(),
-            inner: Mutex::new(Inner {
-                conn,
-                clock,
-                actor: DEFAULT_ACTOR.to_string(),
-                ranks: SortRanks::default(),
-            }),
+            writer: Mutex::new(Writer { conn, clock }),
+            actor: Mutex::new(DEFAULT_ACTOR.to_string()),
+            readers: Readers {
+                idle: Mutex::new(Pool {
+                    idle: Vec::new(),
+                    open: 0,
+                }),
+                freed: Condvar::new(),
+            },
         };
         crate::base_data::ensure(&db)?;
         Ok(db)
@@ -77,24 +104,19 @@ impl Database {
 
     /// Names the back-office user whose actions are recorded from now on.
     pub fn set_actor(&self, username: &str) {
-        self.lock().actor = username.to_string();
+        *relock(&self.actor) = username.to_string();
     }
 
     pub fn actor(&self) -> String {
-        self.lock().actor.clone()
+        relock(&self.actor).clone()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves SQLite consistent (the transaction rolls
-        // back), so the poisoned guard is safe to reuse.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Runs read-only work on the connection. It is lent mutably only so a query can bound
-    /// its own work with a progress handler (the grid does).
+    /// Runs read-only work on a read connection, beside any write in progress: it sees what
+    /// was committed when each of its statements (or its own transaction) began. The
+    /// connection is lent mutably only so a query can bound its own work with a progress
+    /// handler (the grid does).
     pub fn read<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut inner = self.lock();
-        f(&mut inner.conn)
+        self.read_ranked(|conn, _| f(conn))
     }
 
     /// [`Database::read`] with the grid's sort positions.
@@ -102,9 +124,44 @@ impl Database {
         &self,
         f: impl FnOnce(&mut Connection, &mut SortRanks) -> Result<T>,
     ) -> Result<T> {
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        f(&mut inner.conn, &mut inner.ranks)
+        let mut lent = Lent {
+            db: self,
+            reader: Some(self.take_reader()?),
+        };
+        let reader = lent.reader.as_mut().expect("lent until dropped");
+        f(&mut reader.conn, &mut reader.ranks)
+    }
+
+    /// An idle read connection, a new one while fewer than [`MAX_READERS`] are open, or the
+    /// first one given back. The last one given back is taken first, so the grid's pages
+    /// mostly find the sort positions they built.
+    fn take_reader(&self) -> Result<Reader> {
+        let mut pool = relock(&self.readers.idle);
+        loop {
+            if let Some(reader) = pool.idle.pop() {
+                return Ok(reader);
+            }
+            if pool.open < MAX_READERS {
+                pool.open += 1;
+                drop(pool);
+                let opened = open_reader(&self.path);
+                if opened.is_err() {
+                    relock(&self.readers.idle).open -= 1;
+                }
+                return opened;
+            }
+            pool = self
+                .readers
+                .freed
+                .wait(pool)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn give_back(&self, reader: Reader) {
+        let mut pool = relock(&self.readers.idle);
+        pool.idle.push(reader);
+        self.readers.freed.notify_one();
     }
 
     /// Runs `f` in one IMMEDIATE transaction; commits only if it returns `Ok`.
@@ -116,46 +173,74 @@ impl Database {
     /// back and still returns `out` (a check that must leave no trace, or an
     /// all-or-nothing import that found errors).
     pub fn write_if<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
-        self.lock().write_if(f)
+        let actor = self.actor();
+        relock(&self.writer).write_if(actor, f)
     }
 
-    /// [`Database::write_if`] for an import, which may add a large share of the store.
-    ///
-    /// When no other connection has the store open, it runs in rollback-journal mode: pages
-    /// added past the end of the file need no journal, where WAL writes every page twice
-    /// (to the log, then back into the file at the checkpoint; 11 s of a million-user
-    /// import). A crash leaves a hot journal that SQLite rolls back at the next open, so the
-    /// write stays all or nothing. With another connection open it stays in WAL mode.
-    pub fn write_bulk_if<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
-        let mut inner = self.lock();
-        let journal = inner
-            .conn
-            .busy_timeout(std::time::Duration::ZERO)
-            .and_then(|()| {
-                inner
-                    .conn
-                    .query_row("PRAGMA journal_mode = DELETE", [], |r| {
-                        r.get::<_, String>(0)
-                    })
-            });
-        inner.conn.busy_timeout(BUSY_TIMEOUT)?;
-        let out = inner.write_if(f);
-        if journal.is_ok_and(|mode| mode.eq_ignore_ascii_case("delete")) {
-            // Should this fail (a connection opened meanwhile), the store stays in
-            // rollback-journal mode, which works, until it is next opened.
-            if let Err(e) = inner
-                .conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-            {
-                tracing::warn!("cannot return the store to WAL mode: {e}");
-            }
-        }
-        out
+    /// Runs `f` as a write would, on a read connection in one read transaction, and keeps
+    /// nothing: a check of a file runs beside an import instead of waiting for it. The
+    /// connection refuses writes, so `f` must remember what it would change in memory.
+    pub fn dry_run<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let actor = self.actor();
+        self.read(|conn| {
+            let mut ctx = Tx {
+                tx: conn.transaction()?,
+                // Its ticks are thrown away with the transaction.
+                clock: Hlc::new("dry-run".into()),
+                actor,
+                now: Utc::now(),
+                last_hlc: None,
+                import_id: None,
+            };
+            f(&mut ctx)
+        })
     }
 }
 
-impl Inner {
-    fn write_if<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
+/// A lock whose holder panicked is still safe to take: SQLite rolled the transaction
+/// back, and the values behind these locks are whole at every step.
+fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A read connection on loan, given back to the pool when dropped (even by a panic).
+struct Lent<'a> {
+    db: &'a Database,
+    reader: Option<Reader>,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            self.db.give_back(reader);
+        }
+    }
+}
+
+/// A connection that cannot write (`query_only`), so nothing but the writer changes the store.
+fn open_reader(path: &Path) -> Result<Reader> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch(
+        "PRAGMA query_only = ON;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(Reader {
+        conn,
+        ranks: SortRanks::default(),
+    })
+}
+
+impl Writer {
+    fn write_if<T>(
+        &mut self,
+        actor: String,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -163,7 +248,7 @@ impl Inner {
         let mut ctx = Tx {
             tx,
             clock: self.clock.clone(),
-            actor: &self.actor,
+            actor,
             now: Utc::now(),
             last_hlc: None,
             import_id: None,
@@ -179,7 +264,6 @@ impl Inner {
             tx.rollback()?;
             return Ok(out);
         }
-        let changed = last_hlc.is_some();
         if let Some(last) = last_hlc {
             tx.execute(
                 "INSERT INTO client_state (key, value) VALUES ('hlc', ?1)
@@ -189,10 +273,6 @@ impl Inner {
         }
         tx.commit()?;
         self.clock = clock;
-        // Records changed (not just local state such as the UI's): the grid positions may be off.
-        if changed {
-            self.ranks.invalidate();
-        }
         Ok(out)
     }
 }
@@ -233,7 +313,7 @@ fn load_clock(conn: &Connection) -> Result<Hlc> {
 pub struct Tx<'a> {
     pub tx: rusqlite::Transaction<'a>,
     clock: Hlc,
-    actor: &'a str,
+    actor: String,
     now: DateTime<Utc>,
     last_hlc: Option<String>,
     /// The import whose rows this transaction writes, named in every change record.
@@ -242,7 +322,7 @@ pub struct Tx<'a> {
 
 impl Tx<'_> {
     pub fn actor(&self) -> &str {
-        self.actor
+        &self.actor
     }
 
     /// The transaction's time, the same for every row it writes.
@@ -286,7 +366,7 @@ impl Tx<'_> {
                 entity_id,
                 op,
                 serde_json::to_string(fields)?,
-                self.actor,
+                &self.actor,
                 self.now(),
                 hlc,
                 self.import_id,

@@ -38,7 +38,7 @@ pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
             tx.execute(
                 "UPDATE customer_user SET password_hash = ?2, password_changed_at = ?3, auth_status = ?4,
                     login_count = ?5, last_login = ?3 WHERE id = ?1",
-                params![id, hash, now, status, (n * 3) as i64],
+                params![id, hash, now, status, (n * 3 + 1) as i64],
             )?;
             if n < 3 {
                 tx.execute(

@@ -243,17 +243,36 @@ pub fn preview(subject: &str, content: &str) -> Result<Rendered> {
 }
 
 /// Renders the stored template `name` for `user`.
+///
+/// Its links start at the user's website's URL, or the default website's for a user
+/// without one (Oro's rule). A message whose links would have no host is refused: no mail
+/// client can open `/customer/user/reset?token=…`.
 pub fn render(conn: &Connection, name: &str, user: &CustomerUser) -> Result<Rendered> {
     let template = get_in(conn, name)?;
-    let website_url: Option<String> = match &user.website {
-        Some(w) => conn
-            .query_row("SELECT url FROM website WHERE id = ?1", [&w.id], |r| {
-                r.get(0)
-            })
-            .optional()?,
-        None => None,
-    };
-    let ctx = context(user, website_url.as_deref().unwrap_or_default());
+    let website_url: Option<String> = conn
+        .query_row(
+            "SELECT url FROM website
+             WHERE id = coalesce(?1, (SELECT id FROM website WHERE is_default = 1))",
+            [user.website.as_ref().map(|w| w.id.as_str())],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let website_url = website_url.unwrap_or_default();
+    if !has_host(&website_url) {
+        return Err(CoreError::new(
+            ErrorCode::Validation,
+            format!(
+                "The email \"{name}\" to {} cannot be sent: its links need the URL of the customer user's website or of the default website, and {}. Set the website's URL (https://…) first.",
+                user.email,
+                match &user.website {
+                    Some(w) => format!("the website \"{}\" has the URL \"{website_url}\"", w.name),
+                    None if website_url.is_empty() => "the customer user has no website and there is no default website".to_string(),
+                    None => format!("the default website has the URL \"{website_url}\""),
+                }
+            ),
+        ));
+    }
+    let ctx = context(user, &website_url);
     let fail = |e: String| {
         CoreError::new(
             ErrorCode::Validation,
@@ -264,6 +283,13 @@ pub fn render(conn: &Connection, name: &str, user: &CustomerUser) -> Result<Rend
         subject: render_text(&template.subject, &ctx).map_err(fail)?,
         body: render_text(&template.content, &ctx).map_err(fail)?,
         link: template.link,
+    })
+}
+
+/// An absolute http(s) URL with a host, which a link can start with.
+fn has_host(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
     })
 }
 

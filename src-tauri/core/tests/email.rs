@@ -541,3 +541,54 @@ fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
     let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
     assert_eq!(err.fields[0].field, "smtpCaFile");
 }
+
+#[test]
+fn a_user_without_a_website_gets_links_to_the_default_website_and_never_a_link_without_a_host() {
+    let (t, mails) = store_with_smtp();
+    let user = create(&t.db, "nosite@example.com", json!({"confirmed": true})).unwrap();
+    assert!(user.website.is_none());
+
+    account::reset_password(&t.db, &user.id).unwrap();
+    deliver(&t.db);
+    let got = mails.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let url = website_url(&t.db);
+    assert!(
+        got[0].text().contains(&format!(
+            "{}/customer/user/reset?token=",
+            url.trim_end_matches('/')
+        )),
+        "the link starts at the default website's URL: {}",
+        got[0].text()
+    );
+
+    // With no URL to start a link from, the action says so and sends nothing.
+    t.db.write(|tx| {
+        tx.execute("UPDATE website SET url = '' WHERE is_default = 1", [])?;
+        Ok(())
+    })
+    .unwrap();
+    account::revoke_reset(&t.db, &user.id).unwrap();
+    let err = account::reset_password(&t.db, &user.id).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Validation);
+    assert!(
+        err.message.contains("nosite@example.com") && err.message.contains("default website"),
+        "{}",
+        err.message
+    );
+    let after =
+        t.db.read(|c| cu_core::customer_user::get(c, &user.id))
+            .unwrap();
+    assert_ne!(
+        after.auth_status,
+        AuthStatus::Reset,
+        "nothing was half-done"
+    );
+    assert_eq!(
+        outbox::list(&t.db, &outbox::Query::default())
+            .unwrap()
+            .len(),
+        1,
+        "no message without a host was queued"
+    );
+}
