@@ -1,7 +1,9 @@
 //! Tauri commands: thin adapters that parse arguments, call the core and map its result.
 //! Each runs off the UI thread (`async`), so a slow query never freezes the window.
 
+use cu_core::actor::{Actor, Via};
 use cu_core::auth::{AttemptQuery, LoginAttempt};
+use cu_core::back_office::{self, BackOfficeUserInput};
 use cu_core::bulk::{self, Action, Summary};
 use cu_core::csv_export;
 use cu_core::csv_import::{
@@ -13,7 +15,7 @@ use cu_core::email_template::{self, EmailTemplate, Rendered};
 use cu_core::grid::{CustomerUserRow, GridQuery, Page};
 use cu_core::history::ChangeRecord;
 use cu_core::outbox::{self, Delivery, Message};
-use cu_core::reference::{self, Customer, CustomerInput, Localization, RoleRef, User, Website};
+use cu_core::reference::{self, Customer, Localization, RoleRef, User, Website};
 use cu_core::settings::{self, Setting};
 use cu_core::{
     account, auth, csv_template, customer_user, customer_user_write, history, password, secrets,
@@ -44,9 +46,29 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs an action that may queue e-mail, then asks for delivery.
-    fn mailing<T>(&self, action: impl FnOnce(&Database) -> Reply<T>) -> Reply<T> {
-        let out = action(&self.db)?;
+    /// The current admin, who acts in the window; refused until one is chosen.
+    fn actor(&self) -> Reply<Actor> {
+        let admin = self.db.read(|c| back_office::current_admin(c))?;
+        admin
+            .map(|user| Actor {
+                username: user.username,
+                via: Via::Window,
+            })
+            .ok_or_else(|| {
+                CoreError::conflict(
+                    "Choose who you are first: no back-office user is acting in this window.",
+                )
+            })
+    }
+
+    /// Runs an action as the current admin.
+    fn acting<T>(&self, action: impl FnOnce(&Database, &Actor) -> Reply<T>) -> Reply<T> {
+        action(&self.db, &self.actor()?)
+    }
+
+    /// Runs an action that may queue e-mail as the current admin, then asks for delivery.
+    fn mailing<T>(&self, action: impl FnOnce(&Database, &Actor) -> Reply<T>) -> Reply<T> {
+        let out = self.acting(action)?;
         self.deliverer.wake();
         Ok(out)
     }
@@ -70,7 +92,7 @@ fn get_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUs
 #[tauri::command(async)]
 fn create_customer_user(state: State<'_, AppState>, input: Value) -> Reply<CustomerUser> {
     let input = CustomerUserInput::from_json(input)?;
-    state.mailing(|db| customer_user_write::create(db, &input))
+    state.mailing(|db, actor| customer_user_write::create(db, actor, &input))
 }
 
 #[tauri::command(async)]
@@ -79,12 +101,12 @@ fn update_customer_user(
     id: String,
     patch: Value,
 ) -> Reply<CustomerUser> {
-    customer_user_write::update(&state.db, &id, &patch)
+    state.acting(|db, actor| customer_user_write::update(db, actor, &id, &patch))
 }
 
 #[tauri::command(async)]
 fn delete_customer_user(state: State<'_, AppState>, id: String) -> Reply<()> {
-    customer_user_write::delete(&state.db, &id)
+    state.acting(|db, actor| customer_user_write::delete(db, actor, &id))
 }
 
 #[tauri::command(async)]
@@ -93,7 +115,7 @@ fn set_customer_user_enabled(
     id: String,
     enabled: bool,
 ) -> Reply<CustomerUser> {
-    customer_user_write::set_enabled(&state.db, &id, enabled)
+    state.acting(|db, actor| customer_user_write::set_enabled(db, actor, &id, enabled))
 }
 
 #[tauri::command(async)]
@@ -126,11 +148,6 @@ fn get_customers(state: State<'_, AppState>, ids: Vec<String>) -> Reply<Vec<Cust
 }
 
 #[tauri::command(async)]
-fn create_customer(state: State<'_, AppState>, input: CustomerInput) -> Reply<Customer> {
-    reference::add_customer(&state.db, &input)
-}
-
-#[tauri::command(async)]
 fn list_websites(state: State<'_, AppState>) -> Reply<Vec<Website>> {
     state.db.read(|c| reference::list_websites(c))
 }
@@ -152,6 +169,25 @@ fn list_users(state: State<'_, AppState>) -> Reply<Vec<User>> {
     state.db.read(|c| reference::list_users(c))
 }
 
+/// The back-office user who acts in the window; `null` until one is chosen for this store.
+#[tauri::command(async)]
+fn current_admin(state: State<'_, AppState>) -> Reply<Option<User>> {
+    state.db.read(|c| back_office::current_admin(c))
+}
+
+#[tauri::command(async)]
+fn set_current_admin(state: State<'_, AppState>, id: String) -> Reply<User> {
+    back_office::set_current_admin(&state.db, &id)
+}
+
+/// Adds a back-office user (the first-launch choice offers it before anyone acts, so the
+/// system records it when no admin is chosen yet).
+#[tauri::command(async)]
+fn create_back_office_user(state: State<'_, AppState>, input: BackOfficeUserInput) -> Reply<User> {
+    let actor = state.actor().unwrap_or_else(|_| Actor::system());
+    back_office::create(&state.db, &actor, &input)
+}
+
 #[tauri::command(async)]
 fn get_ui_state(state: State<'_, AppState>) -> Reply<Map<String, Value>> {
     ui_state::get_all(&state.db)
@@ -164,32 +200,32 @@ fn set_ui_state(state: State<'_, AppState>, key: String, value: Value) -> Reply<
 
 #[tauri::command(async)]
 fn confirm_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
-    state.mailing(|db| account::confirm(db, &id))
+    state.mailing(|db, actor| account::confirm(db, actor, &id))
 }
 
 #[tauri::command(async)]
 fn resend_confirmation(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
-    state.mailing(|db| account::resend_confirmation(db, &id))
+    state.mailing(|db, actor| account::resend_confirmation(db, actor, &id))
 }
 
 #[tauri::command(async)]
 fn reset_password(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
-    state.mailing(|db| account::reset_password(db, &id))
+    state.mailing(|db, actor| account::reset_password(db, actor, &id))
 }
 
 #[tauri::command(async)]
 fn revoke_reset(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
-    account::revoke_reset(&state.db, &id)
+    state.acting(|db, actor| account::revoke_reset(db, actor, &id))
 }
 
 #[tauri::command(async)]
 fn unlock_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUser> {
-    account::unlock(&state.db, &id)
+    state.acting(|db, actor| account::unlock(db, actor, &id))
 }
 
 #[tauri::command(async)]
 fn bulk_action(state: State<'_, AppState>, action: Action, ids: Vec<String>) -> Reply<Summary> {
-    state.mailing(|db| bulk::run(db, action, &ids))
+    state.mailing(|db, actor| bulk::run(db, actor, action, &ids))
 }
 
 #[tauri::command(async)]
@@ -199,7 +235,7 @@ fn list_outbox(state: State<'_, AppState>, query: outbox::Query) -> Reply<Vec<Me
 
 #[tauri::command(async)]
 fn retry_message(state: State<'_, AppState>, id: String) -> Reply<Message> {
-    state.mailing(|db| outbox::retry(db, &id))
+    state.mailing(|db, actor| outbox::retry(db, actor, &id))
 }
 
 /// Delivers what is due now and says what happened (the Outbox screen's "Send now").
@@ -223,7 +259,7 @@ fn list_settings(state: State<'_, AppState>) -> Reply<Vec<Setting>> {
 
 #[tauri::command(async)]
 fn set_setting(state: State<'_, AppState>, key: String, value: Value) -> Reply<Setting> {
-    settings::set(&state.db, &key, &value)
+    state.acting(|db, actor| settings::set(db, actor, &key, &value))
 }
 
 /// Whether an SMTP password is saved in the keychain (the password never goes to the UI).
@@ -249,12 +285,12 @@ fn update_email_template(
     subject: String,
     content: String,
 ) -> Reply<EmailTemplate> {
-    email_template::update(&state.db, &name, &subject, &content)
+    state.acting(|db, actor| email_template::update(db, actor, &name, &subject, &content))
 }
 
 #[tauri::command(async)]
 fn restore_email_template(state: State<'_, AppState>, name: String) -> Reply<EmailTemplate> {
-    email_template::restore_default(&state.db, &name)
+    state.acting(|db, actor| email_template::restore_default(db, actor, &name))
 }
 
 #[tauri::command]
@@ -389,14 +425,17 @@ fn import_customer_users(
     let progress = |progress| {
         let _ = on_progress.send(progress);
     };
-    ImportKind::of(addresses == Some(true))
-        .import(
-            &state.db,
-            Path::new(&path),
-            &mode,
-            progress,
-            &state.import_cancel,
-        )
+    state
+        .acting(|db, actor| {
+            ImportKind::of(addresses == Some(true)).import(
+                db,
+                actor,
+                Path::new(&path),
+                &mode,
+                progress,
+                &state.import_cancel,
+            )
+        })
         .map(Some)
 }
 
@@ -455,11 +494,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         generate_password,
         list_customers,
         get_customers,
-        create_customer,
         list_websites,
         list_localizations,
         list_roles,
         list_users,
+        current_admin,
+        set_current_admin,
+        create_back_office_user,
         get_ui_state,
         set_ui_state,
         first_page_shown,

@@ -33,10 +33,12 @@ const FATAL_TARGET: &str = "customer_users_desktop::fatal";
 const USAGE: &str = "\
 Customer Users: desktop administration of a B2B storefront's customer users.
 
-Usage: customer-users-desktop [--db PATH]
+Usage: customer-users-desktop [--db PATH] [--as USERNAME]
 
 Options:
   --db PATH       Use this SQLite database file (created when missing)
+  --as USERNAME   Act as this back-office user (otherwise the one last chosen for
+                  this database, or the window asks on first launch)
   -h, --help      Print this help
   -V, --version   Print the version
 
@@ -51,6 +53,7 @@ Environment:
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Options {
     db: Option<PathBuf>,
+    admin: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +76,14 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, String> {
             "--db" => {
                 let value = args.next().ok_or("--db needs a PATH")?;
                 options.db = Some(non_empty_path(value)?);
+            }
+            "--as" => {
+                let value = args.next().ok_or("--as needs a USERNAME")?;
+                options.admin = Some(
+                    value
+                        .into_string()
+                        .map_err(|v| format!("unexpected username {v:?}"))?,
+                );
             }
             _ => match text.strip_prefix("--db=") {
                 Some(value) => options.db = Some(non_empty_path(value.into())?),
@@ -311,6 +322,11 @@ fn main() -> ExitCode {
             ))
         }
     }
+    if let Some(admin) = &options.admin {
+        if let Err(e) = cu_core::back_office::set_current_admin(&db, admin) {
+            return fatal(&format!("cannot act as {admin}: {e}"));
+        }
+    }
     match cu_core::account::expire_passwords(&db) {
         Ok(0) => {}
         Ok(n) => tracing::info!("{n} passwords passed the maximum age: marked Expired"),
@@ -347,12 +363,19 @@ mod tests {
     fn parses_db_in_both_forms() {
         let expected = Cli::Run(Options {
             db: Some(PathBuf::from("/tmp/a.sqlite3")),
+            ..Options::default()
         });
         assert_eq!(parse_args(args(&["--db", "/tmp/a.sqlite3"])), Ok(expected));
         let expected = Cli::Run(Options {
             db: Some(PathBuf::from("b.sqlite3")),
+            ..Options::default()
         });
         assert_eq!(parse_args(args(&["--db=b.sqlite3"])), Ok(expected));
+        let expected = Cli::Run(Options {
+            admin: Some("ann.rivera".into()),
+            ..Options::default()
+        });
+        assert_eq!(parse_args(args(&["--as", "ann.rivera"])), Ok(expected));
         assert_eq!(parse_args(args(&[])), Ok(Cli::Run(Options::default())));
     }
 
@@ -360,6 +383,7 @@ mod tests {
     fn rejects_bad_arguments() {
         assert!(parse_args(args(&["--db"])).is_err());
         assert!(parse_args(args(&["--db="])).is_err());
+        assert!(parse_args(args(&["--as"])).is_err());
         assert!(parse_args(args(&["--bogus"])).is_err());
         assert_eq!(parse_args(args(&["--help", "--bogus"])), Ok(Cli::Help));
         assert_eq!(parse_args(args(&["-V"])), Ok(Cli::Version));

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use cu_core::actor::{Actor, Via};
 use cu_core::bulk::Action;
 use cu_core::csv_import::{self, ImportKind, ImportMode, ImportProgress};
 use cu_core::customer_user_input::CustomerUserInput;
@@ -30,7 +31,7 @@ struct Cli {
     db: Option<PathBuf>,
     /// The back-office user who acts: recorded as the actor of every change.
     #[arg(long = "as", visible_alias = "actor", value_name = "USERNAME", global = true,
-          default_value = cu_core::db::DEFAULT_ACTOR)]
+          default_value = cu_core::actor::FIRST_ADMIN)]
     actor: String,
     /// Print JSON (the web API's field names) instead of tables.
     #[arg(long, global = true)]
@@ -316,15 +317,17 @@ fn run_command(cli: &Cli) -> Result<u8, CoreError> {
         })?,
     };
     let db = Database::open(&path)?;
-    db.set_actor(&cli.actor);
+    // A new store has only its first admin; they are the default actor.
+    let actor = db.read(|c| Actor::back_office(c, &cli.actor, Via::Cli))?;
     let out = Output { json: cli.json };
     let mut status = 0;
-    dispatch(&db, &out, &cli.command, &mut status)?;
+    dispatch(&db, &actor, &out, &cli.command, &mut status)?;
     Ok(status)
 }
 
 fn dispatch(
     db: &Database,
+    actor: &Actor,
     out: &Output,
     command: &Command,
     status: &mut u8,
@@ -399,43 +402,65 @@ fn dispatch(
         }
         Command::Create => {
             let input = CustomerUserInput::from_json(read_stdin_json()?)?;
-            out.print(&customer_user_write::create(db, &input)?)
+            out.print(&customer_user_write::create(db, actor, &input)?)
         }
         Command::Update { id } => {
             let id = user_id(db, id)?;
-            out.print(&customer_user_write::update(db, &id, &read_stdin_json()?)?)
+            out.print(&customer_user_write::update(
+                db,
+                actor,
+                &id,
+                &read_stdin_json()?,
+            )?)
         }
         Command::Delete { ids } => match user_ids(db, ids)?.as_slice() {
             [id] => {
-                customer_user_write::delete(db, id)?;
+                customer_user_write::delete(db, actor, id)?;
                 out.done(&format!("Customer User {id} deleted"))
             }
-            ids => bulk(db, out, Action::Delete, ids),
+            ids => bulk(db, actor, out, Action::Delete, ids),
         },
         Command::Enable { ids } => match user_ids(db, ids)?.as_slice() {
-            [id] => out.print(&customer_user_write::set_enabled(db, id, true)?),
-            ids => bulk(db, out, Action::Enable, ids),
+            [id] => out.print(&customer_user_write::set_enabled(db, actor, id, true)?),
+            ids => bulk(db, actor, out, Action::Enable, ids),
         },
         Command::Disable { ids } => match user_ids(db, ids)?.as_slice() {
-            [id] => out.print(&customer_user_write::set_enabled(db, id, false)?),
-            ids => bulk(db, out, Action::Disable, ids),
+            [id] => out.print(&customer_user_write::set_enabled(db, actor, id, false)?),
+            ids => bulk(db, actor, out, Action::Disable, ids),
         },
-        Command::Confirm { ids } => one_or_bulk(db, out, Action::Confirm, ids, account::confirm),
+        Command::Confirm { ids } => {
+            one_or_bulk(db, actor, out, Action::Confirm, ids, account::confirm)
+        }
         Command::ResendConfirmation { ids } => one_or_bulk(
             db,
+            actor,
             out,
             Action::ResendConfirmation,
             ids,
             account::resend_confirmation,
         ),
-        Command::ResetPassword { ids } => {
-            one_or_bulk(db, out, Action::ResetPassword, ids, account::reset_password)
+        Command::ResetPassword { ids } => one_or_bulk(
+            db,
+            actor,
+            out,
+            Action::ResetPassword,
+            ids,
+            account::reset_password,
+        ),
+        Command::RevokeReset { id } => {
+            out.print(&account::revoke_reset(db, actor, &user_id(db, id)?)?)
         }
-        Command::RevokeReset { id } => out.print(&account::revoke_reset(db, &user_id(db, id)?)?),
-        Command::Unlock { ids } => one_or_bulk(db, out, Action::Unlock, ids, account::unlock),
+        Command::Unlock { ids } => {
+            one_or_bulk(db, actor, out, Action::Unlock, ids, account::unlock)
+        }
         Command::SetPassword { id } => {
             let password = read_stdin_secret()?;
-            out.print(&account::set_password(db, &user_id(db, id)?, &password)?)
+            out.print(&account::set_password(
+                db,
+                actor,
+                &user_id(db, id)?,
+                &password,
+            )?)
         }
         Command::Export {
             out: path,
@@ -477,7 +502,8 @@ fn dispatch(
                 )
             };
             let cancel = std::sync::atomic::AtomicBool::new(false);
-            let report = ImportKind::of(*addresses).import(db, file, &mode, progress, &cancel)?;
+            let report =
+                ImportKind::of(*addresses).import(db, actor, file, &mode, progress, &cancel)?;
             eprintln!();
             if out.json {
                 out.print(&report)?;
@@ -570,7 +596,7 @@ fn dispatch(
         Command::Outbox(OutboxCommand::Retry { ids }) => {
             let retried = ids
                 .iter()
-                .map(|id| outbox::retry(db, id))
+                .map(|id| outbox::retry(db, actor, id))
                 .collect::<Result<Vec<_>, _>>()?;
             out.print(&retried)
         }
@@ -630,6 +656,7 @@ fn dispatch(
         }
         Command::Settings(SettingsCommand::Set { key, value }) => out.print(&settings::set(
             db,
+            actor,
             key,
             &serde_json::Value::String(value.clone()),
         )?),
@@ -657,13 +684,14 @@ fn dispatch(
             };
             out.print(&email_template::update(
                 db,
+                actor,
                 name,
                 &text("subject")?,
                 &text("content")?,
             )?)
         }
         Command::Templates(TemplatesCommand::Restore { name }) => {
-            out.print(&email_template::restore_default(db, name)?)
+            out.print(&email_template::restore_default(db, actor, name)?)
         }
         Command::Auth(AuthCommand::Check {
             email,
@@ -691,8 +719,9 @@ fn dispatch(
             out.print(&db.read(|c| history::for_record(c, "customer_user", &id))?)
         }
         Command::Generate { users } => {
-            let report =
-                generate::generate(db, *users, |done| eprintln!("generated {done} of {users}"))?;
+            let report = generate::generate(db, actor, *users, |done| {
+                eprintln!("generated {done} of {users}")
+            })?;
             out.print(&report)
         }
         Command::Demo => {
@@ -789,14 +818,15 @@ fn dispatch(
 /// bulk summary, and exit 4 when any was skipped.
 fn one_or_bulk(
     db: &Database,
+    actor: &Actor,
     out: &Output,
     action: Action,
     ids: &[String],
-    one: impl Fn(&Database, &str) -> Result<customer_user::CustomerUser, CoreError>,
+    one: impl Fn(&Database, &Actor, &str) -> Result<customer_user::CustomerUser, CoreError>,
 ) -> Result<(), CoreError> {
     match user_ids(db, ids)?.as_slice() {
-        [id] => out.print(&one(db, id)?),
-        ids => bulk(db, out, action, ids),
+        [id] => out.print(&one(db, actor, id)?),
+        ids => bulk(db, actor, out, action, ids),
     }
 }
 
@@ -818,14 +848,20 @@ fn user_ids(db: &Database, keys: &[String]) -> Result<Vec<String>, CoreError> {
     }
 }
 
-fn bulk(db: &Database, out: &Output, action: Action, ids: &[String]) -> Result<(), CoreError> {
+fn bulk(
+    db: &Database,
+    actor: &Actor,
+    out: &Output,
+    action: Action,
+    ids: &[String],
+) -> Result<(), CoreError> {
     if ids.is_empty() {
         return Err(CoreError::field(
             "ids",
             "Give at least one customer user id.",
         ));
     }
-    let summary = bulk::run(db, action, ids)?;
+    let summary = bulk::run(db, actor, action, ids)?;
     if out.json {
         out.print(&summary)?;
     } else {

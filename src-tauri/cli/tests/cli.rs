@@ -164,7 +164,14 @@ fn commands_take_a_user_by_id_or_email_and_say_which_was_not_found() {
     cli.json(&["--actor", "ben.okafor", "disable", id], None);
     let history = cli.json(&["history", id], None);
     assert_eq!(history[0]["actor"], "ben.okafor");
+    assert_eq!(history[0]["via"], "cli");
     assert_eq!(history[1]["actor"], "ann.rivera");
+    let (code, err) = cli.error(&["--as", "nobody", "disable", id], None);
+    assert_eq!(code, 3);
+    assert_eq!(
+        err["message"],
+        r#"No enabled back-office user has the username "nobody"."#
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ use std::process::Command;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use common::{arg, bench_db, peak_rss_mb, reset_peak_rss};
+use common::{admin, arg, bench_db, peak_rss_mb, reset_peak_rss};
 use cu_core::csv_export::Query;
 use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
 use cu_core::Database;
@@ -143,7 +143,7 @@ fn disable_everyone(file: &Path) -> PathBuf {
 fn timed(db: &Database, file: &Path, mode: ImportMode) -> (f64, ImportReport) {
     let started = Instant::now();
     let report = ImportKind::CustomerUsers
-        .import(db, file, &mode, |_| {}, &AtomicBool::new(false))
+        .import(db, &admin(), file, &mode, |_| {}, &AtomicBool::new(false))
         .expect("import");
     assert_eq!(
         report.counts.errors,

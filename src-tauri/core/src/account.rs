@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
 
+use crate::actor::Actor;
 use crate::customer_user::{self, AuthStatus, CustomerUser};
 use crate::customer_user_write::record_update;
 use crate::db::{timestamp, Tx};
@@ -13,8 +14,8 @@ use crate::{outbox, password, settings, CoreError, Database, Result};
 
 /// Confirms an unconfirmed user and sends the welcome e-mail with a set-password link
 /// (Oro's `confirmRegistrationByAdmin`).
-pub fn confirm(db: &Database, id: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn confirm(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let before = customer_user::get(tx, id)?;
         require_unconfirmed(&before)?;
         tx.execute(
@@ -44,8 +45,8 @@ fn require_unconfirmed(user: &CustomerUser) -> Result<()> {
 }
 
 /// Sends the confirmation e-mail again, with a new link (the old one stops working).
-pub fn resend_confirmation(db: &Database, id: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn resend_confirmation(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let user = customer_user::get(tx, id)?;
         require_unconfirmed(&user)?;
         outbox::cancel_links(
@@ -62,8 +63,8 @@ pub fn resend_confirmation(db: &Database, id: &str) -> Result<CustomerUser> {
 /// Oro's admin "Reset password": the user cannot sign in until they choose a new password
 /// through the link in `customer_user_force_reset_password`, which expires after the
 /// reset-link lifetime counted from its sending.
-pub fn reset_password(db: &Database, id: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn reset_password(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let before = customer_user::get(tx, id)?;
         if !before.enabled {
             return Err(CoreError::conflict(format!(
@@ -81,8 +82,8 @@ pub fn reset_password(db: &Database, id: &str) -> Result<CustomerUser> {
 
 /// Withdraws a requested reset: the link stops working and the password status is Active
 /// again, so the user signs in with their current password.
-pub fn revoke_reset(db: &Database, id: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn revoke_reset(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let before = customer_user::get(tx, id)?;
         if before.auth_status != AuthStatus::Reset && before.reset_link_expires_at.is_none() {
             return Err(CoreError::conflict(format!(
@@ -104,8 +105,13 @@ pub fn revoke_reset(db: &Database, id: &str) -> Result<CustomerUser> {
 
 /// Sets a new password (the admin's, or the user's through a link): the policy and the
 /// history apply, and the status returns to Active.
-pub fn set_password(db: &Database, id: &str, new_password: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn set_password(
+    db: &Database,
+    actor: &Actor,
+    id: &str,
+    new_password: &str,
+) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let before = customer_user::get(tx, id)?;
         if let Some(message) = password_problem(tx, Some(id), new_password)? {
             return Err(CoreError::field("password", message));
@@ -198,8 +204,8 @@ fn set_status(tx: &Tx<'_>, id: &str, status: AuthStatus) -> Result<()> {
 
 /// Lifts a lock: the failure count starts again and the status is what it was before.
 /// The password is not reset.
-pub fn unlock(db: &Database, id: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn unlock(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let before = customer_user::get(tx, id)?;
         if before.auth_status != AuthStatus::Locked {
             return Err(CoreError::conflict(format!(
@@ -230,7 +236,7 @@ pub fn expire_passwords(db: &Database) -> Result<usize> {
 }
 
 pub fn expire_passwords_at(db: &Database, now: DateTime<Utc>) -> Result<usize> {
-    db.write(|tx| {
+    db.write(&Actor::system(), |tx| {
         let Some(cutoff) = max_age_cutoff(tx, now)? else {
             return Ok(0);
         };
@@ -285,7 +291,7 @@ fn expire(tx: &mut Tx<'_>, id: &str) -> Result<()> {
 
 /// The link in the confirmation e-mail: confirms the user; each link works once.
 pub fn confirm_by_token(db: &Database, token: &str) -> Result<CustomerUser> {
-    db.write(|tx| {
+    db.write(&Actor::system(), |tx| {
         let id = user_by_token(tx, "confirmation_token_hash", token).ok_or_else(|| {
             CoreError::new(
                 crate::ErrorCode::NotFound,
@@ -312,7 +318,7 @@ pub fn reset_by_token_at(
     new_password: &str,
     now: DateTime<Utc>,
 ) -> Result<CustomerUser> {
-    db.write(|tx| {
+    db.write(&Actor::system(), |tx| {
         let gone = || {
             CoreError::new(
                 crate::ErrorCode::NotFound,

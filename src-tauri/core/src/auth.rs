@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::customer_user::{self, AuthStatus};
 use crate::customer_user_write::record_update;
 use crate::db::{new_id, timestamp, Tx};
@@ -103,7 +104,7 @@ pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<O
     if attempt.email.trim().is_empty() {
         return Err(CoreError::field("email", crate::rules::NOT_BLANK));
     }
-    db.write(|tx| {
+    db.write(&Actor::system(), |tx| {
         let found: Option<(String, Option<String>)> = tx
             .query_row(
                 "SELECT id, password_hash FROM customer_user

@@ -3,13 +3,15 @@
 
 use rusqlite::params;
 
+use crate::actor::{Actor, FIRST_ADMIN};
+use crate::back_office::BackOfficeUserInput;
 use crate::db::new_id;
 use crate::{Database, Result};
 
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 
 pub(crate) fn ensure(db: &Database) -> Result<()> {
-    db.write(|tx| crate::email_template::seed(tx))?;
+    db.write(&Actor::system(), |tx| crate::email_template::seed(tx))?;
     let empty: bool = db.read(|c| {
         Ok(
             c.query_row("SELECT NOT EXISTS (SELECT 1 FROM organization)", [], |r| {
@@ -20,17 +22,19 @@ pub(crate) fn ensure(db: &Database) -> Result<()> {
     if !empty {
         return Ok(());
     }
-    db.write(|tx| {
+    db.write(&Actor::system(), |tx| {
         let org = new_id();
         tx.execute(
             "INSERT INTO organization (id, name) VALUES (?1, ?2)",
             params![org, DEFAULT_ORGANIZATION],
         )?;
-        tx.execute(
-            "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name)
-             VALUES (?1, ?2, 'admin', 'admin@example.com', 'John', 'Doe')",
-            params![new_id(), org],
-        )?;
+        let admin = BackOfficeUserInput {
+            username: FIRST_ADMIN.into(),
+            first_name: "John".into(),
+            last_name: "Doe".into(),
+            email: "admin@example.com".into(),
+        };
+        crate::back_office::create_in(tx, &org, &admin)?;
         Ok(())
     })
 }

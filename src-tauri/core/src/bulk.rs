@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::{account, customer_user, customer_user_write, Database, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -57,19 +58,19 @@ pub struct Summary {
 }
 
 /// Applies `action` to every user in `ids` (duplicates once), skipping refusals.
-pub fn run(db: &Database, action: Action, ids: &[String]) -> Result<Summary> {
+pub fn run(db: &Database, actor: &Actor, action: Action, ids: &[String]) -> Result<Summary> {
     let mut done = Vec::new();
     let mut skipped = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
         let outcome = match action {
-            Action::Enable => customer_user_write::set_enabled(db, id, true).map(drop),
-            Action::Disable => customer_user_write::set_enabled(db, id, false).map(drop),
-            Action::Delete => customer_user_write::delete(db, id),
-            Action::Confirm => account::confirm(db, id).map(drop),
-            Action::ResendConfirmation => account::resend_confirmation(db, id).map(drop),
-            Action::ResetPassword => account::reset_password(db, id).map(drop),
-            Action::Unlock => account::unlock(db, id).map(drop),
+            Action::Enable => customer_user_write::set_enabled(db, actor, id, true).map(drop),
+            Action::Disable => customer_user_write::set_enabled(db, actor, id, false).map(drop),
+            Action::Delete => customer_user_write::delete(db, actor, id),
+            Action::Confirm => account::confirm(db, actor, id).map(drop),
+            Action::ResendConfirmation => account::resend_confirmation(db, actor, id).map(drop),
+            Action::ResetPassword => account::reset_password(db, actor, id).map(drop),
+            Action::Unlock => account::unlock(db, actor, id).map(drop),
         };
         match outcome {
             Ok(()) => done.push(id.clone()),

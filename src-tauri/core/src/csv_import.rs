@@ -13,6 +13,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::csv_read;
 use crate::db::{new_id, Tx};
 use crate::{CoreError, Database, ErrorCode, Result};
@@ -52,6 +53,7 @@ impl ImportKind {
     pub fn import(
         self,
         db: &Database,
+        actor: &Actor,
         path: &Path,
         mode: &ImportMode,
         progress: impl FnMut(ImportProgress),
@@ -61,6 +63,7 @@ impl ImportKind {
         match self {
             ImportKind::CustomerUsers => run(
                 db,
+                actor,
                 Job {
                     kind: self,
                     path,
@@ -73,6 +76,7 @@ impl ImportKind {
             ),
             ImportKind::CustomerUserAddresses => run(
                 db,
+                actor,
                 Job {
                     kind: self,
                     path,
@@ -90,11 +94,13 @@ impl ImportKind {
     /// the data set made the file, not an admin.
     pub(crate) fn import_generated(
         db: &Database,
+        actor: &Actor,
         path: &Path,
         progress: impl FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         run(
             db,
+            actor,
             Job {
                 kind: ImportKind::CustomerUsers,
                 path,
@@ -360,6 +366,7 @@ pub(crate) struct Job<'a> {
 /// this is a check (which may skip writing).
 pub(crate) fn run<I: RowImporter>(
     db: &Database,
+    actor: &Actor,
     job: Job<'_>,
     make: impl FnOnce(&mut Tx<'_>, &[String], bool) -> Result<I>,
     mut progress: impl FnMut(ImportProgress),
@@ -499,15 +506,15 @@ pub(crate) fn run<I: RowImporter>(
         // A check of users writes nothing, so it reads beside any write in progress. An
         // address check runs the users' write path and rolls it back.
         (ImportMode::CheckOnly, ImportKind::CustomerUsers) => {
-            db.dry_run(|tx| write(tx).map(|(report, _)| report))?
+            db.dry_run(actor, |tx| write(tx).map(|(report, _)| report))?
         }
-        _ => db.write_if(write)?,
+        _ => db.write_if(actor, write)?,
     };
 
     if listed && *mode == ImportMode::AllOrNothing && !report.written {
         // The rows were rolled back; the attempt itself is still worth a record.
         let id = new_id();
-        db.write(|tx| {
+        db.write(actor, |tx| {
             start_record(tx, &id, kind, &report.file, &started_at, mode)?;
             record_counts(tx, &id, "rolled_back", &report.counts)
         })?;

@@ -1584,7 +1584,8 @@ mod tests {
     fn a_bulk_import_builds_the_sort_and_search_indexes_again() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(&dir.path().join("bulk.sqlite3")).unwrap();
-        crate::generate::generate(&db, 0, |_| {}).unwrap();
+        let admin = crate::actor::Actor::first_admin(crate::actor::Via::Window);
+        crate::generate::generate(&db, &admin, 0, |_| {}).unwrap();
         let schema = |db: &Database| -> Vec<String> {
             db.read(|c| {
                 let mut stmt =
@@ -1606,6 +1607,7 @@ mod tests {
         let run = |mode: ImportMode| {
             csv_import::run(
                 &db,
+                &admin,
                 csv_import::Job {
                     kind: ImportKind::CustomerUsers,
                     path: &file,
@@ -1656,7 +1658,8 @@ mod tests {
         );
         // The search triggers work again for the next change.
         let id = found.rows[0].id.clone();
-        crate::customer_user_write::update(&db, &id, &json!({ "lastName": "Renamed" })).unwrap();
+        crate::customer_user_write::update(&db, &admin, &id, &json!({ "lastName": "Renamed" }))
+            .unwrap();
         let query: crate::grid::GridQuery =
             serde_json::from_value(json!({ "q": "Renamed" })).unwrap();
         assert_eq!(crate::grid::page(&db, &query).unwrap().rows.len(), 1);

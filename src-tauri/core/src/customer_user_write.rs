@@ -3,6 +3,7 @@
 use rusqlite::params;
 use serde_json::{Map, Value};
 
+use crate::actor::Actor;
 use crate::customer_user::{self, CustomerUser};
 use crate::customer_user_input::{self, Checked, CustomerChoice, CustomerUserInput, Mode};
 use crate::db::{new_id, Tx};
@@ -39,8 +40,8 @@ const WRITABLE: &[&str] = &[
 /// Creates a user from a form or the CLI: a password is required (typed or generated).
 /// With "confirmation required" on, a user not marked confirmed starts unconfirmed and is
 /// sent the confirmation e-mail; "Send Welcome Email" sends the set-password welcome.
-pub fn create(db: &Database, input: &CustomerUserInput) -> Result<CustomerUser> {
-    db.write(|tx| {
+pub fn create(db: &Database, actor: &Actor, input: &CustomerUserInput) -> Result<CustomerUser> {
+    db.write(actor, |tx| {
         let mut input = input.clone();
         if input.confirmed.is_none() {
             input.confirmed = Some(!crate::settings::bool(tx, "confirmationRequired")?);
@@ -112,8 +113,8 @@ pub fn create_in(
 }
 
 /// Applies `patch` (only the keys to change; `null` clears) to the user `id`.
-pub fn update(db: &Database, id: &str, patch: &Value) -> Result<CustomerUser> {
-    db.write(|tx| update_in(tx, id, patch))
+pub fn update(db: &Database, actor: &Actor, id: &str, patch: &Value) -> Result<CustomerUser> {
+    db.write(actor, |tx| update_in(tx, id, patch))
 }
 
 pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: &Value) -> Result<CustomerUser> {
@@ -210,13 +211,13 @@ pub(crate) fn record_update(
 }
 
 /// Enables or disables the user; enabling still needs a role.
-pub fn set_enabled(db: &Database, id: &str, enabled: bool) -> Result<CustomerUser> {
-    update(db, id, &serde_json::json!({ "enabled": enabled }))
+pub fn set_enabled(db: &Database, actor: &Actor, id: &str, enabled: bool) -> Result<CustomerUser> {
+    update(db, actor, id, &serde_json::json!({ "enabled": enabled }))
 }
 
 /// Deletes the user with their addresses, settings and role links, unless they own records.
-pub fn delete(db: &Database, id: &str) -> Result<()> {
-    db.write(|tx| {
+pub fn delete(db: &Database, actor: &Actor, id: &str) -> Result<()> {
+    db.write(actor, |tx| {
         let user = customer_user::get(tx, id)?;
         let owned = owned_records(tx, id)?;
         if !owned.is_empty() {

@@ -11,6 +11,7 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+use crate::actor::Actor;
 use crate::grid::SortRanks;
 use crate::hlc::Hlc;
 use crate::{CoreError, Result};
@@ -19,9 +20,6 @@ mod embedded {
     refinery::embed_migrations!("../../migrations");
 }
 
-/// The username recorded as actor when nobody else is named (`--actor` in the CLI).
-pub const DEFAULT_ACTOR: &str = "admin";
-
 /// How long a statement waits for another connection's lock before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -29,8 +27,6 @@ pub struct Database {
     path: PathBuf,
     /// The one connection that writes, with this client's clock.
     writer: Mutex<Writer>,
-    /// The back-office user whose actions are recorded.
-    actor: Mutex<String>,
     /// Connections that only read, so a grid page, an export or a check never waits for a
     /// write (WAL lets each read its own committed snapshot while the writer works).
     readers: Readers,
@@ -85,7 +81,6 @@ impl Database {
         let db = Database {
             path: path.to_path_buf(),
             writer: Mutex::new(Writer { conn, clock }),
-            actor: Mutex::new(DEFAULT_ACTOR.to_string()),
             readers: Readers {
                 idle: Mutex::new(Pool {
                     idle: Vec::new(),
@@ -100,15 +95,6 @@ impl Database {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Names the back-office user whose actions are recorded from now on.
-    pub fn set_actor(&self, username: &str) {
-        *relock(&self.actor) = username.to_string();
-    }
-
-    pub fn actor(&self) -> String {
-        relock(&self.actor).clone()
     }
 
     /// Runs read-only work on a read connection, beside any write in progress: it sees what
@@ -164,24 +150,27 @@ impl Database {
         self.readers.freed.notify_one();
     }
 
-    /// Runs `f` in one IMMEDIATE transaction; commits only if it returns `Ok`.
-    pub fn write<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        self.write_if(|tx| f(tx).map(|out| (out, true)))
+    /// Runs `f` for `actor` in one IMMEDIATE transaction; commits only if it returns `Ok`.
+    pub fn write<T>(&self, actor: &Actor, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.write_if(actor, |tx| f(tx).map(|out| (out, true)))
     }
 
     /// [`Database::write`] where `f` also decides whether to commit: `(out, false)` rolls
     /// back and still returns `out` (a check that must leave no trace, or an
     /// all-or-nothing import that found errors).
-    pub fn write_if<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>) -> Result<T> {
-        let actor = self.actor();
-        relock(&self.writer).write_if(actor, f)
+    pub fn write_if<T>(
+        &self,
+        actor: &Actor,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        relock(&self.writer).write_if(actor.clone(), f)
     }
 
     /// Runs `f` as a write would, on a read connection in one read transaction, and keeps
     /// nothing: a check of a file runs beside an import instead of waiting for it. The
     /// connection refuses writes, so `f` must remember what it would change in memory.
-    pub fn dry_run<T>(&self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let actor = self.actor();
+    pub fn dry_run<T>(&self, actor: &Actor, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let actor = actor.clone();
         self.read(|conn| {
             let mut ctx = Tx {
                 tx: conn.transaction()?,
@@ -238,7 +227,7 @@ fn open_reader(path: &Path) -> Result<Reader> {
 impl Writer {
     fn write_if<T>(
         &mut self,
-        actor: String,
+        actor: Actor,
         f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
         let tx = self
@@ -313,7 +302,7 @@ fn load_clock(conn: &Connection) -> Result<Hlc> {
 pub struct Tx<'a> {
     pub tx: rusqlite::Transaction<'a>,
     clock: Hlc,
-    actor: String,
+    actor: Actor,
     now: DateTime<Utc>,
     last_hlc: Option<String>,
     /// The import whose rows this transaction writes, named in every change record.
@@ -321,8 +310,9 @@ pub struct Tx<'a> {
 }
 
 impl Tx<'_> {
+    /// The username of the back-office user who acts.
     pub fn actor(&self) -> &str {
-        &self.actor
+        &self.actor.username
     }
 
     /// The transaction's time, the same for every row it writes.
@@ -357,8 +347,8 @@ impl Tx<'_> {
     ) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO change_log (id, entity, entity_id, op, fields, actor, at, hlc, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO change_log (id, entity, entity_id, op, fields, actor, via, at, hlc, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(rusqlite::params![
                 new_id(),
@@ -366,7 +356,8 @@ impl Tx<'_> {
                 entity_id,
                 op,
                 serde_json::to_string(fields)?,
-                &self.actor,
+                self.actor.username,
+                self.actor.via.as_str(),
                 self.now(),
                 hlc,
                 self.import_id,

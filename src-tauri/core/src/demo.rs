@@ -3,6 +3,7 @@
 
 use rusqlite::params;
 
+use crate::actor::{Actor, Via};
 use crate::db::new_id;
 use crate::{generate, password, Database, Result};
 
@@ -24,9 +25,10 @@ pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
     if !empty {
         return Ok(false);
     }
-    generate::generate(db, DEMO_USERS, |_| {})?;
+    let seeding = Actor::first_admin(Via::System);
+    generate::generate(db, &seeding, DEMO_USERS, |_| {})?;
     let hash = password::hash(DEMO_PASSWORD)?;
-    db.write(|tx| {
+    db.write(&seeding, |tx| {
         let ids: Vec<(String, String)> = tx
             .prepare("SELECT id, customer_id FROM customer_user WHERE is_guest = 0 ORDER BY seq LIMIT 12")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

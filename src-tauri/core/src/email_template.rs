@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::customer_user::CustomerUser;
 use crate::{CoreError, Database, ErrorCode, Result};
 
@@ -190,7 +191,13 @@ fn get_in(conn: &Connection, name: &str) -> Result<EmailTemplate> {
 }
 
 /// Saves new wording after checking that both parts render.
-pub fn update(db: &Database, name: &str, subject: &str, content: &str) -> Result<EmailTemplate> {
+pub fn update(
+    db: &Database,
+    actor: &Actor,
+    name: &str,
+    subject: &str,
+    content: &str,
+) -> Result<EmailTemplate> {
     default_of(name)?;
     let mut errors = crate::error::Violations::default();
     if subject.trim().is_empty() {
@@ -203,7 +210,7 @@ pub fn update(db: &Database, name: &str, subject: &str, content: &str) -> Result
         errors.add("content", e);
     }
     errors.into_result()?;
-    db.write(|tx| {
+    db.write(actor, |tx| {
         let now = tx.now();
         tx.execute(
             "INSERT INTO email_template (name, subject, content, updated_at) VALUES (?1, ?2, ?3, ?4)
@@ -217,9 +224,9 @@ pub fn update(db: &Database, name: &str, subject: &str, content: &str) -> Result
 }
 
 /// Puts back the seeded wording.
-pub fn restore_default(db: &Database, name: &str) -> Result<EmailTemplate> {
+pub fn restore_default(db: &Database, actor: &Actor, name: &str) -> Result<EmailTemplate> {
     let d = default_of(name)?;
-    update(db, name, d.subject, d.content)
+    update(db, actor, name, d.subject, d.content)
 }
 
 /// What `subject` and `content` (unsaved edits) give for a sample user: the live preview.
@@ -354,6 +361,7 @@ fn sample_context() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actor::admin;
 
     fn db() -> (tempfile::TempDir, Database) {
         let dir = tempfile::tempdir().unwrap();
@@ -373,6 +381,7 @@ mod tests {
 
         let err = update(
             &db,
+            &admin(),
             FORCE_RESET_PASSWORD,
             "Hi {{ entity.nope }}",
             "{% if %}",
@@ -388,6 +397,7 @@ mod tests {
 
         let t = update(
             &db,
+            &admin(),
             FORCE_RESET_PASSWORD,
             "Reset, {{ entity.firstName }}",
             "{{ resetUrl }}",
@@ -401,7 +411,7 @@ mod tests {
             "https://store.example.com/customer/user/reset?token=TOKEN"
         );
         assert!(
-            !restore_default(&db, FORCE_RESET_PASSWORD)
+            !restore_default(&db, &admin(), FORCE_RESET_PASSWORD)
                 .unwrap()
                 .customized
         );

@@ -5,7 +5,9 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use crate::actor::Actor;
 use crate::address::AddressInput;
+use crate::back_office::{self, BackOfficeUserInput};
 use crate::customer_user::AddressType;
 use crate::customer_user_input::CustomerUserInput;
 use std::ops::Range;
@@ -221,13 +223,13 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
         let id = match id_by(tx, "SELECT id FROM app_user WHERE username = ?1", username)? {
             Some(id) => id,
             None => {
-                let id = new_id();
-                tx.execute(
-                    "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id, org, username, format!("{username}@example.com"), first, last],
-                )?;
-                id
+                let input = BackOfficeUserInput {
+                    username: username.into(),
+                    first_name: first.into(),
+                    last_name: last.into(),
+                    email: format!("{username}@example.com"),
+                };
+                back_office::create_in(tx, &org, &input)?.id
             }
         };
         reps.push(id);
@@ -385,21 +387,26 @@ const HEADERS: &[&str] = &[
 /// Adds `users` customer users (and whatever they need). They are written as Oro's CSV and
 /// imported in one transaction, through the import's bulk path with its rules, change
 /// records and search index; `progress` hears the running total.
-pub fn generate(db: &Database, users: u64, mut progress: impl FnMut(u64)) -> Result<Generated> {
+pub fn generate(
+    db: &Database,
+    actor: &Actor,
+    users: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Generated> {
     let start: u64 = db.read(|c| {
         Ok(c.query_row("SELECT count(*) FROM customer_user", [], |r| {
             r.get::<_, i64>(0)
         })? as u64)
     })?;
     let customers_wanted = ((start + users) / 100).max(CUSTOMERS.len() as u64) as usize;
-    let catalog = db.write(|tx| catalog(tx, customers_wanted))?;
+    let catalog = db.write(actor, |tx| catalog(tx, customers_wanted))?;
     if users > 0 {
         let dir = tempfile::tempdir().map_err(|e| {
             CoreError::internal(format!("No temporary folder for the generated users: {e}"))
         })?;
         let file = dir.path().join("generated-customer-users.csv");
         write_csv(&file, start..start + users, &catalog)?;
-        let report = ImportKind::import_generated(db, &file, |p| progress(p.rows))?;
+        let report = ImportKind::import_generated(db, actor, &file, |p| progress(p.rows))?;
         if !report.written || report.counts.added != users {
             return Err(CoreError::internal(format!(
                 "The generated users were not all added: {} {}",
@@ -407,7 +414,12 @@ pub fn generate(db: &Database, users: u64, mut progress: impl FnMut(u64)) -> Res
                 report.errors.join(" ")
             )));
         }
-        add_details(db, start..(start + users).min(DETAILED_USERS), &catalog)?;
+        add_details(
+            db,
+            actor,
+            start..(start + users).min(DETAILED_USERS),
+            &catalog,
+        )?;
         progress(users);
     }
     let count = |sql: &str| db.read(|c| Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64));
@@ -454,8 +466,8 @@ fn write_csv(path: &Path, range: Range<u64>, catalog: &Catalog) -> Result<()> {
 
 /// Gives users number `range` their address, preferred localization or lack of a website,
 /// through the form's write path.
-fn add_details(db: &Database, range: Range<u64>, catalog: &Catalog) -> Result<()> {
-    db.write(|tx| {
+fn add_details(db: &Database, actor: &Actor, range: Range<u64>, catalog: &Catalog) -> Result<()> {
+    db.write(actor, |tx| {
         for i in range {
             let user = user_input(i, catalog);
             let mut patch = Map::new();

@@ -4,6 +4,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::actor::Via;
 use crate::csv_import::ImportRecord;
 use crate::Result;
 
@@ -18,7 +19,10 @@ pub struct ChangeRecord {
     /// Each changed field as `[old, new]`.
     #[ts(type = "Record<string, [unknown, unknown]>")]
     pub fields: serde_json::Value,
+    /// The back-office user's username.
     pub actor: String,
+    /// How they reached the store; unknown for changes made before it was recorded.
+    pub via: Option<Via>,
     pub at: String,
     pub hlc: String,
     /// The import the change came from.
@@ -28,7 +32,7 @@ pub struct ChangeRecord {
 /// Every change to one record, newest first.
 pub fn for_record(conn: &Connection, entity: &str, id: &str) -> Result<Vec<ChangeRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.entity, c.entity_id, c.op, c.fields, c.actor, c.at, c.hlc, i.id
+        "SELECT c.id, c.entity, c.entity_id, c.op, c.fields, c.actor, c.at, c.hlc, i.id, c.via
          FROM change_log c LEFT JOIN import_run i ON i.id = c.import_id
          WHERE c.entity = ?1 AND c.entity_id = ?2 ORDER BY c.seq DESC",
     )?;
@@ -43,6 +47,10 @@ pub fn for_record(conn: &Connection, entity: &str, id: &str) -> Result<Vec<Chang
                     op: r.get(3)?,
                     fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
                     actor: r.get(5)?,
+                    via: r
+                        .get::<_, Option<String>>(9)?
+                        .as_deref()
+                        .and_then(Via::parse),
                     at: r.get(6)?,
                     hlc: r.get(7)?,
                     import: None,

@@ -2,8 +2,10 @@
 //! the desktop shell and the CLI are thin adapters over it.
 
 pub mod account;
+pub mod actor;
 pub mod address;
 pub mod auth;
+pub mod back_office;
 mod base_data;
 pub mod bulk;
 pub mod csv_export;

@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::customer_user::{self, CustomerUser};
 use crate::db::{new_id, timestamp, Tx};
 use crate::email_template::{self, Link, TOKEN_PLACEHOLDER};
@@ -182,8 +183,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Message> {
 }
 
 /// Queues a failed or cancelled message again, with a fresh count of attempts.
-pub fn retry(db: &Database, id: &str) -> Result<Message> {
-    db.write(|tx| {
+pub fn retry(db: &Database, actor: &Actor, id: &str) -> Result<Message> {
+    db.write(actor, |tx| {
         let message = get(tx, id)?;
         if message.state == State::Sent {
             return Err(CoreError::conflict(format!(
@@ -234,13 +235,13 @@ pub fn deliver_due_at(db: &Database, mailer: &Mailer, now: DateTime<Utc>) -> Res
         Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
     })?;
     for id in due {
-        let Some(outgoing) = db.write(|tx| prepare(tx, &id, now))? else {
+        let Some(outgoing) = db.write(&Actor::system(), |tx| prepare(tx, &id, now))? else {
             done.cancelled += 1;
             continue;
         };
         // The database is not held while the SMTP server answers.
         let outcome = mailer.send(&outgoing);
-        db.write(|tx| {
+        db.write(&Actor::system(), |tx| {
             match &outcome {
                 Ok(()) => {
                     tx.execute(

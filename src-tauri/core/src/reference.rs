@@ -74,7 +74,7 @@ pub struct Localization {
     pub code: String,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct User {
     pub id: String,
@@ -414,15 +414,6 @@ pub fn default_organization(conn: &Connection, actor: &str) -> Result<String> {
         )
         .optional()?;
     org.ok_or_else(|| CoreError::internal("The store has no organization."))
-}
-
-/// Creates a customer in the acting admin's organization.
-pub fn add_customer(db: &crate::Database, input: &CustomerInput) -> Result<Customer> {
-    db.write(|tx| {
-        let organization = default_organization(tx, tx.actor())?;
-        let id = create_customer(tx, &organization, input, "")?;
-        get_customer(tx, &id)
-    })
 }
 
 /// Creates a customer in `organization`, checking its name, parent and representatives.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::password::Policy;
 use crate::{CoreError, Database, Result};
 
@@ -257,10 +258,10 @@ pub fn text(conn: &Connection, key: &str) -> Result<String> {
 
 /// Sets `key` after checking the value fits it. Text given for a number or a flag (the
 /// CLI's `settings set KEY VALUE`) is read as one.
-pub fn set(db: &Database, key: &str, raw: &Value) -> Result<Setting> {
+pub fn set(db: &Database, actor: &Actor, key: &str, raw: &Value) -> Result<Setting> {
     let spec = spec(key)?;
     let value = coerce(spec, raw).map_err(|message| CoreError::field(key, message))?;
-    db.write(|tx| {
+    db.write(actor, |tx| {
         tx.execute(
             "INSERT INTO setting (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -321,6 +322,7 @@ pub fn password_policy(conn: &Connection) -> Result<Policy> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actor::admin;
 
     #[test]
     fn defaults_are_oros_and_values_are_checked_and_kept() {
@@ -333,27 +335,29 @@ mod tests {
         assert_eq!(db.read(|c| int(c, "resetLinkTtl")).unwrap(), 86_400);
 
         assert_eq!(
-            set(&db, "lockoutMaxAttempts", &json!("3")).unwrap().value,
+            set(&db, &admin(), "lockoutMaxAttempts", &json!("3"))
+                .unwrap()
+                .value,
             json!(3)
         );
         assert_eq!(
-            set(&db, "passwordSpecialChars", &json!("on"))
+            set(&db, &admin(), "passwordSpecialChars", &json!("on"))
                 .unwrap()
                 .value,
             json!(true)
         );
-        let err = set(&db, "lockoutMaxAttempts", &json!(0)).unwrap_err();
+        let err = set(&db, &admin(), "lockoutMaxAttempts", &json!(0)).unwrap_err();
         assert_eq!(err.fields[0].field, "lockoutMaxAttempts");
         assert_eq!(
             err.fields[0].message,
             "This value should be between 1 and 1000."
         );
-        let err = set(&db, "smtpEncryption", &json!("ssl")).unwrap_err();
+        let err = set(&db, &admin(), "smtpEncryption", &json!("ssl")).unwrap_err();
         assert_eq!(
             err.fields[0].message,
             "This value should be one of: starttls, tls, none."
         );
-        assert!(set(&db, "smtpPassword", &json!("x"))
+        assert!(set(&db, &admin(), "smtpPassword", &json!("x"))
             .unwrap_err()
             .message
             .contains("no setting"));

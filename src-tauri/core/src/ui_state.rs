@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::actor::Actor;
 use crate::{CoreError, Database, Result};
 
 pub fn get_all(db: &Database) -> Result<Map<String, Value>> {
@@ -26,7 +27,7 @@ pub fn set(db: &Database, key: &str, value: &Value) -> Result<()> {
             "The key must be 1 to 200 characters long.",
         ));
     }
-    db.write(|tx| {
+    db.write(&Actor::system(), |tx| {
         if value.is_null() {
             tx.execute("DELETE FROM ui_state WHERE key = ?1", [key])?;
         } else {

@@ -27,7 +27,7 @@ fn export_text(db: &Database) -> String {
 
 fn import(db: &Database, path: &Path, mode: ImportMode) -> ImportReport {
     ImportKind::CustomerUserAddresses
-        .import(db, path, &mode, |_| {}, &AtomicBool::new(false))
+        .import(db, &admin(), path, &mode, |_| {}, &AtomicBool::new(false))
         .unwrap()
 }
 

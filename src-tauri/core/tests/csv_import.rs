@@ -21,7 +21,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 fn import(db: &Database, path: &Path, mode: ImportMode) -> ImportReport {
     ImportKind::CustomerUsers
-        .import(db, path, &mode, |_| {}, &AtomicBool::new(false))
+        .import(db, &admin(), path, &mode, |_| {}, &AtomicBool::new(false))
         .unwrap()
 }
 
@@ -476,6 +476,7 @@ fn headers_that_cannot_be_imported_stop_the_import_before_any_row() {
     let err = ImportKind::CustomerUsers
         .import(
             &t.db,
+            &admin(),
             &file,
             &ImportMode::CheckOnly,
             |_| {},
@@ -500,6 +501,7 @@ fn empty_header_only_and_cut_short_files_are_answered_not_half_written() {
         let file = write(dir.path(), name, text);
         ImportKind::CustomerUsers.import(
             &t.db,
+            &admin(),
             &file,
             &ImportMode::AllOrNothing,
             |_| {},
@@ -603,6 +605,7 @@ fn an_import_cut_short_by_a_crash_leaves_the_store_as_it_was() {
         ImportKind::CustomerUsers
             .import(
                 &db,
+                &admin(),
                 &file,
                 &ImportMode::AllOrNothing,
                 |p| {
@@ -637,7 +640,7 @@ fn an_import_cut_short_by_a_crash_leaves_the_store_as_it_was() {
     };
     let before = {
         let db = Database::open(&store).unwrap();
-        cu_core::generate::generate(&db, 0, |_| {}).unwrap();
+        cu_core::generate::generate(&db, &admin(), 0, |_| {}).unwrap();
         state(&db)
     };
     let crashed = std::process::Command::new(std::env::current_exe().unwrap())
@@ -684,7 +687,7 @@ fn export_import_export_is_identical() {
     assert_eq!(export_text(&t.db), first);
 
     // Into a store with the same customers but no users: everyone comes back with their id.
-    t.db.write(|tx| {
+    t.db.write(&admin(), |tx| {
         tx.execute_batch("DELETE FROM change_log; DELETE FROM customer_user;")?;
         Ok(())
     })
@@ -843,7 +846,7 @@ mod fuzz {
             let users = || count(&t.db, "SELECT count(*) FROM customer_user");
             let changes = || count(&t.db, "SELECT count(*) FROM change_log");
             let (users_before, changes_before) = (users(), changes());
-            let outcome = ImportKind::CustomerUsers.import(&t.db, &path, &ImportMode::AllOrNothing, |_| {}, &AtomicBool::new(false));
+            let outcome = ImportKind::CustomerUsers.import(&t.db, &admin(), &path, &ImportMode::AllOrNothing, |_| {}, &AtomicBool::new(false));
             match outcome {
                 Ok(report) if report.written => {
                     prop_assert_eq!(report.counts.errors, 0);

@@ -171,7 +171,7 @@ fn a_disabled_user_may_have_no_role_but_cannot_be_enabled_without_one() {
     )
     .unwrap();
     assert!(!user.enabled);
-    let err = set_enabled(&t.db, &user.id, true).unwrap_err();
+    let err = set_enabled(&t.db, &admin(), &user.id, true).unwrap_err();
     assert_eq!(
         fields(&err),
         [(
@@ -199,7 +199,7 @@ fn email_is_unique_per_organization_case_insensitively_except_for_guests() {
     create(&t.db, "dup@example.com", json!({"isGuest": true})).unwrap();
     create(&t.db, "DUP@example.com", json!({"isGuest": true})).unwrap();
     // The unique index holds even against a write that skips the rules.
-    let raw = t.db.write(|tx| {
+    let raw = t.db.write(&admin(), |tx| {
         tx.execute(
             "INSERT INTO customer_user (id, organization_id, customer_id, first_name, last_name, email, email_lowercase,
                 created_at, updated_at, customer_name, created_hlc)
@@ -221,6 +221,7 @@ fn update_changes_only_the_given_fields_and_records_old_and_new() {
     let user = create(&t.db, "jerry@example.com", json!({"middleName": "John"})).unwrap();
     let updated = update(
         &t.db,
+        &admin(),
         &user.id,
         &json!({"lastName": "Colman", "middleName": null}),
     )
@@ -257,7 +258,7 @@ fn update_changes_only_the_given_fields_and_records_old_and_new() {
     let field_hlc: serde_json::Value = serde_json::from_str(&field_hlc).unwrap();
     assert_eq!(field_hlc["lastName"], json!(changes[0].hlc));
     // An update that changes nothing records nothing.
-    update(&t.db, &user.id, &json!({"lastName": "Colman"})).unwrap();
+    update(&t.db, &admin(), &user.id, &json!({"lastName": "Colman"})).unwrap();
     assert_eq!(
         t.db.read(|c| history::for_record(c, "customer_user", &user.id))
             .unwrap()
@@ -270,12 +271,12 @@ fn update_changes_only_the_given_fields_and_records_old_and_new() {
 fn update_refuses_unknown_or_read_only_fields_and_bad_types_by_name() {
     let t = store(0);
     let user = create(&t.db, "jerry@example.com", json!({})).unwrap();
-    let err = update(&t.db, &user.id, &json!({"loginCount": 5})).unwrap_err();
+    let err = update(&t.db, &admin(), &user.id, &json!({"loginCount": 5})).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert_eq!(err.fields[0].field, "loginCount");
-    let err = update(&t.db, &user.id, &json!({"enabled": "yes"})).unwrap_err();
+    let err = update(&t.db, &admin(), &user.id, &json!({"enabled": "yes"})).unwrap_err();
     assert_eq!(err.fields[0].field, "enabled");
-    let err = update(&t.db, "no-such-id", &json!({"lastName": "X"})).unwrap_err();
+    let err = update(&t.db, &admin(), "no-such-id", &json!({"lastName": "X"})).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 }
 
@@ -283,7 +284,7 @@ fn update_refuses_unknown_or_read_only_fields_and_bad_types_by_name() {
 fn a_new_password_needs_both_fields_to_match_and_reactivates_the_account() {
     let t = store(0);
     let user = create(&t.db, "jerry@example.com", json!({})).unwrap();
-    t.db.write(|tx| {
+    t.db.write(&admin(), |tx| {
         tx.execute(
             "UPDATE customer_user SET auth_status = 'reset' WHERE id = ?1",
             [&user.id],
@@ -293,6 +294,7 @@ fn a_new_password_needs_both_fields_to_match_and_reactivates_the_account() {
     .unwrap();
     let err = update(
         &t.db,
+        &admin(),
         &user.id,
         &json!({"password": "NewSecret9", "passwordConfirm": "NewSecret8"}),
     )
@@ -300,12 +302,19 @@ fn a_new_password_needs_both_fields_to_match_and_reactivates_the_account() {
     assert_eq!(err.fields[0].field, "passwordConfirm");
     let updated = update(
         &t.db,
+        &admin(),
         &user.id,
         &json!({"password": "NewSecret9", "passwordConfirm": "NewSecret9"}),
     )
     .unwrap();
     assert_eq!(updated.auth_status, AuthStatus::Active);
-    let generated = update(&t.db, &user.id, &json!({"generatePassword": true})).unwrap();
+    let generated = update(
+        &t.db,
+        &admin(),
+        &user.id,
+        &json!({"generatePassword": true}),
+    )
+    .unwrap();
     assert!(generated.has_password);
 }
 
@@ -394,7 +403,7 @@ fn delete_is_refused_while_the_user_owns_records_and_cascades_otherwise() {
     )
     .unwrap();
     let owner = create(&t.db, "owner@example.com", json!({})).unwrap();
-    t.db.write(|tx| {
+    t.db.write(&admin(), |tx| {
         tx.execute(
             "INSERT INTO sales_order (id, identifier, customer_user_id, customer_id, total, currency, created_at)
              VALUES ('o1', 'SO-1', ?1, ?2, '10', 'USD', 'now')",
@@ -403,11 +412,11 @@ fn delete_is_refused_while_the_user_owns_records_and_cascades_otherwise() {
         Ok(())
     })
     .unwrap();
-    let err = delete(&t.db, &owner.id).unwrap_err();
+    let err = delete(&t.db, &admin(), &owner.id).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(err.message.contains("own 1 order"), "{}", err.message);
 
-    delete(&t.db, &user.id).unwrap();
+    delete(&t.db, &admin(), &user.id).unwrap();
     assert_eq!(
         t.db.read(|c| customer_user::get(c, &user.id))
             .unwrap_err()
@@ -444,7 +453,7 @@ fn the_store_reopens_with_its_data_and_a_clock_that_keeps_increasing() {
     let path = dir.path().join("reopen.sqlite3");
     let first_hlc = {
         let db = cu_core::Database::open(&path).unwrap();
-        cu_core::generate::generate(&db, 0, |_| {}).unwrap();
+        cu_core::generate::generate(&db, &admin(), 0, |_| {}).unwrap();
         let u = create(&db, "one@example.com", json!({})).unwrap();
         db.read(|c| history::for_record(c, "customer_user", &u.id))
             .unwrap()[0]

@@ -111,10 +111,10 @@ fn smtp_server_with(ssl: SslConfig) -> (Arc<Mutex<Vec<Mail>>>, u16) {
 }
 
 fn point_smtp_at(db: &Database, port: u16) {
-    settings::set(db, "smtpHost", &json!("127.0.0.1")).unwrap();
-    settings::set(db, "smtpPort", &json!(port)).unwrap();
-    settings::set(db, "smtpEncryption", &json!("none")).unwrap();
-    settings::set(db, "emailFrom", &json!("shop@mail.test")).unwrap();
+    settings::set(db, &admin(), "smtpHost", &json!("127.0.0.1")).unwrap();
+    settings::set(db, &admin(), "smtpPort", &json!(port)).unwrap();
+    settings::set(db, &admin(), "smtpEncryption", &json!("none")).unwrap();
+    settings::set(db, &admin(), "emailFrom", &json!("shop@mail.test")).unwrap();
 }
 
 /// A fresh store whose SMTP settings point at a new loopback server; and that server's inbox.
@@ -225,7 +225,7 @@ fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() 
         .unwrap()
         .is_empty());
 
-    let reset = account::reset_password(&t.db, &user.id).unwrap();
+    let reset = account::reset_password(&t.db, &admin(), &user.id).unwrap();
     assert_eq!(reset.auth_status, AuthStatus::Reset);
     deliver(&t.db);
     let mail = mails.lock().unwrap()[0].clone();
@@ -251,8 +251,8 @@ fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() 
     assert_eq!(done.reset_link_expires_at, None);
 
     // A second reset, revoked before it goes out: nothing is sent and the status is Active.
-    account::reset_password(&t.db, &user.id).unwrap();
-    let revoked = account::revoke_reset(&t.db, &user.id).unwrap();
+    account::reset_password(&t.db, &admin(), &user.id).unwrap();
+    let revoked = account::revoke_reset(&t.db, &admin(), &user.id).unwrap();
     assert_eq!(revoked.auth_status, AuthStatus::Active);
     assert_eq!(deliver(&t.db), Delivery::default());
     let last = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
@@ -269,14 +269,14 @@ fn an_admin_reset_sends_the_force_reset_link_which_expires_and_can_be_revoked() 
         json!({"enabled": false, "confirmed": true}),
     )
     .unwrap();
-    let err = account::reset_password(&t.db, &disabled.id).unwrap_err();
+    let err = account::reset_password(&t.db, &admin(), &disabled.id).unwrap_err();
     assert_eq!(err.code, ErrorCode::Conflict);
 }
 
 #[test]
 fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can_be_retried() {
     let (t, mails) = store_with_smtp();
-    settings::set(&t.db, "outboxMaxAttempts", &json!(2)).unwrap();
+    settings::set(&t.db, &admin(), "outboxMaxAttempts", &json!(2)).unwrap();
     create(&t.db, "bounce@example.com", json!({})).unwrap();
     let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
 
@@ -324,7 +324,10 @@ fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can
         .unwrap()
         .contains("Mailbox unavailable"));
 
-    assert_eq!(outbox::retry(&t.db, &m.id).unwrap().state, State::Queued);
+    assert_eq!(
+        outbox::retry(&t.db, &admin(), &m.id).unwrap().state,
+        State::Queued
+    );
     assert!(mails.lock().unwrap().is_empty());
 
     // A server that cannot be reached: the attempt fails and says why.
@@ -333,7 +336,7 @@ fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can
         .local_addr()
         .unwrap()
         .port();
-    settings::set(&t.db, "smtpPort", &json!(closed)).unwrap();
+    settings::set(&t.db, &admin(), "smtpPort", &json!(closed)).unwrap();
     let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
     assert_eq!(outbox::deliver_due(&t.db, &mailer).unwrap().retrying, 1);
     let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
@@ -357,7 +360,7 @@ fn no_token_or_password_reaches_the_database_file() {
         json!({"website": "Default", "password": "Visible123", "passwordConfirm": "Visible123"}),
     )
     .unwrap();
-    account::reset_password(&t.db, &user.id).unwrap();
+    account::reset_password(&t.db, &admin(), &user.id).unwrap();
     deliver(&t.db);
     let tokens: Vec<String> = mails
         .lock()
@@ -476,8 +479,8 @@ fn implicit_tls_delivers_through_a_tls_listener() {
     let port = tls_front(plain_port, &cert);
     let t = store(0);
     point_smtp_at(&t.db, port);
-    settings::set(&t.db, "smtpEncryption", &json!("tls")).unwrap();
-    settings::set(&t.db, "smtpCaFile", &json!(ca.to_string_lossy())).unwrap();
+    settings::set(&t.db, &admin(), "smtpEncryption", &json!("tls")).unwrap();
+    settings::set(&t.db, &admin(), "smtpCaFile", &json!(ca.to_string_lossy())).unwrap();
     create(&t.db, "wrapped@example.com", json!({})).unwrap();
     assert_eq!(
         deliver(&t.db),
@@ -503,7 +506,7 @@ fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
     });
     let t = store(0);
     point_smtp_at(&t.db, port);
-    settings::set(&t.db, "smtpEncryption", &json!("starttls")).unwrap();
+    settings::set(&t.db, &admin(), "smtpEncryption", &json!("starttls")).unwrap();
     create(&t.db, "tls@example.com", json!({})).unwrap();
 
     // A certificate nobody vouches for is refused: the message waits for a retry.
@@ -526,8 +529,14 @@ fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
     );
     assert!(mails.lock().unwrap().is_empty());
 
-    settings::set(&t.db, "smtpCaFile", &json!(cert_path.to_string_lossy())).unwrap();
-    outbox::retry(&t.db, &m.id).unwrap();
+    settings::set(
+        &t.db,
+        &admin(),
+        "smtpCaFile",
+        &json!(cert_path.to_string_lossy()),
+    )
+    .unwrap();
+    outbox::retry(&t.db, &admin(), &m.id).unwrap();
     assert_eq!(
         deliver(&t.db),
         Delivery {
@@ -537,7 +546,7 @@ fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
     );
     assert_eq!(mails.lock().unwrap()[0].to, ["tls@example.com"]);
 
-    settings::set(&t.db, "smtpCaFile", &json!("/nonexistent/ca.pem")).unwrap();
+    settings::set(&t.db, &admin(), "smtpCaFile", &json!("/nonexistent/ca.pem")).unwrap();
     let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
     assert_eq!(err.fields[0].field, "smtpCaFile");
 }
@@ -548,7 +557,7 @@ fn a_user_without_a_website_gets_links_to_the_default_website_and_never_a_link_w
     let user = create(&t.db, "nosite@example.com", json!({"confirmed": true})).unwrap();
     assert!(user.website.is_none());
 
-    account::reset_password(&t.db, &user.id).unwrap();
+    account::reset_password(&t.db, &admin(), &user.id).unwrap();
     deliver(&t.db);
     let got = mails.lock().unwrap().clone();
     assert_eq!(got.len(), 1);
@@ -563,13 +572,13 @@ fn a_user_without_a_website_gets_links_to_the_default_website_and_never_a_link_w
     );
 
     // With no URL to start a link from, the action says so and sends nothing.
-    t.db.write(|tx| {
+    t.db.write(&admin(), |tx| {
         tx.execute("UPDATE website SET url = '' WHERE is_default = 1", [])?;
         Ok(())
     })
     .unwrap();
-    account::revoke_reset(&t.db, &user.id).unwrap();
-    let err = account::reset_password(&t.db, &user.id).unwrap_err();
+    account::revoke_reset(&t.db, &admin(), &user.id).unwrap();
+    let err = account::reset_password(&t.db, &admin(), &user.id).unwrap_err();
     assert_eq!(err.code, ErrorCode::Validation);
     assert!(
         err.message.contains("nosite@example.com") && err.message.contains("default website"),

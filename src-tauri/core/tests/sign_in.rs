@@ -42,7 +42,7 @@ fn each_kind_of_user_who_may_not_sign_in_is_refused_with_its_own_reason() {
     .unwrap();
     create(&t.db, "new@example.com", json!({})).unwrap();
     let reset = create(&t.db, "reset@example.com", json!({"confirmed": true})).unwrap();
-    account::reset_password(&t.db, &reset.id).unwrap();
+    account::reset_password(&t.db, &admin(), &reset.id).unwrap();
 
     let outcome = sign_in(&t.db, "OK@example.com", GOOD, now);
     assert!(outcome.success, "{outcome:?}");
@@ -174,7 +174,7 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
 
     // Lockout time 0: locked until an admin unlocks. (Another user, with failures in the
     // recent past, as unlocking happens at the real time.)
-    settings::set(&t.db, "lockoutTimeMinutes", &json!(0)).unwrap();
+    settings::set(&t.db, &admin(), "lockoutTimeMinutes", &json!(0)).unwrap();
     let user = create(&t.db, "lock2@example.com", json!({"confirmed": true})).unwrap();
     let earlier = Utc::now() - Duration::minutes(10);
     for i in 0..10 {
@@ -192,7 +192,7 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
         earlier + Duration::days(30),
     );
     assert_eq!((o.reason, o.locked_until), (Some(Refusal::Locked), None));
-    let unlocked = account::unlock(&t.db, &user.id).unwrap();
+    let unlocked = account::unlock(&t.db, &admin(), &user.id).unwrap();
     assert_eq!(unlocked.auth_status, AuthStatus::Active);
     assert_eq!(unlocked.locked_at, None);
     assert!(unlocked.has_password, "unlocking does not force a reset");
@@ -208,7 +208,7 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
         assert_eq!(o.reason, Some(Refusal::BadCredentials));
     }
     assert_eq!(
-        account::unlock(&t.db, &user.id).unwrap_err().code,
+        account::unlock(&t.db, &admin(), &user.id).unwrap_err().code,
         ErrorCode::Conflict
     );
 }
@@ -216,15 +216,17 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
 #[test]
 fn a_lock_keeps_a_requested_reset_and_unlocking_puts_it_back() {
     let t = store(0);
-    settings::set(&t.db, "lockoutMaxAttempts", &json!(2)).unwrap();
+    settings::set(&t.db, &admin(), "lockoutMaxAttempts", &json!(2)).unwrap();
     let user = create(&t.db, "both@example.com", json!({"confirmed": true})).unwrap();
-    account::reset_password(&t.db, &user.id).unwrap();
+    account::reset_password(&t.db, &admin(), &user.id).unwrap();
     let now = Utc::now();
     sign_in(&t.db, "both@example.com", "Wrong1234", now);
     sign_in(&t.db, "both@example.com", "Wrong1234", now);
     assert_eq!(status(&t.db, &user.id), AuthStatus::Locked);
     assert_eq!(
-        account::unlock(&t.db, &user.id).unwrap().auth_status,
+        account::unlock(&t.db, &admin(), &user.id)
+            .unwrap()
+            .auth_status,
         AuthStatus::Reset
     );
 }
@@ -234,47 +236,48 @@ fn passwords_follow_the_policy_settings_history_and_maximum_age() {
     let t = store(0);
     let user = create(&t.db, "pw@example.com", json!({"confirmed": true})).unwrap();
 
-    settings::set(&t.db, "passwordSpecialChars", &json!(true)).unwrap();
-    settings::set(&t.db, "passwordMinLength", &json!(12)).unwrap();
-    let err = account::set_password(&t.db, &user.id, "Secret1234").unwrap_err();
+    settings::set(&t.db, &admin(), "passwordSpecialChars", &json!(true)).unwrap();
+    settings::set(&t.db, &admin(), "passwordMinLength", &json!(12)).unwrap();
+    let err = account::set_password(&t.db, &admin(), &user.id, "Secret1234").unwrap_err();
     assert_eq!(
         err.fields[0].message,
         "The password must be at least 12 characters long and include a special character."
     );
     let err = update(
         &t.db,
+        &admin(),
         &user.id,
         &json!({"password": "Secret1234", "passwordConfirm": "Secret1234"}),
     )
     .unwrap_err();
     assert_eq!(err.fields[0].field, "password");
-    settings::set(&t.db, "passwordSpecialChars", &json!(false)).unwrap();
-    settings::set(&t.db, "passwordMinLength", &json!(8)).unwrap();
+    settings::set(&t.db, &admin(), "passwordSpecialChars", &json!(false)).unwrap();
+    settings::set(&t.db, &admin(), "passwordMinLength", &json!(8)).unwrap();
 
     // History off (the default): an old password may come back.
-    account::set_password(&t.db, &user.id, "Second123").unwrap();
-    account::set_password(&t.db, &user.id, GOOD).unwrap();
-    settings::set(&t.db, "passwordHistoryEnabled", &json!(true)).unwrap();
-    settings::set(&t.db, "passwordHistoryCount", &json!(2)).unwrap();
-    let err = account::set_password(&t.db, &user.id, GOOD).unwrap_err();
+    account::set_password(&t.db, &admin(), &user.id, "Second123").unwrap();
+    account::set_password(&t.db, &admin(), &user.id, GOOD).unwrap();
+    settings::set(&t.db, &admin(), "passwordHistoryEnabled", &json!(true)).unwrap();
+    settings::set(&t.db, &admin(), "passwordHistoryCount", &json!(2)).unwrap();
+    let err = account::set_password(&t.db, &admin(), &user.id, GOOD).unwrap_err();
     assert!(
         err.fields[0].message.contains("last 2 passwords"),
         "{}",
         err.fields[0].message
     );
-    assert!(account::set_password(&t.db, &user.id, "Second123").is_err());
-    account::set_password(&t.db, &user.id, "Third1234").unwrap();
+    assert!(account::set_password(&t.db, &admin(), &user.id, "Second123").is_err());
+    account::set_password(&t.db, &admin(), &user.id, "Third1234").unwrap();
     // Three passwords on, the first is allowed again with a history of two.
-    account::set_password(&t.db, &user.id, "Second123").unwrap();
+    account::set_password(&t.db, &admin(), &user.id, "Second123").unwrap();
 
     // Maximum age: off by default; on, an old password turns Expired and is refused.
     let in_40_days = Utc::now() + Duration::days(40);
     assert_eq!(account::expire_passwords_at(&t.db, in_40_days).unwrap(), 0);
-    settings::set(&t.db, "passwordMaxAgeEnabled", &json!(true)).unwrap();
+    settings::set(&t.db, &admin(), "passwordMaxAgeEnabled", &json!(true)).unwrap();
     let o = sign_in(&t.db, "pw@example.com", "Second123", in_40_days);
     assert_eq!(o.reason, Some(Refusal::PasswordExpired));
     assert_eq!(status(&t.db, &user.id), AuthStatus::Expired);
-    let renewed = account::set_password(&t.db, &user.id, "Fourth123").unwrap();
+    let renewed = account::set_password(&t.db, &admin(), &user.id, "Fourth123").unwrap();
     assert_eq!(renewed.auth_status, AuthStatus::Active);
 }
 
@@ -345,9 +348,9 @@ proptest! {
         steps in prop::collection::vec(step(), 1..16),
     ) {
         let t = store(0);
-        settings::set(&t.db, "lockoutMaxAttempts", &json!(max)).unwrap();
-        settings::set(&t.db, "lockoutIntervalMinutes", &json!(interval)).unwrap();
-        settings::set(&t.db, "lockoutTimeMinutes", &json!(lock_time)).unwrap();
+        settings::set(&t.db, &admin(), "lockoutMaxAttempts", &json!(max)).unwrap();
+        settings::set(&t.db, &admin(), "lockoutIntervalMinutes", &json!(interval)).unwrap();
+        settings::set(&t.db, &admin(), "lockoutTimeMinutes", &json!(lock_time)).unwrap();
         create(&t.db, "p@example.com", json!({"confirmed": true})).unwrap();
         let mut model = Model {
             max,

@@ -51,6 +51,7 @@ fn the_grid_a_user_history_an_export_and_a_check_read_while_an_import_writes() {
             ImportKind::CustomerUsers
                 .import(
                     db,
+                    &admin(),
                     big,
                     &ImportMode::AllOrNothing,
                     |_| {
@@ -87,6 +88,7 @@ fn the_grid_a_user_history_an_export_and_a_check_read_while_an_import_writes() {
             let check = ImportKind::CustomerUsers
                 .import(
                     db,
+                    &admin(),
                     other,
                     &ImportMode::CheckOnly,
                     |_| {},

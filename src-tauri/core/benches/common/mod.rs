@@ -5,7 +5,13 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use cu_core::actor::{Actor, Via};
 use cu_core::{generate, Database};
+
+/// Who the benches act as: the store's first admin, from the command line.
+pub fn admin() -> Actor {
+    Actor::first_admin(Via::Cli)
+}
 
 #[global_allocator]
 static ALLOCATOR: cu_core::Allocator = cu_core::Allocator;
@@ -35,7 +41,7 @@ pub fn bench_db() -> (Database, u64) {
         .expect("count");
     if have < users {
         let started = Instant::now();
-        generate::generate(&db, users - have, |done| {
+        generate::generate(&db, &admin(), users - have, |done| {
             if done % 100_000 == 0 {
                 eprintln!(
                     "generated {done} in {:.0} s",

@@ -2,6 +2,7 @@
 //! forward and backward, must list exactly what a plain in-memory filter and sort lists.
 
 use super::*;
+use crate::actor::admin;
 use crate::{generate, Database};
 
 struct Row {
@@ -164,7 +165,7 @@ fn assert_same(got: &[String], want: &[String], case: &str) {
 fn every_sort_filter_and_plan_pages_like_the_oracle() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("grid.sqlite3")).unwrap();
-    generate::generate(&db, 400, |_| {}).unwrap();
+    generate::generate(&db, &admin(), 400, |_| {}).unwrap();
     db.read_ranked(|conn, ranks| {
         let rows = all_rows(conn);
         let some = &rows[17];
@@ -362,7 +363,7 @@ fn places_follow_changes_from_this_connection_and_from_others() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grid.sqlite3");
     let db = Database::open(&path).unwrap();
-    generate::generate(&db, 300, |_| {}).unwrap();
+    generate::generate(&db, &admin(), 300, |_| {}).unwrap();
     let ids = |db: &Database| {
         page(
             db,
@@ -381,8 +382,13 @@ fn places_follow_changes_from_this_connection_and_from_others() {
         ranked_first_names(&db, "example", SortOrder::Asc)[0],
         "Aaaa"
     );
-    crate::customer_user_write::update(&db, &first.id, &serde_json::json!({"firstName": "Aaaa"}))
-        .unwrap();
+    crate::customer_user_write::update(
+        &db,
+        &admin(),
+        &first.id,
+        &serde_json::json!({"firstName": "Aaaa"}),
+    )
+    .unwrap();
     assert_eq!(
         ranked_first_names(&db, "example", SortOrder::Asc)[0],
         "Aaaa"
@@ -391,6 +397,7 @@ fn places_follow_changes_from_this_connection_and_from_others() {
     let other = Database::open(&path).unwrap();
     crate::customer_user_write::update(
         &other,
+        &admin(),
         &second.id,
         &serde_json::json!({"firstName": "Zzzz"}),
     )
@@ -405,7 +412,7 @@ fn places_follow_changes_from_this_connection_and_from_others() {
 fn a_cursor_whose_row_moved_or_went_pages_like_the_walk() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("grid.sqlite3")).unwrap();
-    generate::generate(&db, 300, |_| {}).unwrap();
+    generate::generate(&db, &admin(), 300, |_| {}).unwrap();
     let query = GridQuery {
         q: Some("example".into()),
         sort: Some(Sort {
@@ -433,12 +440,13 @@ fn a_cursor_whose_row_moved_or_went_pages_like_the_walk() {
             "move" => {
                 crate::customer_user_write::update(
                     &db,
+                    &admin(),
                     &last,
                     &serde_json::json!({"lastName": "Zz"}),
                 )
                 .unwrap();
             }
-            _ => crate::customer_user_write::delete(&db, &last).unwrap(),
+            _ => crate::customer_user_write::delete(&db, &admin(), &last).unwrap(),
         }
         let walked = next_page(&cursor, None);
         assert_eq!(walked.len(), 20, "{change}");

@@ -2,10 +2,16 @@
 
 #![allow(dead_code)]
 
+use cu_core::actor::{Actor, Via};
 use cu_core::customer_user::CustomerUser;
 use cu_core::customer_user_input::CustomerUserInput;
 use cu_core::{customer_user_write, generate, CoreError, Database};
 use serde_json::{json, Value};
+
+/// The store's first admin, acting in the window: who the tests act as.
+pub fn admin() -> Actor {
+    Actor::first_admin(Via::Window)
+}
 
 pub struct TestDb {
     pub db: Database,
@@ -16,7 +22,7 @@ pub struct TestDb {
 pub fn store(users: u64) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::open(&dir.path().join("test.sqlite3")).unwrap();
-    generate::generate(&db, users, |_| {}).unwrap();
+    generate::generate(&db, &admin(), users, |_| {}).unwrap();
     TestDb { db, _dir: dir }
 }
 
@@ -60,7 +66,7 @@ pub fn input(email: &str, extra: Value) -> CustomerUserInput {
 }
 
 pub fn create(db: &Database, email: &str, extra: Value) -> Result<CustomerUser, CoreError> {
-    customer_user_write::create(db, &input(email, extra))
+    customer_user_write::create(db, &admin(), &input(email, extra))
 }
 
 /// The stored password hash of user `id` (`None`: no usable password).

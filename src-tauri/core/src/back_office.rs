@@ -1,0 +1,130 @@
+//! Back-office users (the admins, owners and sales representatives): the one writer of
+//! `app_user`, and the desktop's current admin, who acts in its window.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::actor::{Actor, Via};
+use crate::db::{new_id, Tx};
+use crate::error::Violations;
+use crate::reference::{self, User};
+use crate::{rules, CoreError, Database, Result};
+
+const ENTITY: &str = "app_user";
+
+/// Where the desktop keeps who acts in its window: one admin per database, so each store
+/// opens with the admin who last worked on it.
+const CURRENT_ADMIN: &str = "current_admin";
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct BackOfficeUserInput {
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+/// Adds a back-office user in the acting admin's organization.
+pub fn create(db: &Database, actor: &Actor, input: &BackOfficeUserInput) -> Result<User> {
+    db.write(actor, |tx| {
+        let organization = reference::default_organization(tx, tx.actor())?;
+        create_in(tx, &organization, input)
+    })
+}
+
+/// Adds a back-office user of `organization`, checked as the form checks it.
+pub(crate) fn create_in(
+    tx: &mut Tx<'_>,
+    organization: &str,
+    input: &BackOfficeUserInput,
+) -> Result<User> {
+    let mut problems = Violations::default();
+    let trimmed = |s: &str| s.trim().to_string();
+    let (username, first_name, last_name, email) = (
+        trimmed(&input.username),
+        trimmed(&input.first_name),
+        trimmed(&input.last_name),
+        trimmed(&input.email),
+    );
+    for (field, value) in [
+        ("username", &username),
+        ("firstName", &first_name),
+        ("lastName", &last_name),
+    ] {
+        if value.is_empty() {
+            problems.add(field, rules::NOT_BLANK);
+        } else if value.chars().count() > 255 {
+            problems.add(field, rules::too_long(255));
+        }
+    }
+    let taken: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM app_user WHERE username = ?1)",
+        [&username],
+        |r| r.get(0),
+    )?;
+    if taken && !username.is_empty() {
+        problems.add("username", USERNAME_USED);
+    }
+    if let Some(problem) = rules::check_email(&email) {
+        problems.add("email", problem);
+    }
+    problems.into_result()?;
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, organization, username, email, first_name, last_name],
+    )?;
+    let fields = serde_json::json!({
+        "username": [null, username],
+        "firstName": [null, first_name],
+        "lastName": [null, last_name],
+        "email": [null, email],
+    });
+    let hlc = tx.tick();
+    if let serde_json::Value::Object(fields) = fields {
+        tx.record(ENTITY, &id, "create", &fields, &hlc)?;
+    }
+    Ok(User {
+        id,
+        name: format!("{first_name} {last_name}"),
+        username,
+        email,
+    })
+}
+
+pub const USERNAME_USED: &str = "This username is already used.";
+
+/// The back-office user who acts in the desktop's window, if one was chosen for this store.
+pub fn current_admin(conn: &Connection) -> Result<Option<User>> {
+    let id: Option<String> = conn
+        .query_row(
+            "SELECT value FROM client_state WHERE key = ?1",
+            [CURRENT_ADMIN],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match id {
+        Some(id) => Ok(reference::list_users(conn)?
+            .into_iter()
+            .find(|u| u.id == id)),
+        None => Ok(None),
+    }
+}
+
+/// Makes the back-office user `key` (id or username) the one who acts in the window.
+pub fn set_current_admin(db: &Database, key: &str) -> Result<User> {
+    let actor = db.read(|c| Actor::back_office(c, key, Via::Window))?;
+    db.write(&actor, |tx| {
+        tx.execute(
+            "INSERT INTO client_state (key, value)
+             SELECT ?1, id FROM app_user WHERE username = ?2
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![CURRENT_ADMIN, actor.username],
+        )?;
+        current_admin(tx)?.ok_or_else(|| CoreError::not_found("Back-office user", key))
+    })
+}
