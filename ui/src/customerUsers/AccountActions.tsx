@@ -1,10 +1,8 @@
-import { useState, type MouseEvent, type ReactNode } from 'react';
-import { Box, IconButton, ListItemIcon, ListItemText, Menu, MenuItem } from '@mui/material';
+import { useState, type ReactNode } from 'react';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import LockResetIcon from '@mui/icons-material/LockReset';
 import LinkOffIcon from '@mui/icons-material/LinkOff';
 import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
-import MoreVertIcon from '@mui/icons-material/MoreVert';
 import SendIcon from '@mui/icons-material/Send';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Confirm, useDataProvider, useNotify, useRefresh } from 'react-admin';
@@ -78,7 +76,7 @@ export function accountActions(user: AccountState): AccountAction[] {
 }
 
 /** Runs an action after its confirmation (if any), then tells the admin and refreshes. */
-function useAccountAction(user: AccountState) {
+export function useAccountAction(user: AccountState) {
   const dataProvider = useDataProvider<AppDataProvider>();
   const notify = useNotify();
   const refresh = useRefresh();
@@ -129,46 +127,6 @@ export const AccountActionButtons = ({ user }: { user: AccountState }) => {
           {action.icon}
         </Button>
       ))}
-      {dialog}
-    </>
-  );
-};
-
-/** A grid row's "More actions" menu, so the row stays narrow. */
-export const AccountActionsMenu = ({ user }: { user: AccountState }) => {
-  const { start, dialog, isPending } = useAccountAction(user);
-  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const actions = accountActions(user);
-  // An empty slot of the button's size keeps the rows' actions aligned.
-  if (actions.length === 0) return <Box component="span" sx={{ width: 34, flexShrink: 0 }} />;
-  return (
-    <>
-      <IconButton
-        size="small"
-        aria-label="More actions"
-        aria-haspopup="menu"
-        disabled={isPending}
-        onClick={(event: MouseEvent<HTMLElement>) => {
-          event.stopPropagation();
-          setAnchor(event.currentTarget);
-        }}
-      >
-        <MoreVertIcon fontSize="small" />
-      </IconButton>
-      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
-        {actions.map((action) => (
-          <MenuItem
-            key={action.command}
-            onClick={() => {
-              setAnchor(null);
-              start(action);
-            }}
-          >
-            <ListItemIcon>{action.icon}</ListItemIcon>
-            <ListItemText>{action.label}</ListItemText>
-          </MenuItem>
-        ))}
-      </Menu>
       {dialog}
     </>
   );

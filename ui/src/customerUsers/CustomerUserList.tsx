@@ -1,12 +1,5 @@
 import { useEffect } from 'react';
-import {
-  Alert,
-  AlertTitle,
-  Box,
-  Stack,
-  Typography,
-  type TablePaginationProps,
-} from '@mui/material';
+import { Alert, AlertTitle, Box, Typography, type TablePaginationProps } from '@mui/material';
 import PeopleOutlineIcon from '@mui/icons-material/PeopleOutline';
 import {
   Button,
@@ -14,8 +7,6 @@ import {
   DatagridConfigurable,
   DateField,
   DateInput,
-  DeleteWithConfirmButton,
-  EditButton,
   FilterButton,
   List,
   Pagination,
@@ -23,22 +14,29 @@ import {
   SearchInput,
   SelectColumnsButton,
   SelectInput,
-  ShowButton,
   TextField,
   TextInput,
   TopToolbar,
   useListContext,
-  useRecordContext,
 } from 'react-admin';
-import { AccountActionsMenu, type AccountState } from './AccountActions';
 import { BulkActions } from './BulkActions';
 import { ExportButton } from './ExportButton';
 import { ImportButton } from './ImportButton';
-import { EnableToggleButton } from './EnableToggleButton';
-import { AuthStatusField, fullName, YesNoField } from './fields';
+import { AuthStatusField, YesNoField } from './fields';
+import { RowActions } from './RowActions';
 import { call } from '../data/api';
 
 export const PAGE_SIZES = [10, 25, 50, 100, 200];
+
+/** Out of sight, still read by screen readers. */
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
 
 const YES_NO = [
   { id: 'true', name: 'Yes' },
@@ -93,40 +91,6 @@ const ListActions = () => (
     <CreateButton label="Create Customer User" />
   </TopToolbar>
 );
-
-/** Row actions: View, Edit, Enable/Disable, Delete (with a confirmation dialog). */
-const RowActions = (_props: {
-  label?: string;
-  cellClassName?: string;
-  headerClassName?: string;
-}) => {
-  const record = useRecordContext<AccountState & { firstName?: string; lastName?: string }>();
-  if (!record) return null;
-  return (
-    <Stack
-      direction="row"
-      spacing={0.5}
-      justifyContent="flex-end"
-      onClick={(e) => e.stopPropagation()}
-      sx={{
-        whiteSpace: 'nowrap',
-        '& .MuiButton-root': { minWidth: 0, px: 0.75 },
-        '& .MuiButton-startIcon': { display: 'none' },
-      }}
-    >
-      <ShowButton label="View" />
-      <EditButton />
-      <EnableToggleButton />
-      <DeleteWithConfirmButton
-        mutationMode="pessimistic"
-        redirect={false}
-        confirmTitle="Delete Customer User"
-        confirmContent={`Are you sure you want to delete ${fullName(record) || 'this customer user'}?`}
-      />
-      <AccountActionsMenu user={record} />
-    </Stack>
-  );
-};
 
 const EmptyState = () => (
   <Box sx={{ textAlign: 'center', py: 8, px: 2, width: '100%' }}>
@@ -218,14 +182,20 @@ export const CustomerUserList = () => (
       size="small"
       sx={{
         '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },
-        // The actions stay in view while a wide grid scrolls sideways.
+        // The actions stay in view while a wide grid scrolls sideways. One icon button wide,
+        // so they cover no status column: the header's "Actions" is there for screen readers
+        // (and the column chooser) only.
         '& .row-actions': {
           position: 'sticky',
           right: 0,
           zIndex: 1,
+          width: 0,
+          px: 0.5,
+          textAlign: 'center',
           bgcolor: 'background.paper',
           boxShadow: (theme) => `-1px 0 0 ${theme.palette.divider}`,
         },
+        '& thead .row-actions > span': visuallyHidden,
       }}
     >
       <TextField source="customerName" label="Customer" />

@@ -6,9 +6,11 @@ import { Button, useDataProvider, useNotify, useRecordContext, useRefresh } from
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { AppDataProvider } from '../data/dataProvider';
 
-/** "Enable" / "Disable" (Oro's operations): calls `set_customer_user_enabled`. */
-export const EnableToggleButton = ({ size = 'small' }: { size?: 'small' | 'medium' }) => {
-  const record = useRecordContext<{ id: string; enabled: boolean }>();
+/**
+ * "Enable" / "Disable" (Oro's operations) of `record`: calls `set_customer_user_enabled`.
+ * Shared by the view page's button and the grid row's menu.
+ */
+export function useEnableToggle(record: { id: string; enabled: boolean } | undefined) {
   const dataProvider = useDataProvider<AppDataProvider>();
   const notify = useNotify();
   const refresh = useRefresh();
@@ -23,19 +25,31 @@ export const EnableToggleButton = ({ size = 'small' }: { size?: 'small' | 'mediu
     onError: (error) =>
       notify(error.message || 'The change could not be saved.', { type: 'error' }),
   });
+  const enabling = !record?.enabled;
+  return {
+    label: enabling ? 'Enable' : 'Disable',
+    icon: enabling ? <ToggleOnIcon /> : <ToggleOffIcon />,
+    toggle: () => mutate(enabling),
+    isPending,
+  };
+}
+
+/** The view page's "Enable" / "Disable" button. */
+export const EnableToggleButton = ({ size = 'small' }: { size?: 'small' | 'medium' }) => {
+  const record = useRecordContext<{ id: string; enabled: boolean }>();
+  const { label, icon, toggle, isPending } = useEnableToggle(record);
   if (!record) return null;
-  const enabling = !record.enabled;
   return (
     <Button
-      label={enabling ? 'Enable' : 'Disable'}
+      label={label}
       size={size}
       disabled={isPending}
       onClick={(event: MouseEvent) => {
         event.stopPropagation();
-        mutate(enabling);
+        toggle();
       }}
     >
-      {enabling ? <ToggleOnIcon /> : <ToggleOffIcon />}
+      {icon}
     </Button>
   );
 };

@@ -83,6 +83,11 @@ export const ImportButton = () => {
     setReport(null);
     setError(null);
   };
+  // Escape or a click beside the dialog would hide a run still going (and its Cancel): the
+  // dialog stays while a check or import runs, and can be dismissed again once it has ended.
+  const dismiss = () => {
+    if (running === null) close();
+  };
 
   const checked = report?.mode === 'check_only' ? report : null;
   const percent =
@@ -94,7 +99,14 @@ export const ImportButton = () => {
       <Button label="Import" onClick={() => setOpen(true)}>
         <UploadIcon />
       </Button>
-      <Dialog open={open} onClose={close} aria-labelledby="import-title" fullWidth maxWidth="md">
+      <Dialog
+        open={open}
+        onClose={dismiss}
+        disableEscapeKeyDown={running !== null}
+        aria-labelledby="import-title"
+        fullWidth
+        maxWidth="md"
+      >
         <DialogTitle id="import-title">Import Customer Users</DialogTitle>
         <DialogContent>
           <Typography variant="body2" sx={{ mb: 2 }}>

@@ -1,10 +1,18 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 
-// The whole app renders in jsdom on a 2-core machine: give async queries room.
-configure({ asyncUtilTimeout: 5000 });
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** vite.config.ts: the test timeout, less a margin to report a failed query. */
+    asyncUtilTimeout: number;
+  }
+}
+
+// The whole app renders in jsdom on a 2-core machine that may be busy: async queries wait for
+// their condition until (almost) the test's own timeout, never a few seconds of the clock.
+configure({ asyncUtilTimeout: inject('asyncUtilTimeout') });
 
 // @tauri-apps/api's mocks register callbacks with window.crypto.getRandomValues.
 if (!window.crypto?.getRandomValues) {

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeBackend } from '../../dev/fakeBackend';
 import { renderApp, setupUser } from '../../test/renderApp';
@@ -80,5 +80,54 @@ describe('Import', () => {
       mode: 'checkOnly',
       addresses: true,
     });
+  });
+
+  it('stays open while a run goes on, with its Cancel; closes again once the run ended', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend({ users: 3 });
+    let finish = () => {};
+    backend.importGate = new Promise<void>((resolve) => (finish = resolve));
+    renderApp('/customer-users', { backend });
+    await screen.findByText('user1@example.com');
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    await user.type(within(dialog).getByLabelText('File'), '/data/users.csv');
+    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+    expect(await within(dialog).findByText(/Checking: 0 rows read/)).toBeInTheDocument();
+
+    // Neither Escape nor a click beside the dialog closes it while the check runs. (A closing
+    // MUI dialog stays in the DOM for its exit transition, but at once turns invisible.)
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(dialog).toBeVisible();
+    const backdrop = dialog.closest('.MuiDialog-container') as HTMLElement;
+    await user.click(backdrop);
+    expect(dialog).toBeVisible();
+    expect(within(dialog).getByText(/Checking: 0 rows read/)).toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Close' })).not.toBeInTheDocument();
+
+    // The run's Cancel is there and stops it; then Escape closes the dialog again.
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(backend.callsOf('cancel_import')).toHaveLength(1);
+    expect(
+      await within(dialog).findByText('The import was cancelled. Nothing was written.'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeInTheDocument();
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(dialog).not.toBeVisible();
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+
+    // A run that finishes by itself: the report shows, and a click beside closes the dialog.
+    await user.click(screen.getByRole('button', { name: 'Import' }));
+    const again = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    await user.click(within(again).getByRole('button', { name: 'Check file' }));
+    expect(await within(again).findByText(/Checking: 0 rows read/)).toBeInTheDocument();
+    fireEvent.keyDown(again, { key: 'Escape' });
+    expect(again).toBeVisible();
+    finish();
+    expect(await within(again).findByRole('status')).toHaveTextContent(
+      'The file is ready to import.',
+    );
+    await user.click(again.closest('.MuiDialog-container') as HTMLElement);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 });
