@@ -391,7 +391,8 @@ const safeName = (name) =>
  *
  * Call as withApp(t, fn, options) from a node:test test (t names the artifacts) or withApp(fn).
  * options.args: extra command-line arguments for the app; options.env: extra environment;
- * options.dbPath: use this database file instead of a fresh one.
+ * options.dbPath: use this database file instead of a fresh one; options.admin: the back-office
+ * user who acts in the window (`--as`, default 'admin'), or null to let the window ask.
  * `app` holds { dbPath, tmpDir, logFile, display, screenshot(name) }.
  */
 export async function withApp(t, fn, options = {}) {
@@ -470,11 +471,13 @@ export async function withApp(t, fn, options = {}) {
 
     // tauri-driver turns tauri:options into webkitgtk:browserOptions {binary, args}: the args
     // reach the app's command line as given.
+    const admin = options.admin === undefined ? 'admin' : options.admin;
+    const asAdmin = admin === null ? [] : ['--as', admin];
     driver = await new Builder()
       .usingServer(`http://127.0.0.1:${port}/`)
       .withCapabilities({
         browserName: 'wry',
-        'tauri:options': { application, args: ['--db', dbPath, ...(options.args || [])] },
+        'tauri:options': { application, args: ['--db', dbPath, ...asAdmin, ...(options.args || [])] },
       })
       .build();
     await driver.manage().setTimeouts({ implicit: 0, pageLoad: 30_000, script: 30_000 });

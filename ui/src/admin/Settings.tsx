@@ -18,6 +18,7 @@ import {
 import { Title, useDataProvider, useNotify } from 'react-admin';
 import type { Setting } from '../bindings/Setting';
 import type { AppDataProvider } from '../data/dataProvider';
+import { CurrentAdminSwitch } from '../layout/CurrentAdmin';
 import { SectionCard, fieldErrors } from './shared';
 
 const SETTINGS = ['settings'];
@@ -280,6 +281,9 @@ export const Settings = () => {
       {isPending ? <CircularProgress aria-label="Loading settings" /> : null}
       {error ? <Alert severity="error">{error.message}</Alert> : null}
       <Stack spacing={2}>
+        <SectionCard id="settings-current-admin" title="Current admin">
+          <CurrentAdminSwitch />
+        </SectionCard>
         {[...bySection]
           .filter(([, settings]) => settings.length > 0)
           .map(([section, settings]) => (

@@ -9,6 +9,7 @@ import type {
   RaRecord,
 } from 'react-admin';
 import type { AttemptQuery } from '../bindings/AttemptQuery';
+import type { BackOfficeUserInput } from '../bindings/BackOfficeUserInput';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
@@ -82,6 +83,14 @@ export interface AppDataProvider extends DataProvider {
   listImports(): Promise<ImportRecord[]>;
   /** Saves the data template through the save dialog; its path, or `null` when closed. */
   saveImportTemplate(addresses: boolean): Promise<string | null>;
+  /** The back-office user acting in this window; `null` until one is chosen. */
+  currentAdmin(): Promise<User | null>;
+  /** Makes the back-office user `id` (or username) the one acting in this window. */
+  setCurrentAdmin(id: string): Promise<User>;
+  /** Adds a back-office user; it does not make them current (`setCurrentAdmin` does). */
+  createBackOfficeUser(input: BackOfficeUserInput): Promise<User>;
+  /** The back-office users (`list_users`), e.g. to choose who is working. */
+  listUsers(): Promise<User[]>;
 }
 
 /** The modes the app asks for by name (the rejects file is picked in the save dialog). */
@@ -527,5 +536,9 @@ export function createDataProvider(): AppDataProvider {
     listImports: () => run<ImportRecord[]>('list_imports'),
     saveImportTemplate: (addresses) =>
       run<string | null>('save_import_template', { path: null, addresses }),
+    currentAdmin: () => run<User | null>('current_admin'),
+    setCurrentAdmin: (id) => run<User>('set_current_admin', { id }),
+    createBackOfficeUser: (input) => run<User>('create_back_office_user', { input }),
+    listUsers: () => run<User[]>('list_users'),
   };
 }

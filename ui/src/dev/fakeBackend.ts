@@ -60,6 +60,29 @@ export function toRow(u: CustomerUser): CustomerUserRow {
   };
 }
 
+/** Commands that change data: refused while no back-office user acts in the window. */
+const CHANGES = new Set([
+  'create_customer_user',
+  'update_customer_user',
+  'delete_customer_user',
+  'set_customer_user_enabled',
+  'confirm_customer_user',
+  'resend_confirmation',
+  'reset_password',
+  'revoke_reset',
+  'unlock_customer_user',
+  'bulk_action',
+  'import_customer_users',
+  'retry_message',
+  'deliver_outbox',
+  'set_setting',
+  'set_smtp_password',
+  'update_email_template',
+  'restore_email_template',
+]);
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 function setting(
   key: string,
   label: string,
@@ -76,6 +99,12 @@ export class FakeBackend {
   calls: Call[] = [];
   /** The error lines the fake import finds in a file (two rows, none failing by default). */
   importErrors: Record<string, string[]> = {};
+  /**
+   * While set, `import_customer_users` answers only once this settles: a run in progress, for
+   * tests to look at the dialog meanwhile. `cancel_import` ends a waiting run as the app's does.
+   */
+  importGate: Promise<unknown> | null = null;
+  private cancelWaitingImport: (() => void) | null = null;
   imports: ImportRecord[] = [];
   uiState: Record<string, unknown> = {};
   users: User[] = [
@@ -179,12 +208,30 @@ export class FakeBackend {
       updatedAt: null,
     },
   ];
+  /**
+   * The id of the back-office user acting in the window (`current_admin`); `null` until one is
+   * chosen. Starts as `admin` (John Doe) unless the constructor is told otherwise.
+   */
+  currentAdminId: string | null;
   /** Commands to fail with an error, checked before the command runs. */
   failures = new Map<string, ApiError>();
   generatedPassword = 'Gen3ratedPw';
 
-  constructor(options: { users?: number } = {}) {
+  /**
+   * `users`: how many customer users to seed (3). `currentAdmin`: the username (or id) of the
+   * back-office user acting at start, as the app's `--as`; `null` starts with nobody chosen, so
+   * the app asks "Who is working here?". Defaults to `admin`.
+   */
+  constructor(options: { users?: number; currentAdmin?: string | null } = {}) {
     const n = options.users ?? 3;
+    const admin = options.currentAdmin === undefined ? 'admin' : options.currentAdmin;
+    if (admin === null) {
+      this.currentAdminId = null;
+    } else {
+      const found = this.backOfficeUser(admin);
+      if (!found) throw new Error(`FakeBackend: no back-office user "${admin}".`);
+      this.currentAdminId = found.id;
+    }
     const first = ['Amanda', 'Brandon', 'Carla', 'Daniel', 'Emma', 'Frank', 'Grace', 'Henry'];
     const last = ['Cole', 'Dunn', 'Evans', 'Ford', 'Gray', 'Hill', 'Irwin', 'Jones'];
     for (let i = 0; i < n; i++) {
@@ -261,7 +308,7 @@ export class FakeBackend {
         id,
         kind,
         file,
-        actor: 'admin',
+        actor: this.actor(),
         startedAt: now(),
         finishedAt: now(),
         mode: recordMode,
@@ -290,6 +337,15 @@ export class FakeBackend {
     this.calls.push({ cmd, args: args ? JSON.parse(JSON.stringify(args)) : undefined });
     const failure = this.failures.get(cmd);
     if (failure) throw failure;
+    if (
+      CHANGES.has(cmd) &&
+      !this.currentAdmin() &&
+      !(cmd === 'import_customer_users' && args?.mode === 'checkOnly')
+    )
+      throw apiError(
+        'conflict',
+        'Choose who you are first: no back-office user is acting in this window.',
+      );
     switch (cmd) {
       case 'get_ui_state':
         return { ...this.uiState };
@@ -356,7 +412,21 @@ export class FakeBackend {
       case 'list_localizations':
         return this.localizations;
       case 'list_users':
-        return this.users;
+        return this.users.map((u) => ({ ...u }));
+      case 'current_admin': {
+        const admin = this.currentAdmin();
+        return admin ? { ...admin } : null;
+      }
+      case 'set_current_admin': {
+        const key = String(args?.id ?? '');
+        const admin = this.backOfficeUser(key);
+        if (!admin)
+          throw apiError('not_found', `No enabled back-office user has the username "${key}".`);
+        this.currentAdminId = admin.id;
+        return { ...admin };
+      }
+      case 'create_back_office_user':
+        return { ...this.createBackOfficeUser((args?.input ?? {}) as Record<string, unknown>) };
       case 'list_roles': {
         const customer = (args?.customer as string | null | undefined) ?? null;
         return this.roles.filter((r) => r.customerId === null || r.customerId === customer);
@@ -406,13 +476,20 @@ export class FakeBackend {
         return null;
       case 'pick_import_file':
         return '/home/admin/users.csv';
-      case 'import_customer_users':
-        return this.importFile(
-          args?.path as string,
-          args?.mode as string,
-          args?.addresses === true,
-        );
+      case 'import_customer_users': {
+        const report = () =>
+          this.importFile(args?.path as string, args?.mode as string, args?.addresses === true);
+        if (!this.importGate) return report();
+        const cancelled = new Promise<never>((_, reject) => {
+          this.cancelWaitingImport = () =>
+            reject(apiError('conflict', 'The import was cancelled. Nothing was written.'));
+        });
+        return Promise.race([this.importGate.then(report), cancelled]).finally(() => {
+          this.cancelWaitingImport = null;
+        });
+      }
       case 'cancel_import':
+        this.cancelWaitingImport?.();
         return null;
       case 'list_imports':
         return this.imports.map((i) => ({ ...i }));
@@ -542,6 +619,52 @@ export class FakeBackend {
       default:
         throw `command ${cmd} not found`;
     }
+  }
+
+  /** The back-office user with this id or username. */
+  backOfficeUser(key: string): User | undefined {
+    const k = key.trim();
+    return this.users.find((u) => u.id === k || u.username === k);
+  }
+
+  currentAdmin(): User | null {
+    return this.users.find((u) => u.id === this.currentAdminId) ?? null;
+  }
+
+  /** Who change records name: the current admin's username. */
+  actor(): string {
+    return this.currentAdmin()?.username ?? 'system';
+  }
+
+  createBackOfficeUser(raw: Record<string, unknown>): User {
+    const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string).trim() : '');
+    const input = {
+      username: text('username'),
+      firstName: text('firstName'),
+      lastName: text('lastName'),
+      email: text('email'),
+    };
+    const fields: ApiError['fields'] = [];
+    const blank = 'This value should not be blank.';
+    for (const key of ['username', 'firstName', 'lastName', 'email'] as const) {
+      if (!input[key]) fields.push({ field: key, message: blank });
+    }
+    if (
+      input.username &&
+      this.users.some((u) => u.username.toLowerCase() === input.username.toLowerCase())
+    )
+      fields.push({ field: 'username', message: 'This username is already used.' });
+    if (input.email && !EMAIL.test(input.email))
+      fields.push({ field: 'email', message: 'This value is not a valid email address.' });
+    if (fields.length) throw apiError('validation', 'The back-office user is not valid.', fields);
+    const user: User = {
+      id: newId('user'),
+      username: input.username,
+      name: `${input.firstName} ${input.lastName}`,
+      email: input.email,
+    };
+    this.users.push(user);
+    return user;
   }
 
   /** Runs an account action on one user, logging what changed, and returns the user. */
@@ -823,7 +946,8 @@ export class FakeBackend {
       entityId,
       op,
       fields,
-      actor: 'admin',
+      actor: this.actor(),
+      via: 'window',
       at: now(),
       hlc: `${Date.now()}-0`,
       import: null,

@@ -20,6 +20,7 @@ import {
   useSidebarState,
   useStore,
 } from 'react-admin';
+import { CurrentAdminGate, CurrentAdminLabel } from './CurrentAdmin';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 
 /** A collapsible menu group, e.g. "Customers" holding "Customer Users" (Oro's main menu). */
@@ -82,6 +83,7 @@ const AppToolbar = () => (
 const AppAppBar = () => (
   <AppBar toolbar={<AppToolbar />} userMenu={false}>
     <TitlePortal />
+    <CurrentAdminLabel />
   </AppBar>
 );
 
@@ -92,6 +94,6 @@ export const AppLayout = ({ children }: { children: ReactNode }) => (
     appBar={AppAppBar}
     sx={{ minWidth: 0, '& .RaLayout-content': { minWidth: 0 } }}
   >
-    {children}
+    <CurrentAdminGate>{children}</CurrentAdminGate>
   </Layout>
 );

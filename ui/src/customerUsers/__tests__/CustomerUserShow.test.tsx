@@ -43,6 +43,7 @@ describe('Customer user view page', () => {
       op: 'update',
       fields: { firstName: ['Brendan', 'Brandon'], enabled: [false, true] },
       actor: 'admin',
+      via: 'window',
       at: '2026-02-01T10:00:00Z',
       hlc: '1',
       import: {
