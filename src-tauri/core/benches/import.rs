@@ -18,12 +18,13 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use common::{admin, arg, bench_db, peak_rss_mb, reset_peak_rss};
 use cu_core::csv_export::Query;
 use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
+use cu_core::grid::{self, GridQuery};
 use cu_core::Database;
 
 fn main() {
@@ -106,15 +107,89 @@ fn main() {
             peak_rss_mb()
         );
         // Everyone disabled: the file as an admin edits it to change one column of every row.
+        // Meanwhile the grid and the CLI read, as the window and a script beside it would.
         reset_peak_rss();
-        let (update, changed) = timed(&db, &disabled, ImportMode::AllOrNothing);
+        let done = AtomicBool::new(false);
+        let ((update, changed), reads) = std::thread::scope(|s| {
+            let reads = s.spawn(|| read_while(&db, &work, &done));
+            let out = timed(&db, &disabled, ImportMode::AllOrNothing);
+            done.store(true, Ordering::Relaxed);
+            (out, reads.join().expect("the reads"))
+        });
         println!(
             "run {run}, every row disabled: import {update:.2} s ({} updated, {} already disabled) | peak RSS {:.0} MB",
             changed.counts.updated,
             changed.counts.unchanged,
             peak_rss_mb()
         );
+        println!("run {run}, during that import: {reads}");
     }
+}
+
+/// Grid pages (four sorts, a filter, a quick search) in the core, and `customer-users list`
+/// processes when the release CLI is built (`cargo build --release -p customer-users-cli`),
+/// until `done`; their medians and 95th percentiles.
+fn read_while(db: &Database, store: &Path, done: &AtomicBool) -> String {
+    let queries: Vec<GridQuery> = [
+        r#"{"sort": {"field": "lastName", "order": "ASC"}}"#,
+        r#"{"sort": {"field": "email", "order": "DESC"}}"#,
+        r#"{"sort": {"field": "customerName", "order": "ASC"}, "filter": {"enabled": false}}"#,
+        r#"{"q": "anna", "sort": {"field": "firstName", "order": "ASC"}}"#,
+    ]
+    .iter()
+    .map(|q| serde_json::from_str(q).expect("a grid query"))
+    .collect();
+    let cli = std::env::current_exe()
+        .ok()
+        .and_then(|bench| Some(bench.parent()?.parent()?.join("customer-users")))
+        .filter(|cli| cli.exists());
+    let (mut pages, mut lists) = (Vec::new(), Vec::new());
+    // Past the import's start, so the reads overlap its write transaction.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mut n = 0;
+    while !done.load(Ordering::Relaxed) {
+        let started = Instant::now();
+        grid::page(db, &queries[n % queries.len()]).expect("a grid page");
+        pages.push(started.elapsed().as_secs_f64() * 1000.0);
+        if let Some(cli) = cli.as_ref().filter(|_| n % 10 == 0) {
+            let started = Instant::now();
+            let out = Command::new(cli)
+                .args([
+                    "--db",
+                    &store.display().to_string(),
+                    "list",
+                    "--sort",
+                    "lastName",
+                ])
+                .output()
+                .expect("run the CLI");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            lists.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        n += 1;
+    }
+    let summary = |name: &str, mut ms: Vec<f64>| {
+        if ms.is_empty() {
+            return format!("{name}: none");
+        }
+        ms.sort_by(f64::total_cmp);
+        let at = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+        format!(
+            "{name}: {} calls, median {:.1} ms, p95 {:.1} ms",
+            ms.len(),
+            at(0.5),
+            at(0.95)
+        )
+    };
+    format!(
+        "{} | {}",
+        summary("grid page in the core", pages),
+        summary("`customer-users list` process", lists)
+    )
 }
 
 /// `file` with every row's `Enabled` cell set to 0, in a file beside it.
@@ -165,11 +240,10 @@ fn file_mb(path: &Path) -> f64 {
 /// The store without its users (and what hangs off them), vacuumed small.
 fn make_empty_store(db: &Database, to: &Path) {
     eprintln!("making {} (once)", to.display());
-    db.read(|c| {
-        c.execute("VACUUM INTO ?1", [to.display().to_string()])?;
-        Ok(())
-    })
-    .expect("copy the store");
+    // Its own connection: the store's read connections refuse to write, even a copy.
+    rusqlite::Connection::open(db.path())
+        .and_then(|c| c.execute("VACUUM INTO ?1", [to.display().to_string()]))
+        .expect("copy the store");
     let copy = rusqlite::Connection::open(to).expect("open the copy");
     copy.execute_batch(
         "PRAGMA foreign_keys = OFF;

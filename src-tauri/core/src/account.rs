@@ -7,7 +7,7 @@ use rusqlite::{params, Connection};
 
 use crate::actor::Actor;
 use crate::customer_user::{self, AuthStatus, CustomerUser};
-use crate::customer_user_write::record_update;
+use crate::customer_user_write::{self as writer, record_update};
 use crate::db::{timestamp, Tx};
 use crate::email_template::{self, Link};
 use crate::{outbox, password, settings, CoreError, Database, Result};
@@ -18,10 +18,7 @@ pub fn confirm(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     db.write(actor, |tx| {
         let before = customer_user::get(tx, id)?;
         require_unconfirmed(&before)?;
-        tx.execute(
-            "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
-            [id],
-        )?;
+        writer::mark_confirmed(tx, id)?;
         outbox::cancel_links(
             tx,
             id,
@@ -72,7 +69,7 @@ pub fn reset_password(db: &Database, actor: &Actor, id: &str) -> Result<Customer
                 before.email
             )));
         }
-        set_status(tx, id, AuthStatus::Reset)?;
+        writer::set_auth_status(tx, id, AuthStatus::Reset)?;
         outbox::cancel_links(tx, id, &[Link::Reset], "A newer reset e-mail replaced it.")?;
         let user = record_update(tx, id, &before)?;
         outbox::enqueue(tx, email_template::FORCE_RESET_PASSWORD, &user)?;
@@ -91,13 +88,15 @@ pub fn revoke_reset(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUs
                 before.email
             )));
         }
-        tx.execute(
-            "UPDATE customer_user SET reset_token_hash = NULL, reset_expires_at = NULL WHERE id = ?1",
-            [id],
+        writer::clear_reset_link(tx, id)?;
+        outbox::cancel_links(
+            tx,
+            id,
+            &[Link::Reset, Link::SetPassword],
+            "The password reset was revoked.",
         )?;
-        outbox::cancel_links(tx, id, &[Link::Reset, Link::SetPassword], "The password reset was revoked.")?;
         if before.auth_status == AuthStatus::Reset {
-            set_status(tx, id, AuthStatus::Active)?;
+            writer::set_auth_status(tx, id, AuthStatus::Active)?;
         }
         record_update(tx, id, &before)
     })
@@ -173,31 +172,12 @@ pub(crate) fn store_password(tx: &Tx<'_>, id: &str, new_password: &str) -> Resul
             SELECT rowid FROM password_history WHERE customer_user_id = ?1 ORDER BY set_at DESC LIMIT 100)",
         [id],
     )?;
-    tx.execute(
-        "UPDATE customer_user SET password_hash = ?2, password_changed_at = ?3,
-            reset_token_hash = NULL, reset_expires_at = NULL,
-            auth_status = CASE auth_status WHEN 'locked' THEN 'locked' ELSE 'active' END,
-            status_before_lock = CASE auth_status WHEN 'locked' THEN 'active' ELSE NULL END
-         WHERE id = ?1",
-        params![id, password::hash(new_password)?, now],
-    )?;
+    writer::set_password_hash(tx, id, &password::hash(new_password)?, &now)?;
     outbox::cancel_links(
         tx,
         id,
         &[Link::Reset, Link::SetPassword],
         "A new password was set.",
-    )?;
-    Ok(())
-}
-
-/// Sets the password status; a locked user keeps the lock and gets `status` when unlocked.
-fn set_status(tx: &Tx<'_>, id: &str, status: AuthStatus) -> Result<()> {
-    tx.execute(
-        "UPDATE customer_user SET
-            status_before_lock = CASE auth_status WHEN 'locked' THEN ?2 ELSE NULL END,
-            auth_status = CASE auth_status WHEN 'locked' THEN 'locked' ELSE ?2 END
-         WHERE id = ?1",
-        params![id, status.as_str()],
     )?;
     Ok(())
 }
@@ -220,13 +200,7 @@ pub fn unlock(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
 }
 
 pub(crate) fn lift_lock(tx: &Tx<'_>, id: &str, failures_since: DateTime<Utc>) -> Result<()> {
-    tx.execute(
-        "UPDATE customer_user SET auth_status = coalesce(status_before_lock, 'active'),
-            status_before_lock = NULL, locked_at = NULL, locked_until = NULL, failures_since = ?2
-         WHERE id = ?1",
-        params![id, timestamp(failures_since)],
-    )?;
-    Ok(())
+    writer::lift_lock(tx, id, &timestamp(failures_since))
 }
 
 /// With the password change policy on, marks Active users whose password is older than
@@ -284,7 +258,7 @@ fn max_age_cutoff(conn: &Connection, now: DateTime<Utc>) -> Result<Option<String
 
 fn expire(tx: &mut Tx<'_>, id: &str) -> Result<()> {
     let before = customer_user::get(tx, id)?;
-    set_status(tx, id, AuthStatus::Expired)?;
+    writer::set_auth_status(tx, id, AuthStatus::Expired)?;
     record_update(tx, id, &before)?;
     Ok(())
 }
@@ -299,10 +273,7 @@ pub fn confirm_by_token(db: &Database, token: &str) -> Result<CustomerUser> {
             )
         })?;
         let before = customer_user::get(tx, &id)?;
-        tx.execute(
-            "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
-            [&id],
-        )?;
+        writer::mark_confirmed(tx, &id)?;
         record_update(tx, &id, &before)
     })
 }

@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::customer_user::{self, AuthStatus};
-use crate::customer_user_write::record_update;
+use crate::customer_user_write::{self as writer, record_update};
 use crate::db::{new_id, timestamp, Tx};
 use crate::{account, password, settings, CoreError, Database, Result};
 
@@ -157,11 +157,8 @@ pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<O
         if let Some(refusal) = refusal {
             return Ok(refused(Some(&id), refusal, None));
         }
-        tx.execute(
-            "UPDATE customer_user SET login_count = login_count + 1, last_login = ?2, failures_since = ?2
-             WHERE id = ?1",
-            params![id, timestamp(now)],
-        )?;
+        writer::count_sign_in(tx, &id, &timestamp(now))?;
+        record_update(tx, &id, &user)?;
         Ok(Outcome {
             success: true,
             reason: None,
@@ -210,11 +207,7 @@ fn lock_if_over_limit(
     let minutes = settings::int(tx, "lockoutTimeMinutes")?;
     let until = (minutes > 0).then(|| timestamp(now + Duration::minutes(minutes)));
     let before = customer_user::get(tx, id)?;
-    tx.execute(
-        "UPDATE customer_user SET status_before_lock = auth_status, auth_status = 'locked',
-            locked_at = ?2, locked_until = ?3 WHERE id = ?1",
-        params![id, timestamp(now), until],
-    )?;
+    writer::lock(tx, id, &timestamp(now), until.as_deref())?;
     record_update(tx, id, &before)?;
     tracing::warn!(
         customer_user = id,

@@ -11,7 +11,10 @@ use crate::{Database, Result};
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 
 pub(crate) fn ensure(db: &Database) -> Result<()> {
-    db.write(&Actor::system(), |tx| crate::email_template::seed(tx))?;
+    // Written only when missing, so opening a store never waits for another's write.
+    if db.read(|c| crate::email_template::defaults_missing(c))? {
+        db.write(&Actor::system(), |tx| crate::email_template::seed(tx))?;
+    }
     let empty: bool = db.read(|c| {
         Ok(
             c.query_row("SELECT NOT EXISTS (SELECT 1 FROM organization)", [], |r| {

@@ -76,7 +76,11 @@ impl Database {
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;",
         )?;
-        embedded::migrations::runner().run(&mut conn)?;
+        // Only when a migration is due: running the migrations takes the write lock, and a
+        // CLI command opening the store while the app imports must not wait for it.
+        if migrations_due(&conn) {
+            embedded::migrations::runner().run(&mut conn)?;
+        }
         let clock = load_clock(&conn)?;
         let db = Database {
             path: path.to_path_buf(),
@@ -264,6 +268,22 @@ impl Writer {
         self.clock = clock;
         Ok(out)
     }
+}
+
+/// Whether the store lacks one of the embedded migrations (or is new).
+fn migrations_due(conn: &Connection) -> bool {
+    let newest = embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0);
+    let applied: rusqlite::Result<Option<i64>> = conn.query_row(
+        "SELECT max(version) FROM refinery_schema_history",
+        [],
+        |r| r.get(0),
+    );
+    !matches!(applied, Ok(Some(v)) if v >= newest)
 }
 
 fn load_clock(conn: &Connection) -> Result<Hlc> {

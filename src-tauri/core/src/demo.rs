@@ -4,6 +4,8 @@
 use rusqlite::params;
 
 use crate::actor::{Actor, Via};
+use crate::customer_user::{self, AuthStatus};
+use crate::customer_user_write as writer;
 use crate::db::new_id;
 use crate::{generate, password, Database, Result};
 
@@ -36,12 +38,13 @@ pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
         let now = tx.now();
         for (n, (id, customer)) in ids.iter().enumerate() {
             // One shared hash keeps first launch fast; each user is still argon2id-verified.
-            let status = if n >= 10 { "reset" } else { "active" };
-            tx.execute(
-                "UPDATE customer_user SET password_hash = ?2, password_changed_at = ?3, auth_status = ?4,
-                    login_count = ?5, last_login = ?3 WHERE id = ?1",
-                params![id, hash, now, status, (n * 3 + 1) as i64],
-            )?;
+            let before = customer_user::get(tx, id)?;
+            writer::set_password_hash(tx, id, &hash, &now)?;
+            if n >= 10 {
+                writer::set_auth_status(tx, id, AuthStatus::Reset)?;
+            }
+            writer::set_sign_ins(tx, id, (n * 3 + 1) as i64, &now)?;
+            writer::record_update(tx, id, &before)?;
             if n < 3 {
                 tx.execute(
                     "INSERT INTO sales_order (id, identifier, customer_user_id, customer_id, total, currency, created_at)

@@ -162,6 +162,23 @@ pub(crate) fn seed(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whether a default template is not stored yet (a new store, or a template added since).
+pub(crate) fn defaults_missing(conn: &Connection) -> Result<bool> {
+    let stored: i64 = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM email_template WHERE name IN ({})",
+            DEFAULTS
+                .iter()
+                .map(|d| format!("'{}'", d.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(usize::try_from(stored).unwrap_or(0) < DEFAULTS.len())
+}
+
 pub fn list(db: &Database) -> Result<Vec<EmailTemplate>> {
     db.read(|conn| DEFAULTS.iter().map(|d| get_in(conn, d.name)).collect())
 }

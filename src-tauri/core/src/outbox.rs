@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::customer_user::{self, CustomerUser};
+use crate::customer_user_write;
 use crate::db::{new_id, timestamp, Tx};
 use crate::email_template::{self, Link, TOKEN_PLACEHOLDER};
 use crate::mailer::{Mailer, Outgoing};
@@ -342,28 +343,24 @@ fn mint(
             if user.confirmed {
                 return Ok(Err("The customer user is confirmed already.".into()));
             }
-            tx.execute(
-                "UPDATE customer_user SET confirmation_token_hash = ?2 WHERE id = ?1",
-                params![user_id, hash],
-            )?;
+            customer_user_write::stamp_confirmation_link(tx, user_id, &hash)?;
         }
         Link::SetPassword | Link::Reset => {
             if link == Link::Reset && user.auth_status != customer_user::AuthStatus::Reset {
                 return Ok(Err("The password reset was revoked.".into()));
             }
             let ttl = settings::int(tx, "resetLinkTtl")?;
-            tx.execute(
-                "UPDATE customer_user SET reset_token_hash = ?2, password_requested_at = ?3,
-                    reset_expires_at = ?4 WHERE id = ?1",
-                params![
-                    user_id,
-                    hash,
-                    timestamp(now),
-                    timestamp(now + Duration::seconds(ttl))
-                ],
+            customer_user_write::stamp_reset_link(
+                tx,
+                user_id,
+                &hash,
+                &timestamp(now),
+                &timestamp(now + Duration::seconds(ttl)),
             )?;
         }
     }
+    // The link's hash is a secret and not recorded; when it was asked for and its expiry are.
+    customer_user_write::record_update(tx, user_id, &user)?;
     Ok(Ok(token))
 }
 

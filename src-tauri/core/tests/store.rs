@@ -140,3 +140,38 @@ fn a_read_connection_cannot_write() {
     assert!(err.message.contains("readonly"), "{}", err.message);
     assert_eq!(count(&t.db, "SELECT count(*) FROM customer_user"), 1);
 }
+
+#[test]
+fn the_store_opens_and_reads_while_another_connection_writes() {
+    let t = store(10);
+    let (held, holding) = mpsc::channel();
+    let (release, released) = mpsc::channel::<()>();
+    let (opened, reads) = mpsc::channel();
+    std::thread::scope(|s| {
+        let db = &t.db;
+        let writer = s.spawn(move || {
+            db.write(&admin(), |_tx| {
+                held.send(()).unwrap();
+                let _ = released.recv();
+                Ok(())
+            })
+            .unwrap()
+        });
+        // Owned here, so a failure below ends the held write instead of waiting for it.
+        let release = release;
+        holding.recv().unwrap();
+        let path = db.path().to_path_buf();
+        s.spawn(move || {
+            // What `customer-users list` does beside the app's import.
+            let other = cu_core::Database::open(&path).map_err(|e| e.message);
+            let rows = other.map(|o| grid::page(&o, &GridQuery::default()).unwrap().rows.len());
+            opened.send(rows).unwrap();
+        });
+        let rows = reads
+            .recv_timeout(DEADLOCK)
+            .expect("opening the store waited for the write");
+        assert_eq!(rows, Ok(10));
+        release.send(()).unwrap();
+        writer.join().unwrap();
+    });
+}

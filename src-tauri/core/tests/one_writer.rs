@@ -1,0 +1,160 @@
+//! One writer for the customer user: every write path leaves a change record and the changed
+//! fields' clocks, and no other module issues SQL that writes the `customer_user` table.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use cu_core::auth::{self, SignIn};
+use cu_core::mailer::Mailer;
+use cu_core::{account, demo, history, outbox, settings, Database};
+use serde_json::{json, Value};
+
+/// The user's change records, newest first, as (op, the fields each changed).
+fn changes(db: &Database, id: &str) -> Vec<(String, Vec<String>)> {
+    db.read(|c| history::for_record(c, "customer_user", id))
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let fields = c.fields.as_object().unwrap().keys().cloned().collect();
+            (c.op, fields)
+        })
+        .collect()
+}
+
+fn field_clocks(db: &Database, id: &str) -> serde_json::Map<String, Value> {
+    let text: String = db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT field_hlc FROM customer_user WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_sign_in_and_a_sent_link_are_recorded_with_their_fields_clocks() {
+    let t = store(0);
+    let user = create(
+        &t.db,
+        "counted@example.com",
+        json!({"confirmed": true, "password": "Secret123", "passwordConfirm": "Secret123"}),
+    )
+    .unwrap();
+    let outcome = auth::check(
+        &t.db,
+        &SignIn {
+            email: user.email.clone(),
+            password: "Secret123".into(),
+            source: None,
+            ip: None,
+            user_agent: None,
+        },
+    )
+    .unwrap();
+    assert!(outcome.success);
+    let (op, fields) = &changes(&t.db, &user.id)[0];
+    assert_eq!(op, "update");
+    assert!(
+        fields.contains(&"loginCount".to_string()) && fields.contains(&"lastLogin".to_string()),
+        "{fields:?}"
+    );
+    assert!(field_clocks(&t.db, &user.id).contains_key("loginCount"));
+
+    // Delivery stamps the reset link on the user; a relay that cannot be reached (a closed
+    // loopback port) fails the send, and the stamp stays.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for (key, value) in [
+        ("smtpHost", json!("127.0.0.1")),
+        ("smtpPort", json!(closed)),
+        ("smtpEncryption", json!("none")),
+    ] {
+        settings::set(&t.db, &admin(), key, &value).unwrap();
+    }
+    account::reset_password(&t.db, &admin(), &user.id).unwrap();
+    let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
+    let _ = outbox::deliver_due(&t.db, &mailer);
+    let stamped = changes(&t.db, &user.id);
+    assert!(
+        stamped
+            .iter()
+            .any(|(_, f)| f.contains(&"resetLinkExpiresAt".to_string())),
+        "{stamped:?}"
+    );
+    assert!(field_clocks(&t.db, &user.id).contains_key("resetLinkExpiresAt"));
+}
+
+#[test]
+fn demo_data_is_recorded_like_any_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(&dir.path().join("demo.sqlite3")).unwrap();
+    demo::seed_demo_if_empty(&db).unwrap();
+    let unrecorded = count(
+        &db,
+        "SELECT count(*) FROM customer_user u WHERE NOT EXISTS (
+            SELECT 1 FROM change_log c WHERE c.entity = 'customer_user' AND c.entity_id = u.id)",
+    );
+    assert_eq!(unrecorded, 0);
+    let with_password = count(
+        &db,
+        "SELECT count(*) FROM customer_user u WHERE password_hash IS NOT NULL AND EXISTS (
+            SELECT 1 FROM change_log c WHERE c.entity_id = u.id AND c.op = 'update'
+              AND c.fields LIKE '%loginCount%')",
+    );
+    assert!(with_password > 0);
+}
+
+/// The modules allowed to write `customer_user`: its writer, and the CSV import's bulk path,
+/// which writes through its own cached statements (to be folded into the writer).
+const WRITERS: &[&str] = &["customer_user_write.rs", "customer_user_import.rs"];
+
+#[test]
+fn no_other_module_writes_the_customer_user_table() {
+    let mut offenders = Vec::new();
+    visit(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut |path, text| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            if WRITERS.contains(&name.as_ref()) {
+                return;
+            }
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for verb in [
+                "INSERT INTO customer_user",
+                "UPDATE customer_user",
+                "DELETE FROM customer_user",
+                "REPLACE INTO customer_user",
+            ] {
+                let mut rest = flat.as_str();
+                while let Some(at) = rest.find(verb) {
+                    let after = rest[at + verb.len()..].chars().next();
+                    // `customer_user_role_link` and the like are other tables.
+                    if !after.is_some_and(|c| c == '_' || c.is_alphanumeric()) {
+                        offenders.push(format!("{}: {verb}", path.display()));
+                    }
+                    rest = &rest[at + verb.len()..];
+                }
+            }
+        },
+    );
+    assert_eq!(offenders, Vec::<String>::new());
+}
+
+fn visit(dir: &Path, f: &mut impl FnMut(&Path, &str)) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            visit(&path, f);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            f(&path, &std::fs::read_to_string(&path).unwrap());
+        }
+    }
+}
