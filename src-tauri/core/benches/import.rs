@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use common::{admin, arg, bench_db, peak_rss_mb, reset_peak_rss};
 use cu_core::csv_export::Query;
-use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
+use cu_core::csv_import::{ImportKind, ImportMode, ImportProgress, ImportReport};
 use cu_core::grid::{self, GridQuery};
 use cu_core::Database;
 
@@ -110,9 +110,17 @@ fn main() {
         // Meanwhile the grid and the CLI read, as the window and a script beside it would.
         reset_peak_rss();
         let done = AtomicBool::new(false);
+        let (started, import_started) = std::sync::mpsc::channel();
         let ((update, changed), reads) = std::thread::scope(|s| {
-            let reads = s.spawn(|| read_while(&db, &work, &done));
-            let out = timed(&db, &disabled, ImportMode::AllOrNothing);
+            let (db, work, done) = (&db, &work, &done);
+            let reads = s.spawn(move || {
+                // From the import's first progress report: inside its write transaction.
+                import_started.recv().expect("the import started");
+                read_while(db, work, done)
+            });
+            let out = timed_with(db, &disabled, ImportMode::AllOrNothing, |_| {
+                let _ = started.send(());
+            });
             done.store(true, Ordering::Relaxed);
             (out, reads.join().expect("the reads"))
         });
@@ -144,8 +152,6 @@ fn read_while(db: &Database, store: &Path, done: &AtomicBool) -> String {
         .and_then(|bench| Some(bench.parent()?.parent()?.join("customer-users")))
         .filter(|cli| cli.exists());
     let (mut pages, mut lists) = (Vec::new(), Vec::new());
-    // Past the import's start, so the reads overlap its write transaction.
-    std::thread::sleep(std::time::Duration::from_secs(2));
     let mut n = 0;
     while !done.load(Ordering::Relaxed) {
         let started = Instant::now();
@@ -216,9 +222,18 @@ fn disable_everyone(file: &Path) -> PathBuf {
 }
 
 fn timed(db: &Database, file: &Path, mode: ImportMode) -> (f64, ImportReport) {
+    timed_with(db, file, mode, |_| {})
+}
+
+fn timed_with(
+    db: &Database,
+    file: &Path,
+    mode: ImportMode,
+    progress: impl FnMut(ImportProgress),
+) -> (f64, ImportReport) {
     let started = Instant::now();
     let report = ImportKind::CustomerUsers
-        .import(db, &admin(), file, &mode, |_| {}, &AtomicBool::new(false))
+        .import(db, &admin(), file, &mode, progress, &AtomicBool::new(false))
         .expect("import");
     assert_eq!(
         report.counts.errors,

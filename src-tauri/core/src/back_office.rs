@@ -66,7 +66,7 @@ pub(crate) fn create_in(
         |r| r.get(0),
     )?;
     if taken && !username.is_empty() {
-        problems.add("username", USERNAME_USED);
+        problems.add("username", rules::USERNAME_USED);
     }
     if let Some(problem) = rules::check_email(&email) {
         problems.add("email", problem);
@@ -78,16 +78,17 @@ pub(crate) fn create_in(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, organization, username, email, first_name, last_name],
     )?;
-    let fields = serde_json::json!({
-        "username": [null, username],
-        "firstName": [null, first_name],
-        "lastName": [null, last_name],
-        "email": [null, email],
-    });
+    let fields = [
+        ("username", &username),
+        ("firstName", &first_name),
+        ("lastName", &last_name),
+        ("email", &email),
+    ]
+    .into_iter()
+    .map(|(field, value)| (field.to_string(), serde_json::json!([null, value])))
+    .collect();
     let hlc = tx.tick();
-    if let serde_json::Value::Object(fields) = fields {
-        tx.record(ENTITY, &id, "create", &fields, &hlc)?;
-    }
+    tx.record(ENTITY, &id, "create", &fields, &hlc)?;
     Ok(User {
         id,
         name: format!("{first_name} {last_name}"),
@@ -95,8 +96,6 @@ pub(crate) fn create_in(
         email,
     })
 }
-
-pub const USERNAME_USED: &str = "This username is already used.";
 
 /// The back-office user who acts in the desktop's window, if one was chosen for this store.
 pub fn current_admin(conn: &Connection) -> Result<Option<User>> {
@@ -108,9 +107,7 @@ pub fn current_admin(conn: &Connection) -> Result<Option<User>> {
         )
         .optional()?;
     match id {
-        Some(id) => Ok(reference::list_users(conn)?
-            .into_iter()
-            .find(|u| u.id == id)),
+        Some(id) => reference::get_user(conn, &id),
         None => Ok(None),
     }
 }

@@ -1184,6 +1184,8 @@ impl Importer {
 }
 
 impl RowImporter for Importer {
+    const CHECKS_IN_MEMORY: bool = true;
+
     fn import_row(
         &mut self,
         tx: &mut Tx<'_>,

@@ -42,7 +42,7 @@ struct Writer {
 const MAX_READERS: usize = 4;
 
 struct Readers {
-    idle: Mutex<Pool>,
+    pool: Mutex<Pool>,
     freed: Condvar,
 }
 
@@ -86,7 +86,7 @@ impl Database {
             path: path.to_path_buf(),
             writer: Mutex::new(Writer { conn, clock }),
             readers: Readers {
-                idle: Mutex::new(Pool {
+                pool: Mutex::new(Pool {
                     idle: Vec::new(),
                     open: 0,
                 }),
@@ -126,7 +126,7 @@ impl Database {
     /// first one given back. The last one given back is taken first, so the grid's pages
     /// mostly find the sort positions they built.
     fn take_reader(&self) -> Result<Reader> {
-        let mut pool = relock(&self.readers.idle);
+        let mut pool = relock(&self.readers.pool);
         loop {
             if let Some(reader) = pool.idle.pop() {
                 return Ok(reader);
@@ -136,7 +136,7 @@ impl Database {
                 drop(pool);
                 let opened = open_reader(&self.path);
                 if opened.is_err() {
-                    relock(&self.readers.idle).open -= 1;
+                    relock(&self.readers.pool).open -= 1;
                 }
                 return opened;
             }
@@ -149,7 +149,7 @@ impl Database {
     }
 
     fn give_back(&self, reader: Reader) {
-        let mut pool = relock(&self.readers.idle);
+        let mut pool = relock(&self.readers.pool);
         pool.idle.push(reader);
         self.readers.freed.notify_one();
     }

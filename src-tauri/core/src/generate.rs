@@ -483,9 +483,10 @@ fn add_details(db: &Database, actor: &Actor, range: Range<u64>, catalog: &Catalo
             if patch.is_empty() {
                 continue;
             }
+            // Generated e-mails are unique and lower-case: the e-mail's sort index finds them.
             let id: String = tx.query_row(
-                "SELECT id FROM customer_user WHERE email_lowercase = ?1",
-                [user.email.to_lowercase()],
+                "SELECT id FROM customer_user WHERE email = ?1",
+                [&user.email],
                 |r| r.get(0),
             )?;
             update_in(tx, &id, &Value::Object(patch))?;

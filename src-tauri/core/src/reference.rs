@@ -85,19 +85,31 @@ pub struct User {
 
 const USER_NAME_SQL: &str = "first_name || ' ' || last_name";
 
+/// The back-office users' query, ending in `tail` (a condition, an order).
+fn users_sql(tail: &str) -> String {
+    format!("SELECT id, username, {USER_NAME_SQL}, email FROM app_user {tail}")
+}
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+    })
+}
+
 pub fn list_users(conn: &Connection) -> Result<Vec<User>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, username, {USER_NAME_SQL}, email FROM app_user ORDER BY last_name, first_name, id"
-    ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok(User {
-            id: r.get(0)?,
-            username: r.get(1)?,
-            name: r.get(2)?,
-            email: r.get(3)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&users_sql("ORDER BY last_name, first_name, id"))?;
+    let rows = stmt.query_map([], user_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The back-office user `id`, if there is one.
+pub fn get_user(conn: &Connection, id: &str) -> Result<Option<User>> {
+    Ok(conn
+        .query_row(&users_sql("WHERE id = ?1"), [id], user_row)
+        .optional()?)
 }
 
 pub fn user_ref(conn: &Connection, id: &str) -> Result<Option<Ref>> {

@@ -5,6 +5,20 @@ import { renderApp, setupUser } from '../../test/renderApp';
 
 const BAD_ROW = 'Error in row #2. Email Address: This value is not a valid email address.';
 
+type User = ReturnType<typeof setupUser>;
+
+/** Opens the grid's Import dialog. */
+async function openImport(user: User) {
+  await user.click(screen.getByRole('button', { name: 'Import' }));
+  return screen.findByRole('dialog', { name: 'Import Customer Users' });
+}
+
+/** Types `path` into the dialog and checks the file. */
+async function checkFile(user: User, dialog: HTMLElement, path: string) {
+  await user.type(within(dialog).getByLabelText('File'), path);
+  await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+}
+
 describe('Import', () => {
   it('checks first, shows the row errors, and imports once the file is fixed', async () => {
     const user = setupUser();
@@ -12,10 +26,8 @@ describe('Import', () => {
     backend.importErrors['/data/users.csv'] = [BAD_ROW];
     renderApp('/customer-users', { backend });
     await screen.findByText('user1@example.com');
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
-    await user.type(within(dialog).getByLabelText('File'), '/data/users.csv');
-    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+    const dialog = await openImport(user);
+    await checkFile(user, dialog, '/data/users.csv');
 
     expect(await within(dialog).findByText(BAD_ROW)).toBeInTheDocument();
     expect(within(dialog).getByRole('status')).toHaveTextContent('1 row has errors.');
@@ -46,8 +58,7 @@ describe('Import', () => {
     backend.importErrors['/home/admin/users.csv'] = [BAD_ROW];
     renderApp('/customer-users', { backend });
     await screen.findByText('user1@example.com');
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    const dialog = await openImport(user);
     await user.click(within(dialog).getByRole('button', { name: 'Browse…' }));
     expect(within(dialog).getByLabelText('File')).toHaveValue('/home/admin/users.csv');
     await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
@@ -67,13 +78,11 @@ describe('Import', () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-users');
     await screen.findByText('user1@example.com');
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    const dialog = await openImport(user);
     await user.click(within(dialog).getByLabelText('Customer user addresses'));
     await user.click(within(dialog).getByRole('button', { name: 'Download data template' }));
     expect(backend.callsOf('save_import_template')[0]).toMatchObject({ addresses: true });
-    await user.type(within(dialog).getByLabelText('File'), '/data/addresses.csv');
-    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+    await checkFile(user, dialog, '/data/addresses.csv');
     await within(dialog).findByText(/The file is ready to import\./);
     expect(backend.callsOf('import_customer_users')[0]).toMatchObject({
       path: '/data/addresses.csv',
@@ -89,10 +98,8 @@ describe('Import', () => {
     backend.importGate = new Promise<void>((resolve) => (finish = resolve));
     renderApp('/customer-users', { backend });
     await screen.findByText('user1@example.com');
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Import Customer Users' });
-    await user.type(within(dialog).getByLabelText('File'), '/data/users.csv');
-    await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
+    const dialog = await openImport(user);
+    await checkFile(user, dialog, '/data/users.csv');
     expect(await within(dialog).findByText(/Checking: 0 rows read/)).toBeInTheDocument();
 
     // Neither Escape nor a click beside the dialog closes it while the check runs. (A closing
@@ -117,8 +124,7 @@ describe('Import', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
 
     // A run that finishes by itself: the report shows, and a click beside closes the dialog.
-    await user.click(screen.getByRole('button', { name: 'Import' }));
-    const again = await screen.findByRole('dialog', { name: 'Import Customer Users' });
+    const again = await openImport(user);
     await user.click(within(again).getByRole('button', { name: 'Check file' }));
     expect(await within(again).findByText(/Checking: 0 rows read/)).toBeInTheDocument();
     fireEvent.keyDown(again, { key: 'Escape' });
