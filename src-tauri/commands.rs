@@ -1,25 +1,26 @@
 //! Tauri commands: thin adapters that parse arguments, call the core and map its result.
 //! Each runs off the UI thread (`async`), so a slow query never freezes the window.
 
+use cu_core::account::sign_in::{AttemptQuery, LoginAttempt};
 use cu_core::actor::{Actor, Via};
-use cu_core::auth::{AttemptQuery, LoginAttempt};
 use cu_core::back_office::{self, BackOfficeUserInput};
 use cu_core::bulk::{self, Action, Summary};
-use cu_core::csv_export;
-use cu_core::csv_import::{
-    self, ImportKind, ImportMode, ImportProgress, ImportRecord, ImportReport,
+use cu_core::csv::export as csv_export;
+use cu_core::csv::import::{
+    self as csv_import, ImportKind, ImportMode, ImportProgress, ImportRecord, ImportReport,
 };
+use cu_core::customer_user::input::CustomerUserInput;
 use cu_core::customer_user::CustomerUser;
-use cu_core::customer_user_input::CustomerUserInput;
-use cu_core::email_template::{self, EmailTemplate, Rendered};
 use cu_core::grid::{CustomerUserRow, GridQuery, Page};
 use cu_core::history::ChangeRecord;
-use cu_core::outbox::{self, Delivery, Message};
+use cu_core::mail::outbox::{self, Delivery, Message};
+use cu_core::mail::template::{self as email_template, EmailTemplate, Rendered};
 use cu_core::reference::{self, Customer, Localization, RoleRef, User, Website};
 use cu_core::settings::{self, Setting};
 use cu_core::{
-    account, auth, csv_template, customer_user, customer_user_write, history, password, secrets,
-    ui_state, CoreError, Database,
+    account, account::sign_in as auth, csv::template as csv_template, customer_user,
+    customer_user::write as customer_user_write, history, password, secrets, store::ui_state,
+    CoreError, Database,
 };
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -92,7 +93,7 @@ fn get_customer_user(state: State<'_, AppState>, id: String) -> Reply<CustomerUs
 #[tauri::command(async)]
 fn create_customer_user(state: State<'_, AppState>, input: Value) -> Reply<CustomerUser> {
     let input = CustomerUserInput::from_json(input)?;
-    state.mailing(|db, actor| customer_user_write::create(db, actor, &input))
+    state.mailing(|db, actor| account::create(db, actor, &input))
 }
 
 #[tauri::command(async)]
@@ -101,7 +102,7 @@ fn update_customer_user(
     id: String,
     patch: Value,
 ) -> Reply<CustomerUser> {
-    state.acting(|db, actor| customer_user_write::update(db, actor, &id, &patch))
+    state.acting(|db, actor| account::update(db, actor, &id, &patch))
 }
 
 #[tauri::command(async)]

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use cu_core::outbox::{self, Delivery};
+use cu_core::mail::outbox::{self, Delivery};
 use cu_core::{CoreError, Database};
 
 /// How often queued messages (retries included) are looked at without being asked.

@@ -10,12 +10,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use cu_core::actor::{Actor, Via};
 use cu_core::bulk::Action;
-use cu_core::csv_import::{self, ImportKind, ImportMode, ImportProgress};
-use cu_core::customer_user_input::CustomerUserInput;
+use cu_core::csv::import::{self as csv_import, ImportKind, ImportMode, ImportProgress};
+use cu_core::customer_user::input::CustomerUserInput;
 use cu_core::grid::{GridFilter, GridQuery, Sort, SortField, SortOrder};
 use cu_core::{
-    account, auth, bulk, customer_user, customer_user_write, email_template, generate, history,
-    outbox, reference, settings, CoreError, Database, ErrorCode,
+    account, account::sign_in as auth, bulk, customer_user,
+    customer_user::write as customer_user_write, generate, history, mail::outbox,
+    mail::template as email_template, reference, settings, CoreError, Database, ErrorCode,
 };
 use serde::Serialize;
 
@@ -312,7 +313,7 @@ fn main() -> ExitCode {
 fn run_command(cli: &Cli) -> Result<u8, CoreError> {
     let path = match &cli.db {
         Some(p) => p.clone(),
-        None => cu_core::db::default_path().ok_or_else(|| {
+        None => cu_core::store::default_path().ok_or_else(|| {
             CoreError::invalid_input("No app-data folder is known here; pass --db PATH.")
         })?,
     };
@@ -402,16 +403,11 @@ fn dispatch(
         }
         Command::Create => {
             let input = CustomerUserInput::from_json(read_stdin_json()?)?;
-            out.print(&customer_user_write::create(db, actor, &input)?)
+            out.print(&account::create(db, actor, &input)?)
         }
         Command::Update { id } => {
             let id = user_id(db, id)?;
-            out.print(&customer_user_write::update(
-                db,
-                actor,
-                &id,
-                &read_stdin_json()?,
-            )?)
+            out.print(&account::update(db, actor, &id, &read_stdin_json()?)?)
         }
         Command::Delete { ids } => match user_ids(db, ids)?.as_slice() {
             [id] => {
@@ -468,7 +464,7 @@ fn dispatch(
             filters,
             addresses,
         } => {
-            let query = cu_core::csv_export::Query {
+            let query = cu_core::csv::export::Query {
                 filter: Some(parse_filters(filters)?),
                 q: q.clone(),
             };
@@ -531,7 +527,7 @@ fn dispatch(
             out: path,
             addresses,
         } => {
-            cu_core::csv_template::write(db, ImportKind::of(*addresses), path)
+            cu_core::csv::template::write(db, ImportKind::of(*addresses), path)
                 .map_err(|e| rename_field(e, "path", "out"))?;
             emit(&format!("The data template is in {}.", path.display()))
         }

@@ -13,7 +13,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use common::{arg, bench_db, peak_rss_mb};
-use cu_core::csv_export::{self, Query};
+use cu_core::csv::export::{self as csv_export, Query};
 
 fn main() {
     let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(3);

@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use common::{admin, arg, bench_db, peak_rss_mb, reset_peak_rss};
-use cu_core::csv_export::Query;
-use cu_core::csv_import::{ImportKind, ImportMode, ImportProgress, ImportReport};
+use cu_core::csv::export::Query;
+use cu_core::csv::import::{ImportKind, ImportMode, ImportProgress, ImportReport};
 use cu_core::grid::{self, GridQuery};
 use cu_core::Database;
 

@@ -6,9 +6,9 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::actor::{Actor, Via};
-use crate::db::{new_id, Tx};
 use crate::error::Violations;
 use crate::reference::{self, User};
+use crate::store::{new_id, Tx};
 use crate::{rules, CoreError, Database, Result};
 
 const ENTITY: &str = "app_user";

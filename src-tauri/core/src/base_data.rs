@@ -1,19 +1,31 @@
-//! The records every store needs before anyone can work: an organization, an admin and
-//! the e-mail templates.
+//! Opening a store: its schema, then the records every store needs before anyone can
+//! work (an organization, an admin and the e-mail templates).
+
+use std::path::Path;
 
 use rusqlite::params;
 
 use crate::actor::{Actor, FIRST_ADMIN};
 use crate::back_office::BackOfficeUserInput;
-use crate::db::new_id;
+use crate::store::new_id;
 use crate::{Database, Result};
 
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 
-pub(crate) fn ensure(db: &Database) -> Result<()> {
+impl Database {
+    /// Opens (creating if needed) the database at `path`, brings its schema up to date and
+    /// adds the base records it lacks.
+    pub fn open(path: &Path) -> Result<Self> {
+        let db = Database::open_schema(path)?;
+        ensure(&db)?;
+        Ok(db)
+    }
+}
+
+fn ensure(db: &Database) -> Result<()> {
     // Written only when missing, so opening a store never waits for another's write.
-    if db.read(|c| crate::email_template::defaults_missing(c))? {
-        db.write(&Actor::system(), |tx| crate::email_template::seed(tx))?;
+    if db.read(|c| crate::mail::template::defaults_missing(c))? {
+        db.write(&Actor::system(), |tx| crate::mail::template::seed(tx))?;
     }
     let empty: bool = db.read(|c| {
         Ok(

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::Actor;
-use crate::{account, customer_user, customer_user_write, Database, Result};
+use crate::{
+    account, customer_user, customer_user::write as customer_user_write, Database, Result,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

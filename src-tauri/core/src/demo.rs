@@ -4,9 +4,9 @@
 use rusqlite::params;
 
 use crate::actor::{Actor, Via};
+use crate::customer_user::write as writer;
 use crate::customer_user::{self, AuthStatus};
-use crate::customer_user_write as writer;
-use crate::db::new_id;
+use crate::store::new_id;
 use crate::{generate, password, Database, Result};
 
 /// How many customer users the demo holds.

@@ -2,23 +2,24 @@
 //! back-office users, a customer tree and customer users in every state. The demo data and
 //! the benchmarks are built from it. Users are written as Oro's CSV and imported.
 
+use std::ops::Range;
+use std::path::Path;
+
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::actor::Actor;
-use crate::address::AddressInput;
 use crate::back_office::{self, BackOfficeUserInput};
+use crate::customer_user::address::AddressInput;
+use crate::customer_user::field::Field;
+use crate::customer_user::input::CustomerUserInput;
 use crate::customer_user::AddressType;
-use crate::customer_user_input::CustomerUserInput;
-use std::ops::Range;
-use std::path::Path;
 
-use serde_json::{Map, Value};
-
-use crate::csv_import::ImportKind;
-use crate::customer_user_write::update_in;
-use crate::db::{new_id, Tx};
+use crate::csv::import::ImportKind;
+use crate::customer_user::patch::CustomerUserPatch;
+use crate::customer_user::write::update_in;
 use crate::reference::CustomerInput;
+use crate::store::{new_id, Tx};
 use crate::{CoreError, Database, Result};
 
 const FIRST_NAMES: &[&str] = &[
@@ -368,20 +369,20 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
 const DETAILED_USERS: u64 = 20_000;
 
 /// The generated users' CSV header: the import's columns, in Oro's names.
-const HEADERS: &[&str] = &[
-    "Name Prefix",
-    "First Name",
-    "Last Name",
-    "Birthday",
-    "Email Address",
-    "Customer Id",
+const HEADERS: [&str; 13] = [
+    Field::NamePrefix.csv(0),
+    Field::FirstName.csv(0),
+    Field::LastName.csv(0),
+    Field::Birthday.csv(0),
+    Field::Email.csv(0),
+    Field::Customer.csv(0),
     "Roles 1 Role",
     "Roles 2 Role",
     "Roles 3 Role",
-    "Guest",
-    "Enabled",
-    "Confirmed",
-    "Website Id",
+    Field::IsGuest.csv(0),
+    Field::Enabled.csv(0),
+    Field::Confirmed.csv(0),
+    Field::Website.csv(0),
 ];
 
 /// Adds `users` customer users (and whatever they need). They are written as Oro's CSV and
@@ -470,17 +471,13 @@ fn add_details(db: &Database, actor: &Actor, range: Range<u64>, catalog: &Catalo
     db.write(actor, |tx| {
         for i in range {
             let user = user_input(i, catalog);
-            let mut patch = Map::new();
-            if user.website.is_none() {
-                patch.insert("website".into(), Value::Null);
-            }
-            if let Some(localization) = &user.preferred_localization {
-                patch.insert("preferredLocalization".into(), localization.clone().into());
-            }
-            if user.addresses.as_ref().is_some_and(|a| !a.is_empty()) {
-                patch.insert("addresses".into(), serde_json::to_value(&user.addresses)?);
-            }
-            if patch.is_empty() {
+            let patch = CustomerUserPatch {
+                website: user.website.is_none().then_some(None),
+                preferred_localization: user.preferred_localization.clone().map(Some),
+                addresses: user.addresses.clone().filter(|a| !a.is_empty()),
+                ..CustomerUserPatch::default()
+            };
+            if patch == CustomerUserPatch::default() {
                 continue;
             }
             // Generated e-mails are unique and lower-case: the e-mail's sort index finds them.
@@ -489,7 +486,7 @@ fn add_details(db: &Database, actor: &Actor, range: Range<u64>, catalog: &Catalo
                 [&user.email],
                 |r| r.get(0),
             )?;
-            update_in(tx, &id, &Value::Object(patch))?;
+            update_in(tx, &id, patch)?;
         }
         Ok(())
     })

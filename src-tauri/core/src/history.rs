@@ -5,7 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::actor::Via;
-use crate::csv_import::ImportRecord;
+use crate::csv::import::ImportRecord;
 use crate::Result;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -62,7 +62,7 @@ pub fn for_record(conn: &Connection, entity: &str, id: &str) -> Result<Vec<Chang
     rows.into_iter()
         .map(|(mut change, import)| {
             if let Some(import) = import {
-                change.import = Some(crate::csv_import::record(conn, &import)?);
+                change.import = Some(crate::csv::import::record(conn, &import)?);
             }
             Ok(change)
         })

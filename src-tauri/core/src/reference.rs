@@ -5,8 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::db::{new_id, Tx};
 use crate::error::Violations;
+use crate::store::{new_id, Tx};
 use crate::{CoreError, Result};
 
 /// A link to another record with the name to show for it.
@@ -405,7 +405,7 @@ pub fn list_customers(
     limit: Option<u32>,
 ) -> Result<Vec<Customer>> {
     let limit = limit.unwrap_or(50).clamp(1, 1000);
-    let pattern = format!("%{}%", crate::grid::escape_like(q.unwrap_or("").trim()));
+    let pattern = format!("%{}%", crate::store::escape_like(q.unwrap_or("").trim()));
     let ids: Vec<String> = conn
         .prepare(
             "SELECT id FROM customer WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name, id LIMIT ?2",

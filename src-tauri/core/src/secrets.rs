@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use crate::{CoreError, Database, ErrorCode, Result};
 
 /// The keychain service the entries belong to: the app's identifier.
-const SERVICE: &str = crate::db::APP_IDENTIFIER;
+const SERVICE: &str = crate::store::APP_IDENTIFIER;
 
 fn entry(db: &Database, what: &str) -> Result<Entry> {
     let node: Option<String> = db.read(|c| {

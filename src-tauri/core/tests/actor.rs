@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use cu_core::actor::{Actor, Via};
 use cu_core::back_office::{self, BackOfficeUserInput};
-use cu_core::{customer_user_write, history, ErrorCode};
+use cu_core::{account, history, ErrorCode};
 use serde_json::json;
 
 fn input(username: &str, email: &str) -> BackOfficeUserInput {
@@ -24,7 +24,7 @@ fn every_change_names_the_back_office_user_and_how_they_acted() {
     let ann =
         t.db.read(|c| Actor::back_office(c, "ann.rivera", Via::Cli))
             .unwrap();
-    customer_user_write::update(&t.db, &ann, &user.id, &json!({"lastName": "Named"})).unwrap();
+    account::update(&t.db, &ann, &user.id, &json!({"lastName": "Named"})).unwrap();
 
     let changes =
         t.db.read(|c| history::for_record(c, "customer_user", &user.id))

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use cu_core::csv_export::Query;
-use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
+use cu_core::csv::export::Query;
+use cu_core::csv::import::{ImportKind, ImportMode, ImportReport};
 use cu_core::customer_user::AddressType;
-use cu_core::{customer_user, customer_user_address_csv as addresses, Database};
+use cu_core::{csv::addresses, customer_user, Database};
 use serde_json::json;
 
 fn export_text(db: &Database) -> String {
@@ -126,7 +126,7 @@ fn bad_address_rows_name_the_column_and_write_nothing() {
 #[test]
 fn the_address_template_imports_as_it_is() {
     let t = store(3);
-    let text = t.db.read(|c| cu_core::csv_template::addresses(c)).unwrap();
+    let text = t.db.read(|c| cu_core::csv::template::addresses(c)).unwrap();
     assert!(text.starts_with(&format!("{HEADER}\n")));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("template.csv");

@@ -5,7 +5,7 @@ mod common;
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use cu_core::csv_export::{self, Query};
+use cu_core::csv::export::{self as csv_export, Query};
 use cu_core::grid::GridFilter;
 use cu_core::ErrorCode;
 use serde_json::json;

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use common::*;
-use cu_core::csv_export::{self, Query};
-use cu_core::csv_import::{ImportKind, ImportMode, ImportReport};
+use cu_core::csv::export::{self as csv_export, Query};
+use cu_core::csv::import::{ImportKind, ImportMode, ImportReport};
 use cu_core::grid::{self, GridQuery};
 use cu_core::{customer_user, history, Database};
 use serde_json::json;
@@ -729,7 +729,7 @@ fn the_data_template_has_oros_columns_and_imports_as_it_is() {
     let t = store(0);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("template.csv");
-    cu_core::csv_template::write(&t.db, ImportKind::CustomerUsers, &file).unwrap();
+    cu_core::csv::template::write(&t.db, ImportKind::CustomerUsers, &file).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with(
         "ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,\

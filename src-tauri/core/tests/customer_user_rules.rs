@@ -3,8 +3,9 @@
 mod common;
 
 use common::*;
+use cu_core::account::update;
+use cu_core::customer_user::write::{delete, set_enabled};
 use cu_core::customer_user::AuthStatus;
-use cu_core::customer_user_write::{delete, set_enabled, update};
 use cu_core::{customer_user, history, ErrorCode};
 use serde_json::json;
 

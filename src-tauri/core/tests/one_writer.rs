@@ -6,9 +6,9 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use cu_core::auth::{self, SignIn};
-use cu_core::mailer::Mailer;
-use cu_core::{account, demo, history, outbox, settings, Database};
+use cu_core::account::sign_in::{self as auth, SignIn};
+use cu_core::mail::smtp::Mailer;
+use cu_core::{account, demo, history, mail::outbox, settings, Database};
 use serde_json::{json, Value};
 
 /// The user's change records, newest first, as (op, the fields each changed).
@@ -112,35 +112,44 @@ fn demo_data_is_recorded_like_any_change() {
     assert!(with_password > 0);
 }
 
-/// The modules allowed to write `customer_user`: its writer, and the CSV import's bulk path,
-/// which writes through its own cached statements (to be folded into the writer).
-const WRITERS: &[&str] = &["customer_user_write.rs", "customer_user_import.rs"];
+/// The customer user's tables: its row and its relations.
+const TABLES: &[&str] = &[
+    "customer_user",
+    "customer_user_role_link",
+    "customer_user_sales_rep",
+    "customer_user_settings",
+    "customer_user_address",
+    "password_history",
+];
+
+/// The writer's folder, and the address book it calls for the addresses.
+fn is_writer(path: &Path) -> bool {
+    let path = path.to_string_lossy().replace('\\', "/");
+    path.contains("/src/customer_user/write/") || path.ends_with("/src/customer_user/address.rs")
+}
 
 #[test]
-fn no_other_module_writes_the_customer_user_table() {
+fn no_other_module_writes_the_customer_users_tables() {
     let mut offenders = Vec::new();
     visit(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
         &mut |path, text| {
-            let name = path.file_name().unwrap().to_string_lossy();
-            if WRITERS.contains(&name.as_ref()) {
+            if is_writer(path) {
                 return;
             }
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            for verb in [
-                "INSERT INTO customer_user",
-                "UPDATE customer_user",
-                "DELETE FROM customer_user",
-                "REPLACE INTO customer_user",
-            ] {
-                let mut rest = flat.as_str();
-                while let Some(at) = rest.find(verb) {
-                    let after = rest[at + verb.len()..].chars().next();
-                    // `customer_user_role_link` and the like are other tables.
-                    if !after.is_some_and(|c| c == '_' || c.is_alphanumeric()) {
-                        offenders.push(format!("{}: {verb}", path.display()));
+            for table in TABLES {
+                for verb in ["INSERT INTO", "UPDATE", "DELETE FROM", "REPLACE INTO"] {
+                    let statement = format!("{verb} {table}");
+                    let mut rest = flat.as_str();
+                    while let Some(at) = rest.find(&statement) {
+                        let after = rest[at + statement.len()..].chars().next();
+                        // `customer_user_search` and the like are other tables.
+                        if !after.is_some_and(|c| c == '_' || c.is_alphanumeric()) {
+                            offenders.push(format!("{}: {statement}", path.display()));
+                        }
+                        rest = &rest[at + statement.len()..];
                     }
-                    rest = &rest[at + verb.len()..];
                 }
             }
         },
@@ -156,5 +165,27 @@ fn visit(dir: &Path, f: &mut impl FnMut(&Path, &str)) {
         } else if path.extension().is_some_and(|e| e == "rs") {
             f(&path, &std::fs::read_to_string(&path).unwrap());
         }
+    }
+}
+
+#[test]
+fn the_customer_user_the_api_returns_has_exactly_the_declared_fields() {
+    use cu_core::customer_user::field::FIELDS;
+    let t = store(0);
+    let user = create(&t.db, "declared@example.com", json!({})).unwrap();
+    let Value::Object(shown) = serde_json::to_value(&user).unwrap() else {
+        panic!("a customer user is a JSON object")
+    };
+    let mut shown: Vec<&str> = shown.keys().map(String::as_str).collect();
+    let mut declared: Vec<&str> = FIELDS.iter().map(|d| d.api).collect();
+    shown.sort_unstable();
+    declared.sort_unstable();
+    assert_eq!(shown, declared);
+    // What History records of a new user are the synced fields with a value.
+    let (op, fields) = &changes(&t.db, &user.id)[0];
+    assert_eq!(op, "create");
+    for field in fields {
+        let def = FIELDS.iter().find(|d| d.api == field).unwrap();
+        assert!(def.syncs, "{field} is recorded but not synced");
     }
 }

@@ -5,9 +5,9 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use cu_core::auth::{self, AttemptQuery, Outcome, Refusal, SignIn};
+use cu_core::account::sign_in::{self as auth, AttemptQuery, Outcome, Refusal, SignIn};
+use cu_core::account::update;
 use cu_core::customer_user::{self, AuthStatus};
-use cu_core::customer_user_write::update;
 use cu_core::{account, history, settings, Database, ErrorCode};
 use proptest::prelude::*;
 use serde_json::json;

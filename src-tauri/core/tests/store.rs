@@ -7,8 +7,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::*;
-use cu_core::csv_export::{self, Query};
-use cu_core::csv_import::{ImportKind, ImportMode};
+use cu_core::csv::export::{self as csv_export, Query};
+use cu_core::csv::import::{ImportKind, ImportMode};
 use cu_core::grid::{self, GridQuery};
 use cu_core::{customer_user, history};
 

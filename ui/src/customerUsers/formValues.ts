@@ -1,6 +1,7 @@
 import type { AddressInput } from '../bindings/AddressInput';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
+import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
 
 export type AddressType = 'billing' | 'shipping';
 
@@ -223,7 +224,7 @@ const WRITE_ONLY = [
 export function diffInput(
   prev: Partial<CustomerUserInput>,
   next: Partial<CustomerUserInput>,
-): Partial<CustomerUserInput> {
+): CustomerUserPatch {
   const patch: Record<string, unknown> = {};
   const p = prev as Record<string, unknown>;
   for (const [key, value] of Object.entries(next)) {
@@ -235,5 +236,5 @@ export function diffInput(
     if (!jsonEqual(p[key], value)) patch[key] = value;
   }
   if (patch.newCustomer) delete patch.customer;
-  return patch as Partial<CustomerUserInput>;
+  return patch as CustomerUserPatch;
 }

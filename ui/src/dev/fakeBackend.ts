@@ -15,6 +15,8 @@ import type { Setting } from '../bindings/Setting';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
+import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
+import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
 import type { GridQuery } from '../bindings/GridQuery';
 import type { ImportRecord } from '../bindings/ImportRecord';
@@ -25,6 +27,15 @@ import type { Ref } from '../bindings/Ref';
 import type { RoleRef } from '../bindings/RoleRef';
 import type { User } from '../bindings/User';
 import type { Website } from '../bindings/Website';
+
+/** The keys an update may carry, as the core's field table declares them. */
+const WRITABLE = new Set([
+  ...CUSTOMER_USER_FIELDS.filter((f) => f.writable).map((f) => f.api),
+  'newCustomer',
+  'password',
+  'passwordConfirm',
+  'generatePassword',
+]);
 
 export type Call = { cmd: string; args: Record<string, unknown> | undefined };
 type Args = Record<string, unknown> | undefined;
@@ -365,7 +376,7 @@ export class FakeBackend {
       case 'create_customer_user':
         return this.create(args?.input as CustomerUserInput);
       case 'update_customer_user':
-        return this.update(String(args?.id), args?.patch as Partial<CustomerUserInput>);
+        return this.update(String(args?.id), args?.patch as CustomerUserPatch);
       case 'delete_customer_user': {
         const user = this.find(String(args?.id));
         this.customerUsers = this.customerUsers.filter((u) => u.id !== user.id);
@@ -922,11 +933,16 @@ export class FakeBackend {
     return user;
   }
 
-  update(id: string, patch: Partial<CustomerUserInput>): CustomerUser {
+  update(id: string, patch: CustomerUserPatch): CustomerUser {
+    const refused = Object.keys(patch).find((key) => !WRITABLE.has(key));
+    if (refused)
+      throw apiError('invalid_input', `${refused}: this field cannot be written.`, [
+        { field: refused, message: 'This field cannot be written.' },
+      ]);
     const user = this.find(id);
-    this.validate(patch, user);
+    this.validate(patch as Partial<CustomerUserInput>, user);
     const before = JSON.parse(JSON.stringify(user)) as Record<string, unknown>;
-    this.apply(user, patch);
+    this.apply(user, patch as Partial<CustomerUserInput>);
     const fields: Record<string, [unknown, unknown]> = {};
     for (const key of Object.keys(patch)) {
       if (key in before) fields[key] = [before[key], (user as Record<string, unknown>)[key]];

@@ -382,7 +382,7 @@ fn places_follow_changes_from_this_connection_and_from_others() {
         ranked_first_names(&db, "example", SortOrder::Asc)[0],
         "Aaaa"
     );
-    crate::customer_user_write::update(
+    crate::account::update(
         &db,
         &admin(),
         &first.id,
@@ -395,7 +395,7 @@ fn places_follow_changes_from_this_connection_and_from_others() {
     );
 
     let other = Database::open(&path).unwrap();
-    crate::customer_user_write::update(
+    crate::account::update(
         &other,
         &admin(),
         &second.id,
@@ -438,7 +438,7 @@ fn a_cursor_whose_row_moved_or_went_pages_like_the_walk() {
         let last = first.rows.last().unwrap().id.clone();
         match change {
             "move" => {
-                crate::customer_user_write::update(
+                crate::account::update(
                     &db,
                     &admin(),
                     &last,
@@ -446,7 +446,7 @@ fn a_cursor_whose_row_moved_or_went_pages_like_the_walk() {
                 )
                 .unwrap();
             }
-            _ => crate::customer_user_write::delete(&db, &admin(), &last).unwrap(),
+            _ => crate::customer_user::write::delete(&db, &admin(), &last).unwrap(),
         }
         let walked = next_page(&cursor, None);
         assert_eq!(walked.len(), 20, "{change}");

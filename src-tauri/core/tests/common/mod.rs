@@ -3,9 +3,9 @@
 #![allow(dead_code)]
 
 use cu_core::actor::{Actor, Via};
+use cu_core::customer_user::input::CustomerUserInput;
 use cu_core::customer_user::CustomerUser;
-use cu_core::customer_user_input::CustomerUserInput;
-use cu_core::{customer_user_write, generate, CoreError, Database};
+use cu_core::{account, generate, CoreError, Database};
 use serde_json::{json, Value};
 
 /// The store's first admin, acting in the window: who the tests act as.
@@ -66,7 +66,7 @@ pub fn input(email: &str, extra: Value) -> CustomerUserInput {
 }
 
 pub fn create(db: &Database, email: &str, extra: Value) -> Result<CustomerUser, CoreError> {
-    customer_user_write::create(db, &admin(), &input(email, extra))
+    account::create(db, &admin(), &input(email, extra))
 }
 
 /// The stored password hash of user `id` (`None`: no usable password).

@@ -1,5 +1,13 @@
 //! The customer user as the UI and the CLI see it, and reading it back from the store.
 
+pub mod address;
+pub mod field;
+pub mod input;
+pub mod password;
+pub mod patch;
+pub mod rules;
+pub mod write;
+
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -266,6 +274,27 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
         )?
         .query_map([id], |r| Ok(Ref { id: r.get(0)?, name: r.get(1)? }))?
         .collect::<rusqlite::Result<_>>()?;
-    user.addresses = crate::address::list(conn, id)?;
+    user.addresses = crate::customer_user::address::list(conn, id)?;
     Ok(user.clone())
+}
+
+/// A user as stored, with what the writer needs beside the fields.
+pub(crate) struct Stored {
+    pub seq: i64,
+    /// Each field's clock (JSON).
+    pub field_hlc: String,
+    pub user: CustomerUser,
+}
+
+pub(crate) fn stored(conn: &Connection, id: &str) -> Result<Stored> {
+    let (seq, field_hlc) = conn
+        .prepare_cached("SELECT seq, field_hlc FROM customer_user WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("Customer user", id))?;
+    Ok(Stored {
+        seq,
+        field_hlc,
+        user: get(conn, id)?,
+    })
 }

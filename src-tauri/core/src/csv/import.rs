@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::Actor;
-use crate::csv_read;
-use crate::db::{new_id, Tx};
+use crate::csv::read as csv_read;
+use crate::csv::rejects::Rejects;
+use crate::store::{new_id, Tx};
 use crate::{CoreError, Database, ErrorCode, Result};
 
 /// The column an import file may carry with the errors of an earlier run (the rejects
@@ -59,7 +60,7 @@ impl ImportKind {
         progress: impl FnMut(ImportProgress),
         cancel: &AtomicBool,
     ) -> Result<ImportReport> {
-        use crate::{customer_user_address_csv as addresses, customer_user_import as users};
+        use crate::{csv::addresses, csv::users};
         let job = Job {
             kind: self,
             path,
@@ -98,7 +99,7 @@ impl ImportKind {
                 mode: &ImportMode::AllOrNothing,
                 listed: false,
             },
-            crate::customer_user_import::Importer::new,
+            crate::csv::users::Importer::new,
             progress,
             &AtomicBool::new(false),
         )
@@ -109,12 +110,12 @@ impl ImportKind {
     pub fn export_to_file(
         self,
         db: &Database,
-        query: &crate::csv_export::Query,
+        query: &crate::csv::export::Query,
         path: &Path,
         progress: impl FnMut(u64, u64),
         cancel: &AtomicBool,
-    ) -> Result<crate::csv_export::Summary> {
-        use crate::{csv_export, customer_user_address_csv as addresses};
+    ) -> Result<crate::csv::export::Summary> {
+        use crate::{csv::addresses, csv::export as csv_export};
         csv_export::to_file(path, |out| match self {
             ImportKind::CustomerUsers => csv_export::export(db, query, out, progress, cancel),
             ImportKind::CustomerUserAddresses => {
@@ -383,7 +384,7 @@ pub(crate) fn run<I: RowImporter>(
         ImportMode::ValidRowsOnly { rejects } => Some(Rejects::create(rejects, &csv.headers)?),
         _ => None,
     };
-    let started_at = crate::db::timestamp(chrono::Utc::now());
+    let started_at = crate::store::timestamp(chrono::Utc::now());
 
     let import_rows = |tx: &mut Tx<'_>| -> Result<(ImportReport, bool)> {
         let import_id = new_id();
@@ -550,7 +551,7 @@ fn record_counts(tx: &Tx<'_>, id: &str, outcome: &str, c: &ImportCounts) -> Resu
             replaced = ?7, unchanged = ?8, errors = ?9 WHERE id = ?1",
         params![
             id,
-            crate::db::timestamp(chrono::Utc::now()),
+            crate::store::timestamp(chrono::Utc::now()),
             outcome,
             c.read as i64,
             c.added as i64,
@@ -595,74 +596,4 @@ fn message(mode: &ImportMode, committed: bool, c: &ImportCounts) -> String {
             c.read, c.added, c.updated, c.replaced, c.unchanged, c.errors
         ),
     }
-}
-
-/// The rows that failed, with their errors in an extra column: fix them and import this
-/// file again. Written beside its final path and moved there only when the import is done.
-struct Rejects {
-    path: PathBuf,
-    temp: tempfile::NamedTempFile,
-    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
-    /// The input's own Errors column (a rejects file imported again), replaced by this run's.
-    old_errors: Option<usize>,
-}
-
-impl Rejects {
-    fn create(path: &Path, headers: &[String]) -> Result<Self> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let cannot = |e: std::io::Error| {
-            CoreError::field("rejects", format!("Cannot write {}: {e}", path.display()))
-        };
-        let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
-        let file = temp.reopen().map_err(cannot)?;
-        let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        let old_errors = headers.iter().position(|h| h == ERRORS_HEADER);
-        writer
-            .write_record(line(old_errors, headers, ERRORS_HEADER))
-            .map_err(rejects_error)?;
-        Ok(Rejects {
-            path: path.to_path_buf(),
-            temp,
-            writer,
-            old_errors,
-        })
-    }
-
-    fn write(&mut self, cells: &[String], errors: &[String]) -> Result<()> {
-        let joined = errors.join("\n");
-        self.writer
-            .write_record(line(self.old_errors, cells, &joined))
-            .map_err(rejects_error)
-    }
-
-    fn keep(mut self) -> Result<String> {
-        self.writer.flush().map_err(|e| rejects_error(e.into()))?;
-        self.temp.persist(&self.path).map_err(|e| {
-            CoreError::field(
-                "rejects",
-                format!("Cannot write {}: {}", self.path.display(), e.error),
-            )
-        })?;
-        Ok(self.path.display().to_string())
-    }
-}
-
-fn line<'a>(skip: Option<usize>, cells: &'a [String], last: &'a str) -> Vec<&'a str> {
-    cells
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != skip)
-        .map(|(_, c)| c.as_str())
-        .chain([last])
-        .collect()
-}
-
-fn rejects_error(err: csv::Error) -> CoreError {
-    CoreError::field(
-        "rejects",
-        format!("The file of failed rows could not be written: {err}"),
-    )
 }

@@ -15,28 +15,6 @@ use ts_rs::TS;
 use crate::grid::{self, GridFilter};
 use crate::{CoreError, Database, ErrorCode, Result};
 
-/// The headers before the roles, and after them.
-pub(crate) const LEADING: &[&str] = &[
-    "ID",
-    "Name Prefix",
-    "First Name",
-    "Middle Name",
-    "Last Name",
-    "Name Suffix",
-    "Birthday",
-    "Email Address",
-    "Customer Id",
-    "Customer Name",
-];
-const TRAILING: &[&str] = &[
-    "Guest",
-    "Enabled",
-    "Confirmed",
-    "Owner Username",
-    "Website Id",
-    "Owner Id",
-];
-
 /// How often (in rows) progress is reported and Cancel is looked at.
 const PROGRESS_EVERY: u64 = 10_000;
 
@@ -66,12 +44,7 @@ pub struct Summary {
 /// The header row for users with at most `roles` roles (one role column at least, so a file
 /// of users without roles still says where roles go).
 pub fn headers(roles: usize) -> Vec<String> {
-    LEADING
-        .iter()
-        .map(|h| h.to_string())
-        .chain((1..=roles.max(1)).map(|n| format!("Roles {n} Role")))
-        .chain(TRAILING.iter().map(|h| h.to_string()))
-        .collect()
+    crate::csv::users::headers(roles.max(1))
 }
 
 /// A read-only view of the store, in one read transaction, and the SQL condition on

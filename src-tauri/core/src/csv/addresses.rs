@@ -11,12 +11,15 @@ use std::sync::atomic::AtomicBool;
 use rusqlite::{params_from_iter, OptionalExtension};
 use serde_json::json;
 
-use crate::address::AddressInput;
-use crate::csv_export::{self, bytes, flag, write_error, Query, Selection, Summary};
-use crate::csv_import::{self, parse_flag, CellError, RowImporter, RowOutcome, ERRORS_HEADER};
+use crate::csv::export::{self as csv_export, bytes, flag, write_error, Query, Selection, Summary};
+use crate::csv::import::{
+    self as csv_import, parse_flag, CellError, RowImporter, RowOutcome, ERRORS_HEADER,
+};
+use crate::customer_user::address::AddressInput;
+use crate::customer_user::patch::CustomerUserPatch;
 use crate::customer_user::AddressType;
-use crate::db::Tx;
-use crate::{customer_user_write, CoreError, Database, Result};
+use crate::store::Tx;
+use crate::{customer_user::write as customer_user_write, CoreError, Database, Result};
 
 /// The columns, in export order.
 pub const HEADERS: &[&str] = &[
@@ -265,7 +268,7 @@ impl RowImporter for Importer {
             _ => return Ok(Err(errors)),
         };
 
-        let before = crate::address::list(tx, &owner)?;
+        let before = crate::customer_user::address::list(tx, &owner)?;
         let mut list: Vec<AddressInput> = before.iter().cloned().map(AddressInput::from).collect();
         let index = match existing
             .as_ref()
@@ -327,7 +330,11 @@ impl RowImporter for Importer {
         } else {
             index
         };
-        match customer_user_write::update_in(tx, &owner, &json!({ "addresses": list })) {
+        let patch = CustomerUserPatch {
+            addresses: Some(list),
+            ..CustomerUserPatch::default()
+        };
+        match customer_user_write::update_in(tx, &owner, patch) {
             Ok(after) => Ok(Ok(if is_new {
                 RowOutcome::Added
             } else if after.addresses == before {

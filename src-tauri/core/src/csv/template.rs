@@ -6,19 +6,18 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::csv_export;
-use crate::csv_import::ImportKind;
+use crate::csv::import::ImportKind;
+use crate::csv::users;
+use crate::customer_user::field::Field;
 use crate::{CoreError, Database, Result};
 
 /// Oro's customer user template columns (`import_customer_users.feature`, "Data Template"):
-/// the export's leading columns, then these.
-const CUSTOMER_USER_TRAILING: &[&str] = &[
-    "Roles 1 Role",
-    "Roles 2 Role",
-    "Website Id",
-    "Enabled",
-    "Confirmed",
-    "Owner Id",
+/// the export's columns through two roles, then these.
+const CUSTOMER_USER_TRAILING: [&str; 4] = [
+    Field::Website.csv(0),
+    Field::Enabled.csv(0),
+    Field::Confirmed.csv(0),
+    Field::Owner.csv(0),
 ];
 
 /// The customer user template as CSV text.
@@ -55,11 +54,8 @@ pub fn customer_users(conn: &Connection) -> Result<String> {
         "1",
         "",
     ];
-    let headers: Vec<&str> = csv_export::LEADING
-        .iter()
-        .chain(CUSTOMER_USER_TRAILING)
-        .copied()
-        .collect();
+    let mut headers = users::headers_through_roles(2);
+    headers.extend(CUSTOMER_USER_TRAILING.map(String::from));
     to_csv(&headers, &sample)
 }
 
@@ -97,7 +93,7 @@ pub fn addresses(conn: &Connection) -> Result<String> {
         "1",
         "1",
     ];
-    to_csv(crate::customer_user_address_csv::HEADERS, &sample)
+    to_csv(crate::csv::addresses::HEADERS, &sample)
 }
 
 /// Writes the template of `kind` to `path`.
@@ -110,13 +106,12 @@ pub fn write(db: &Database, kind: ImportKind, path: &Path) -> Result<()> {
         .map_err(|e| CoreError::field("path", format!("Cannot write {}: {e}", path.display())))
 }
 
-fn to_csv(headers: &[&str], sample: &[&str]) -> Result<String> {
+fn to_csv<H: AsRef<[u8]>>(headers: &[H], sample: &[&str]) -> Result<String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    for record in [headers, sample] {
-        writer
-            .write_record(record)
-            .map_err(|e| CoreError::internal(e.to_string()))?;
-    }
+    writer
+        .write_record(headers)
+        .and_then(|_| writer.write_record(sample))
+        .map_err(|e| CoreError::internal(e.to_string()))?;
     let bytes = writer
         .into_inner()
         .map_err(|e| CoreError::internal(e.to_string()))?;

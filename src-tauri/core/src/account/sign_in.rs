@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::Actor;
+use crate::customer_user::write::{self as writer, record_update};
 use crate::customer_user::{self, AuthStatus};
-use crate::customer_user_write::{self as writer, record_update};
-use crate::db::{new_id, timestamp, Tx};
+use crate::store::{new_id, timestamp, Tx};
 use crate::{account, password, settings, CoreError, Database, Result};
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]

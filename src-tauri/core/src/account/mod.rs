@@ -2,15 +2,21 @@
 //! setting a password under the policy and history, password expiry, and unlocking.
 //! Each action is one transaction with its change record and the e-mail it causes.
 
+mod form;
+pub mod sign_in;
+
+pub use form::{create, update};
+
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
 
 use crate::actor::Actor;
+use crate::customer_user::password::password_problem;
+use crate::customer_user::write::{self as writer, record_update};
 use crate::customer_user::{self, AuthStatus, CustomerUser};
-use crate::customer_user_write::{self as writer, record_update};
-use crate::db::{timestamp, Tx};
-use crate::email_template::{self, Link};
-use crate::{outbox, password, settings, CoreError, Database, Result};
+use crate::mail::template::{self as email_template, Link};
+use crate::store::{timestamp, Tx};
+use crate::{mail::outbox, settings, CoreError, Database, Result};
 
 /// Confirms an unconfirmed user and sends the welcome e-mail with a set-password link
 /// (Oro's `confirmRegistrationByAdmin`).
@@ -120,66 +126,20 @@ pub fn set_password(
     })
 }
 
-/// Why `new_password` cannot be set for `user` (`None` on create), or `None` if it can:
-/// the policy's combined message, or the history rule.
-pub fn password_problem(
-    conn: &Connection,
-    user: Option<&str>,
-    new_password: &str,
-) -> Result<Option<String>> {
-    if let Some(message) = settings::password_policy(conn)?.check(new_password) {
-        return Ok(Some(message));
-    }
-    let Some(user) = user else { return Ok(None) };
-    if !settings::bool(conn, "passwordHistoryEnabled")? {
-        return Ok(None);
-    }
-    let remembered = settings::int(conn, "passwordHistoryCount")?;
-    let used = recent_hashes(conn, user, remembered)?
-        .iter()
-        .any(|h| password::verify(new_password, h));
-    Ok(used.then(|| {
-        format!("The password was used recently. Choose one that differs from your last {remembered} passwords.")
-    }))
-}
-
-/// The current hash and the ones before it, newest first, `count` in all.
-fn recent_hashes(conn: &Connection, user: &str, count: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT password_hash FROM (
-            SELECT password_hash, 1 AS k, '' AS at FROM customer_user WHERE id = ?1 AND password_hash IS NOT NULL
-            UNION ALL
-            SELECT password_hash, 2, set_at FROM password_history WHERE customer_user_id = ?1)
-         ORDER BY k, at DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![user, count], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Hashes and stores a checked password, keeping the old hash for the history policy.
-/// Any reset ends (Oro's `updatePassword`); a lock stays, to end as Active when lifted.
+/// Stores a checked password.
 pub(crate) fn store_password(tx: &Tx<'_>, id: &str, new_password: &str) -> Result<()> {
-    let now = tx.now();
-    tx.execute(
-        "INSERT INTO password_history (customer_user_id, password_hash, set_at)
-         SELECT id, password_hash, coalesce(password_changed_at, ?2) FROM customer_user
-         WHERE id = ?1 AND password_hash IS NOT NULL",
-        params![id, now],
-    )?;
-    // The policy remembers at most 100 passwords; older ones are of no use.
-    tx.execute(
-        "DELETE FROM password_history WHERE customer_user_id = ?1 AND rowid NOT IN (
-            SELECT rowid FROM password_history WHERE customer_user_id = ?1 ORDER BY set_at DESC LIMIT 100)",
-        [id],
-    )?;
-    writer::set_password_hash(tx, id, &password::hash(new_password)?, &now)?;
+    writer::set_password(tx, id, new_password)?;
+    end_links_of_old_password(tx, id)
+}
+
+/// The reset and set-password links still queued for `id` stop working.
+fn end_links_of_old_password(tx: &Tx<'_>, id: &str) -> Result<()> {
     outbox::cancel_links(
         tx,
         id,
         &[Link::Reset, Link::SetPassword],
         "A new password was set.",
-    )?;
-    Ok(())
+    )
 }
 
 /// Lifts a lock: the failure count starts again and the status is what it was before.

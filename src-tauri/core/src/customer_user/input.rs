@@ -6,7 +6,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::address::{self, AddressInput};
+use super::rules::{self as user_rules, EmailHolder};
+use crate::customer_user::address::{self, AddressInput};
 use crate::customer_user::CustomerUser;
 use crate::error::Violations;
 use crate::reference::{self, CustomerInput, RoleRef};
@@ -91,24 +92,7 @@ pub struct CustomerUserInput {
 impl CustomerUserInput {
     /// Parses JSON, naming the field when a value has the wrong type or is unknown.
     pub fn from_json(value: serde_json::Value) -> Result<Self> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let field = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            let message = inner
-                .split(" at line ")
-                .next()
-                .unwrap_or(&inner)
-                .to_string();
-            let mut err = CoreError::invalid_input(if field == "." {
-                message.clone()
-            } else {
-                format!("{field}: {message}")
-            });
-            if field != "." {
-                err.fields.push(crate::FieldError { field, message });
-            }
-            err
-        })
+        parse_json(value)
     }
 
     /// The input that would leave `user` exactly as it is (the base an update patches).
@@ -149,6 +133,28 @@ impl CustomerUserInput {
             ),
         }
     }
+}
+
+/// Parses JSON into `T`, naming the field when a value has the wrong type or is unknown.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let message = inner
+            .split(" at line ")
+            .next()
+            .unwrap_or(&inner)
+            .to_string();
+        let mut err = CoreError::invalid_input(if field == "." {
+            message.clone()
+        } else {
+            format!("{field}: {message}")
+        });
+        if field != "." {
+            err.fields.push(crate::FieldError { field, message });
+        }
+        err
+    })
 }
 
 /// Whether the input creates a user or changes one.
@@ -213,25 +219,19 @@ pub fn check(
     actor: &str,
 ) -> Result<Checked> {
     let mut v = Violations::default();
-    for (field, value) in [
-        ("firstName", &input.first_name),
-        ("lastName", &input.last_name),
-    ] {
-        if value.trim().is_empty() {
-            v.add(field, NOT_BLANK);
-        }
-    }
-    for (field, value) in [
-        ("namePrefix", input.name_prefix.as_deref()),
-        ("firstName", Some(input.first_name.as_str())),
-        ("middleName", input.middle_name.as_deref()),
-        ("lastName", Some(input.last_name.as_str())),
-        ("nameSuffix", input.name_suffix.as_deref()),
-    ] {
-        if value.is_some_and(|s| s.trim().chars().count() > 255) {
-            v.add(field, rules::too_long(255));
-        }
-    }
+    let name_prefix = clean(&input.name_prefix);
+    let middle_name = clean(&input.middle_name);
+    let name_suffix = clean(&input.name_suffix);
+    user_rules::name_problems(
+        user_rules::name_parts(
+            name_prefix.as_deref(),
+            input.first_name.trim(),
+            middle_name.as_deref(),
+            input.last_name.trim(),
+            name_suffix.as_deref(),
+        ),
+        |field, message| v.add(field.api(), message),
+    );
 
     let email = input.email.trim().to_string();
     if let Some(message) = rules::check_email(&email) {
@@ -297,11 +297,11 @@ pub fn check(
         Some(org) => org,
         None => reference::default_organization(conn, actor)?,
     };
-    if website_org.as_ref().is_some_and(|w| *w != organization) {
-        v.add(
-            "website",
-            "The website belongs to another organization than the customer.",
-        );
+    if let Some(message) = website_org
+        .as_deref()
+        .and_then(|w| user_rules::website_problem(w, &organization))
+    {
+        v.add("website", message);
     }
 
     let preferred_localization = match clean(&input.preferred_localization) {
@@ -360,20 +360,11 @@ pub fn check(
     let mut roles: Vec<RoleRef> = Vec::new();
     for (i, key) in input.user_roles.iter().flatten().enumerate() {
         match reference::resolve_role(conn, key)? {
-            Some(role)
-                if role.customer_id.is_some()
-                    && role.customer_id.as_deref() != existing_customer =>
-            {
-                v.add(
-                    format!("userRoles.{i}"),
-                    format!(
-                        "Role \"{}\" is not available for the selected customer.",
-                        role.label
-                    ),
-                )
-            }
-            Some(role) if !roles.iter().any(|r| r.id == role.id) => roles.push(role),
-            Some(_) => {}
+            Some(role) => match user_rules::role_problem(&role, existing_customer) {
+                Some(message) => v.add(format!("userRoles.{i}"), message),
+                None if !roles.iter().any(|r| r.id == role.id) => roles.push(role),
+                None => {}
+            },
             None => v.add(
                 format!("userRoles.{i}"),
                 format!("Role \"{key}\" does not exist."),
@@ -381,8 +372,10 @@ pub fn check(
         }
     }
     let enabled = input.enabled.unwrap_or(true);
-    if enabled && roles.is_empty() && !v.has("userRoles.0") {
-        v.add("userRoles", rules::ROLE_REQUIRED);
+    if let Some(message) = user_rules::roles_problem(enabled, !roles.is_empty()) {
+        if !v.has("userRoles.0") {
+            v.add("userRoles", message);
+        }
     }
 
     let is_guest = input.is_guest.unwrap_or(false);
@@ -402,8 +395,12 @@ pub fn check(
                 |r| r.get(0),
             )
             .optional()?;
-        if other.is_some() {
-            v.add("email", rules::EMAIL_USED);
+        let holder = match other {
+            Some(_) => EmailHolder::Stored,
+            None => EmailHolder::Nobody,
+        };
+        if let Some((message, _)) = user_rules::email_taken(holder) {
+            v.add("email", message);
         }
     }
 
@@ -414,11 +411,11 @@ pub fn check(
 
     v.into_result()?;
     Ok(Checked {
-        name_prefix: clean(&input.name_prefix),
+        name_prefix,
         first_name: input.first_name.trim().to_string(),
-        middle_name: clean(&input.middle_name),
+        middle_name,
         last_name: input.last_name.trim().to_string(),
-        name_suffix: clean(&input.name_suffix),
+        name_suffix,
         email,
         birthday,
         enabled,
@@ -467,7 +464,7 @@ fn check_password(
         Mode::Update { id } => Some(id),
         Mode::Create { .. } => None,
     };
-    if let Some(message) = crate::account::password_problem(conn, user, password)? {
+    if let Some(message) = super::password::password_problem(conn, user, password)? {
         v.add("password", message);
     }
     Ok(Some(password.to_string()))

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::customer_user::{Address, AddressType};
-use crate::db::{new_id, Tx};
 use crate::error::Violations;
 use crate::rules::{self, NOT_BLANK};
+use crate::store::{new_id, Tx};
 use crate::Result;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -10,46 +10,48 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::SortField;
 use crate::Result;
 
-/// Per sort column, every row's position in `(column, seq)` order, indexed by `seq`: 4 bytes
-/// a user, built on first use (a scan of the column's index). The positions describe one
+/// Per sort column of `customer_user`, every row's position in `(column, seq)` order, indexed
+/// by `seq`: 4 bytes a user, built on first use (a scan of the column's index). The positions describe one
 /// state of the table: [`SortRanks::invalidate`] drops them when this connection changes it,
 /// and a commit by another connection shows as a new `PRAGMA data_version`.
 #[derive(Default)]
 pub struct SortRanks {
     data_version: i64,
-    by_field: HashMap<SortField, Vec<u32>>,
+    by_column: HashMap<&'static str, Vec<u32>>,
 }
 
 /// A row's place in a sort order: `2 × position` for a row, odd numbers for the gaps between.
-pub(super) type Place = i64;
+pub type Place = i64;
 
 impl SortRanks {
     pub fn invalidate(&mut self) {
-        self.by_field.clear();
+        self.by_column.clear();
     }
 
-    /// Each row's place in `field`'s order, by `seq`.
-    pub(super) fn places<'a>(
+    /// Each row's place in the order of `column` (read through `index`), by `seq`; with no
+    /// index, `seq` order (the table's own).
+    pub fn places<'a>(
         &'a mut self,
         conn: &Connection,
-        field: SortField,
+        column: &'static str,
+        index: Option<&'static str>,
     ) -> Result<impl Fn(i64) -> Place + 'a> {
         let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         if version != self.data_version {
-            self.by_field.clear();
+            self.by_column.clear();
             self.data_version = version;
         }
-        if field != SortField::Id && !self.by_field.contains_key(&field) {
-            let built = build(conn, field)?;
-            self.by_field.insert(field, built);
+        if let Some(index) = index {
+            if !self.by_column.contains_key(column) {
+                let built = build(conn, column, index)?;
+                self.by_column.insert(column, built);
+            }
         }
-        let positions = self.by_field.get(&field);
+        let positions = index.and_then(|_| self.by_column.get(column));
         Ok(move |seq: i64| {
             let position = match positions {
-                // `seq` order is the table's own.
                 None => seq,
                 Some(p) => usize::try_from(seq)
                     .ok()
@@ -61,9 +63,7 @@ impl SortRanks {
     }
 }
 
-fn build(conn: &Connection, field: SortField) -> Result<Vec<u32>> {
-    let (column, index) = field.column();
-    let index = index.unwrap_or_default();
+fn build(conn: &Connection, column: &str, index: &str) -> Result<Vec<u32>> {
     let max_seq: i64 =
         conn.query_row("SELECT coalesce(max(seq), 0) FROM customer_user", [], |r| {
             r.get(0)

@@ -5,6 +5,10 @@
 //! change records commit together. Reads run on a small pool of read-only connections
 //! ([`Database::read`]) and never wait for a write.
 
+pub(crate) mod hlc;
+pub mod sort_ranks;
+pub mod ui_state;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
@@ -12,9 +16,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::actor::Actor;
-use crate::grid::SortRanks;
-use crate::hlc::Hlc;
+use crate::store::hlc::Hlc;
 use crate::{CoreError, Result};
+use sort_ranks::SortRanks;
 
 mod embedded {
     refinery::embed_migrations!("../../migrations");
@@ -58,8 +62,9 @@ struct Reader {
 }
 
 impl Database {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date;
+    /// [`Database::open`] adds the records every store needs.
+    pub(crate) fn open_schema(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 CoreError::new(
@@ -93,7 +98,6 @@ impl Database {
                 freed: Condvar::new(),
             },
         };
-        crate::base_data::ensure(&db)?;
         Ok(db)
     }
 
@@ -410,3 +414,10 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// The desktop app's identifier (`tauri.conf.json`), which names its data folder.
 pub const APP_IDENTIFIER: &str = "org.customerusers.desktop";
+
+/// `%`, `_` and `\` taken literally inside a LIKE pattern with `ESCAPE '\'`.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::Actor;
+use crate::customer_user::write as customer_user_write;
 use crate::customer_user::{self, CustomerUser};
-use crate::customer_user_write;
-use crate::db::{new_id, timestamp, Tx};
-use crate::email_template::{self, Link, TOKEN_PLACEHOLDER};
-use crate::mailer::{Mailer, Outgoing};
+use crate::mail::smtp::{Mailer, Outgoing};
+use crate::mail::template::{self as email_template, Link, TOKEN_PLACEHOLDER};
+use crate::store::{new_id, timestamp, Tx};
 use crate::{settings, token, CoreError, Database, Result};
 
 /// How a masked token shows in the Outbox screen.

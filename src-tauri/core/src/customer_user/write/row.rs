@@ -1,0 +1,299 @@
+//! The `customer_user` row and the relations that travel with it (role links, the website's
+//! settings row): written in full for a new user, column by changed column for an update.
+//! The form, the CLI, bulk actions, the CSV import and the generator all write through here.
+
+use rusqlite::types::Value as SqlValue;
+use serde_json::{json, Map, Value};
+
+use crate::customer_user::field::Field;
+use crate::reference::RoleRef;
+use crate::store::Tx;
+use crate::{CoreError, Result};
+
+/// Another record as the row refers to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Named<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+impl Named<'_> {
+    fn value(self) -> Value {
+        json!({ "id": self.id, "name": self.name })
+    }
+}
+
+/// A customer user's row fields, checked and resolved: what a write stores.
+#[derive(Debug, Clone)]
+pub(crate) struct Row<'a> {
+    pub name_prefix: Option<&'a str>,
+    pub first_name: &'a str,
+    pub middle_name: Option<&'a str>,
+    pub last_name: &'a str,
+    pub name_suffix: Option<&'a str>,
+    pub email: &'a str,
+    pub birthday: Option<&'a str>,
+    pub enabled: bool,
+    pub confirmed: bool,
+    pub is_guest: bool,
+    pub organization: &'a str,
+    pub customer: Named<'a>,
+    pub website: Option<Named<'a>>,
+    pub owner: Option<Named<'a>>,
+    /// In the order the change record lists them.
+    pub roles: Vec<&'a RoleRef>,
+}
+
+/// The row fields, in the order the change log shows them.
+pub(crate) const ROW_FIELDS: [Field; 14] = [
+    Field::NamePrefix,
+    Field::FirstName,
+    Field::MiddleName,
+    Field::LastName,
+    Field::NameSuffix,
+    Field::Email,
+    Field::Birthday,
+    Field::Enabled,
+    Field::Confirmed,
+    Field::IsGuest,
+    Field::Customer,
+    Field::Website,
+    Field::Owner,
+    Field::UserRoles,
+];
+
+impl Row<'_> {
+    /// The field's value as the change log records it.
+    pub fn value(&self, field: Field) -> Value {
+        let named = |n: Option<Named<'_>>| n.map_or(Value::Null, Named::value);
+        match field {
+            Field::NamePrefix => json!(self.name_prefix),
+            Field::FirstName => json!(self.first_name),
+            Field::MiddleName => json!(self.middle_name),
+            Field::LastName => json!(self.last_name),
+            Field::NameSuffix => json!(self.name_suffix),
+            Field::Email => json!(self.email),
+            Field::Birthday => json!(self.birthday),
+            Field::Enabled => json!(self.enabled),
+            Field::Confirmed => json!(self.confirmed),
+            Field::IsGuest => json!(self.is_guest),
+            Field::Customer => self.customer.value(),
+            Field::Website => named(self.website),
+            Field::Owner => named(self.owner),
+            Field::UserRoles => Value::Array(
+                self.roles
+                    .iter()
+                    .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+                    .collect(),
+            ),
+            _ => Value::Null,
+        }
+    }
+
+    /// The row fields as the change log records them.
+    pub fn fields(&self) -> Map<String, Value> {
+        ROW_FIELDS
+            .iter()
+            .map(|&f| (f.api().to_string(), self.value(f)))
+            .collect()
+    }
+
+    /// The row fields whose values differ from `before`'s, found without building values
+    /// (most rows of a re-imported export change nothing).
+    pub fn changed_since(&self, before: &Row<'_>) -> Vec<Field> {
+        let roles_equal = self.roles.len() == before.roles.len()
+            && self.roles.iter().zip(&before.roles).all(|(a, b)| a == b);
+        ROW_FIELDS
+            .into_iter()
+            .filter(|&f| match f {
+                Field::NamePrefix => self.name_prefix != before.name_prefix,
+                Field::FirstName => self.first_name != before.first_name,
+                Field::MiddleName => self.middle_name != before.middle_name,
+                Field::LastName => self.last_name != before.last_name,
+                Field::NameSuffix => self.name_suffix != before.name_suffix,
+                Field::Email => self.email != before.email,
+                Field::Birthday => self.birthday != before.birthday,
+                Field::Enabled => self.enabled != before.enabled,
+                Field::Confirmed => self.confirmed != before.confirmed,
+                Field::IsGuest => self.is_guest != before.is_guest,
+                Field::Customer => self.customer != before.customer,
+                Field::Website => self.website != before.website,
+                Field::Owner => self.owner != before.owner,
+                Field::UserRoles => !roles_equal,
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The grid's sort key for the roles: their labels, sorted, comma-separated.
+    fn roles_label(&self) -> String {
+        let mut labels: Vec<&str> = self.roles.iter().map(|r| r.label.as_str()).collect();
+        labels.sort_unstable_by_key(|l| l.to_lowercase());
+        labels.join(", ")
+    }
+
+    /// The columns that hold `field`, with the copies the grid sorts by.
+    fn columns(&self, field: Field) -> Vec<(&'static str, SqlValue)> {
+        let text = |v: &str| SqlValue::Text(v.to_string());
+        let optional = |v: Option<&str>| v.map_or(SqlValue::Null, text);
+        let column = || field.def().column.unwrap_or_default();
+        match field {
+            Field::NamePrefix => vec![(column(), optional(self.name_prefix))],
+            Field::FirstName => vec![(column(), text(self.first_name))],
+            Field::MiddleName => vec![(column(), optional(self.middle_name))],
+            Field::LastName => vec![(column(), text(self.last_name))],
+            Field::NameSuffix => vec![(column(), optional(self.name_suffix))],
+            Field::Email => vec![
+                (column(), text(self.email)),
+                ("email_lowercase", SqlValue::Text(self.email.to_lowercase())),
+            ],
+            Field::Birthday => vec![(column(), optional(self.birthday))],
+            Field::Enabled => vec![(column(), SqlValue::Integer(self.enabled.into()))],
+            Field::Confirmed => vec![(column(), SqlValue::Integer(self.confirmed.into()))],
+            Field::IsGuest => vec![(column(), SqlValue::Integer(self.is_guest.into()))],
+            Field::Customer => vec![
+                (
+                    Field::Organization.def().column.unwrap_or_default(),
+                    text(self.organization),
+                ),
+                (column(), text(self.customer.id)),
+                ("customer_name", text(self.customer.name)),
+            ],
+            Field::Website => vec![
+                (column(), optional(self.website.map(|w| w.id))),
+                ("website_name", text(self.website.map_or("", |w| w.name))),
+            ],
+            Field::Owner => vec![(column(), optional(self.owner.map(|o| o.id)))],
+            Field::UserRoles => vec![("roles_label", SqlValue::Text(self.roles_label()))],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A new user's place in the table and the clock of their creation.
+pub(crate) struct Added {
+    pub seq: i64,
+    pub hlc: String,
+}
+
+/// Inserts a new user `id` with their role links. The caller adds the
+/// website's settings row (the form with the localization chosen, an import for all its new
+/// users in one statement) and records the create ([`super::record_create`]).
+pub(crate) fn insert(tx: &mut Tx<'_>, id: &str, row: &Row<'_>) -> Result<Added> {
+    let hlc = tx.tick();
+    let now = tx.now();
+    let mut columns: Vec<(&str, SqlValue)> = vec![("id", SqlValue::Text(id.to_string()))];
+    for field in ROW_FIELDS {
+        columns.extend(row.columns(field));
+    }
+    columns.extend([
+        ("created_at", SqlValue::Text(now.clone())),
+        ("updated_at", SqlValue::Text(now)),
+        ("created_hlc", SqlValue::Text(hlc.clone())),
+    ]);
+    let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+    let marks = vec!["?"; names.len()].join(", ");
+    tx.prepare_cached(&format!(
+        "INSERT INTO customer_user ({}) VALUES ({marks})",
+        names.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(
+        columns.into_iter().map(|(_, v)| v),
+    ))
+    .map_err(unique_email_error)?;
+    let seq = tx.last_insert_rowid();
+    link_roles(tx, id, row)?;
+    Ok(Added { seq, hlc })
+}
+
+/// Writes the row fields `changed` (from [`Row::changed_since`]) of the user `seq`: only
+/// their columns, so SQLite rewrites only the indexes of what changed (a full `SET` made it
+/// delete and insert all 17 index entries of the user), plus `extra` columns in the same
+/// statement.
+pub(crate) fn update(
+    tx: &mut Tx<'_>,
+    seq: i64,
+    id: &str,
+    row: &Row<'_>,
+    changed: &[Field],
+    extra: Vec<(&'static str, SqlValue)>,
+) -> Result<()> {
+    let mut columns: Vec<(&str, SqlValue)> = changed.iter().flat_map(|&f| row.columns(f)).collect();
+    columns.extend(extra);
+    if !columns.is_empty() {
+        let sets: Vec<String> = columns.iter().map(|(c, _)| format!("{c} = ?")).collect();
+        tx.prepare_cached(&format!(
+            "UPDATE customer_user SET {} WHERE seq = ?",
+            sets.join(", ")
+        ))?
+        .execute(rusqlite::params_from_iter(
+            columns
+                .into_iter()
+                .map(|(_, v)| v)
+                .chain([SqlValue::Integer(seq)]),
+        ))
+        .map_err(unique_email_error)?;
+    }
+    if changed.contains(&Field::UserRoles) {
+        tx.prepare_cached("DELETE FROM customer_user_role_link WHERE customer_user_id = ?1")?
+            .execute([id])?;
+        link_roles(tx, id, row)?;
+    }
+    if changed.contains(&Field::Website) {
+        link_website(tx, id, row)?;
+    }
+    Ok(())
+}
+
+/// The users from `first_seq` on (an import's new users) get their customer's sales
+/// representatives and a settings row for their website, in one statement each rather than
+/// row by row.
+pub(crate) fn link_added(tx: &Tx<'_>, first_seq: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO customer_user_sales_rep (customer_user_id, user_id)
+         SELECT u.id, s.user_id FROM customer_user u JOIN customer_sales_rep s ON s.customer_id = u.customer_id
+         WHERE u.seq >= ?1",
+        [first_seq],
+    )?;
+    tx.execute(
+        "INSERT INTO customer_user_settings (customer_user_id, website_id)
+         SELECT id, website_id FROM customer_user WHERE seq >= ?1 AND website_id IS NOT NULL
+         ON CONFLICT (customer_user_id, website_id) DO NOTHING",
+        [first_seq],
+    )?;
+    Ok(())
+}
+
+fn link_roles(tx: &Tx<'_>, id: &str, row: &Row<'_>) -> Result<()> {
+    for role in &row.roles {
+        tx.prepare_cached(
+            "INSERT INTO customer_user_role_link (customer_user_id, role_id) VALUES (?1, ?2)",
+        )?
+        .execute([id, &role.id])?;
+    }
+    Ok(())
+}
+
+/// The per-website settings row the user's website needs (no localization chosen yet).
+fn link_website(tx: &Tx<'_>, id: &str, row: &Row<'_>) -> Result<()> {
+    if let Some(w) = row.website {
+        tx.prepare_cached(
+            "INSERT INTO customer_user_settings (customer_user_id, website_id) VALUES (?1, ?2)
+             ON CONFLICT (customer_user_id, website_id) DO NOTHING",
+        )?
+        .execute([id, w.id])?;
+    }
+    Ok(())
+}
+
+/// The unique index backs the email rule against races; report it as the rule does.
+fn unique_email_error(err: rusqlite::Error) -> CoreError {
+    if err
+        .to_string()
+        .contains("customer_user.organization_id, customer_user.email_lowercase")
+    {
+        CoreError::field("email", crate::rules::EMAIL_USED)
+    } else {
+        err.into()
+    }
+}

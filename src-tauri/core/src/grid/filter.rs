@@ -1,0 +1,226 @@
+//! The grid's filters and quick search as SQL predicates, each with a faster way to list
+//! the rows it matches when it is selective.
+
+use rusqlite::types::Value as SqlValue;
+
+use super::GridFilter;
+use crate::store::escape_like;
+use crate::{CoreError, Result};
+
+/// A filter as SQL, with an optional faster way to list the rows it matches.
+pub(super) struct Predicate {
+    pub(super) sql: String,
+    pub(super) params: Vec<SqlValue>,
+    /// `SELECT seq …` through an index, used when the filter is selective.
+    pub(super) driver: Option<(String, Vec<SqlValue>)>,
+    /// The predicate whose driver (the shared trigram search) also answers this one.
+    pub(super) answered_by: Option<usize>,
+}
+
+/// A phrase for FTS5 MATCH: the text in double quotes, inner quotes doubled.
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn text(v: &str) -> SqlValue {
+    SqlValue::Text(v.to_string())
+}
+
+pub(super) fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Builds the predicates of `filter` and `q`. Text "contains" filters of three or more
+/// characters also get one shared trigram-index driver.
+pub(super) fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Predicate>> {
+    let mut preds = Vec::new();
+    let mut fts_terms: Vec<String> = Vec::new();
+    let mut fts_covered: Vec<usize> = Vec::new();
+
+    let contains: [(&str, &Option<String>); 4] = [
+        ("customer_name", &filter.customer_name),
+        ("first_name", &filter.first_name),
+        ("last_name", &filter.last_name),
+        ("email", &filter.email),
+    ];
+    for (column, value) in contains {
+        if let Some(v) = present(value) {
+            if v.chars().count() >= 3 {
+                fts_terms.push(format!("{column} : {}", fts_phrase(v)));
+                fts_covered.push(preds.len());
+            }
+            preds.push(Predicate {
+                sql: format!("{column} LIKE ? ESCAPE '\\'"),
+                params: vec![text(&format!("%{}%", escape_like(v)))],
+                driver: None,
+                answered_by: None,
+            });
+        }
+    }
+    for term in q.unwrap_or("").split_whitespace() {
+        if term.chars().count() >= 3 {
+            fts_terms.push(fts_phrase(term));
+            fts_covered.push(preds.len());
+        }
+        let pattern = text(&format!("%{}%", escape_like(term)));
+        preds.push(Predicate {
+            sql: "(first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' \
+                  OR customer_name LIKE ? ESCAPE '\\')"
+                .into(),
+            params: vec![pattern; 4],
+            driver: None,
+            answered_by: None,
+        });
+    }
+    if !fts_terms.is_empty() {
+        // One driver for all text terms; its predicates are then implied and skipped.
+        let sql =
+            "SELECT rowid FROM customer_user_search WHERE customer_user_search MATCH ?".to_string();
+        let first = fts_covered[0];
+        preds[first].driver = Some((sql, vec![text(&fts_terms.join(" AND "))]));
+        for &i in &fts_covered {
+            preds[i].answered_by = Some(first);
+        }
+    }
+
+    let equals: [(&str, &Option<String>); 4] = [
+        ("customer_name", &filter.customer_name_eq),
+        ("first_name", &filter.first_name_eq),
+        ("last_name", &filter.last_name_eq),
+        ("email", &filter.email_eq),
+    ];
+    for (column, value) in equals {
+        if let Some(v) = present(value) {
+            preds.push(indexed(column, text(v)));
+        }
+    }
+    if let Some(v) = present(&filter.roles) {
+        preds.push(Predicate {
+            sql: "roles_label LIKE ? ESCAPE '\\'".into(),
+            params: vec![text(&format!("%{}%", escape_like(v)))],
+            driver: None,
+            answered_by: None,
+        });
+    }
+    for (column, value) in [
+        ("enabled", filter.enabled),
+        ("confirmed", filter.confirmed),
+        ("is_guest", filter.is_guest),
+    ] {
+        if let Some(v) = value {
+            preds.push(indexed(column, SqlValue::Integer(v as i64)));
+        }
+    }
+    if let Some(status) = filter.auth_status {
+        preds.push(indexed("auth_status", text(status.as_str())));
+    }
+    if let Some(v) = present(&filter.customer_id) {
+        preds.push(indexed("customer_id", text(v)));
+    }
+    if let Some(v) = present(&filter.website_id) {
+        preds.push(indexed("website_id", text(v)));
+    }
+    for (column, from, to, from_field, to_field) in [
+        (
+            "created_at",
+            &filter.created_from,
+            &filter.created_to,
+            "filter.createdFrom",
+            "filter.createdTo",
+        ),
+        (
+            "updated_at",
+            &filter.updated_from,
+            &filter.updated_to,
+            "filter.updatedFrom",
+            "filter.updatedTo",
+        ),
+    ] {
+        let lower = present(from)
+            .map(|v| time_bound(v, false, from_field))
+            .transpose()?;
+        let upper = present(to)
+            .map(|v| time_bound(v, true, to_field))
+            .transpose()?;
+        if lower.is_none() && upper.is_none() {
+            continue;
+        }
+        let mut conds = Vec::new();
+        let mut params = Vec::new();
+        if let Some(l) = lower {
+            conds.push(format!("{column} >= ?"));
+            params.push(text(&l));
+        }
+        if let Some(u) = upper {
+            conds.push(format!("{column} < ?"));
+            params.push(text(&u));
+        }
+        let sql = conds.join(" AND ");
+        preds.push(Predicate {
+            driver: Some((
+                format!("SELECT seq FROM customer_user WHERE {sql}"),
+                params.clone(),
+            )),
+            answered_by: None,
+            sql,
+            params,
+        });
+    }
+    Ok(preds)
+}
+
+/// The filter and quick search as one SQL condition on `customer_user` (for exports, which
+/// read every matching row in order rather than a page).
+pub(crate) fn where_clause(
+    filter: &GridFilter,
+    q: Option<&str>,
+) -> Result<(String, Vec<SqlValue>)> {
+    let preds = predicates(filter, q)?;
+    if preds.is_empty() {
+        return Ok(("1".into(), Vec::new()));
+    }
+    let sql = preds
+        .iter()
+        .map(|p| format!("({})", p.sql))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let params = preds.into_iter().flat_map(|p| p.params).collect();
+    Ok((sql, params))
+}
+
+/// `column = value`, listed through the column's own index when selective.
+fn indexed(column: &str, value: SqlValue) -> Predicate {
+    Predicate {
+        sql: format!("{column} = ?"),
+        params: vec![value.clone()],
+        driver: Some((
+            format!("SELECT seq FROM customer_user WHERE {column} = ?"),
+            vec![value],
+        )),
+        answered_by: None,
+    }
+}
+
+/// A date or timestamp as a bound on RFC 3339 text. An upper date bound includes that day.
+fn time_bound(value: &str, upper: bool, field: &str) -> Result<String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        let day = if upper {
+            date.succ_opt().unwrap_or(date)
+        } else {
+            date
+        };
+        return Ok(format!("{}T00:00:00.000Z", day.format("%Y-%m-%d")));
+    }
+    match chrono::DateTime::parse_from_rfc3339(value) {
+        Ok(t) => {
+            let t = t.with_timezone(&chrono::Utc);
+            let t = if upper {
+                t + chrono::Duration::milliseconds(1)
+            } else {
+                t
+            };
+            Ok(crate::store::timestamp(t))
+        }
+        Err(_) => Err(CoreError::field(field, "This value is not a valid date.")),
+    }
+}
