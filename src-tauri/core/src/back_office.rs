@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::actor::{Actor, Via};
 use crate::error::Violations;
 use crate::reference::{self, User};
-use crate::store::{new_id, Tx};
+use crate::store::{clocks_with, new_id, Tx};
 use crate::{rules, CoreError, Database, Result};
 
 const ENTITY: &str = "app_user";
@@ -73,11 +73,6 @@ pub(crate) fn create_in(
     }
     problems.into_result()?;
     let id = new_id();
-    tx.execute(
-        "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, organization, username, email, first_name, last_name],
-    )?;
     let fields = [
         ("username", &username),
         ("firstName", &first_name),
@@ -88,6 +83,19 @@ pub(crate) fn create_in(
     .map(|(field, value)| (field.to_string(), serde_json::json!([null, value])))
     .collect();
     let hlc = tx.tick();
+    tx.execute(
+        "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name, field_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            organization,
+            username,
+            email,
+            first_name,
+            last_name,
+            clocks_with("{}", &fields, &hlc)
+        ],
+    )?;
     tx.record(ENTITY, &id, "create", &fields, &hlc)?;
     Ok(User {
         id,

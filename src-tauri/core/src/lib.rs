@@ -23,8 +23,4 @@ pub mod store;
 mod token;
 
 pub use error::{CoreError, ErrorCode, FieldError, Result};
-/// The allocator the app, the CLI and the benches run on: the core allocates a few small
-/// strings per cell and per field, and mimalloc makes a million-row check or import ~8 %
-/// faster than the system allocator (docs/benchmarks.md).
-pub use mimalloc::MiMalloc as Allocator;
 pub use store::Database;

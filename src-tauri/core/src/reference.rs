@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::Violations;
-use crate::store::{new_id, Tx};
+use crate::store::{clocks_with, new_id, Tx};
 use crate::{CoreError, Result};
 
 /// A link to another record with the name to show for it.
@@ -469,17 +469,6 @@ pub fn create_customer(
     v.into_result()?;
     let id = new_id();
     let now = tx.now();
-    tx.execute(
-        "INSERT INTO customer (id, organization_id, parent_id, name, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![id, organization, parent, name, now],
-    )?;
-    for rep in &reps {
-        tx.execute(
-            "INSERT OR IGNORE INTO customer_sales_rep (customer_id, user_id) VALUES (?1, ?2)",
-            [&id, rep],
-        )?;
-    }
     let hlc = tx.tick();
     let mut fields = serde_json::Map::new();
     fields.insert("name".into(), serde_json::json!([null, name]));
@@ -488,6 +477,17 @@ pub fn create_customer(
         "salesRepresentatives".into(),
         serde_json::json!([null, reps]),
     );
+    tx.execute(
+        "INSERT INTO customer (id, organization_id, parent_id, name, created_at, updated_at, field_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+        params![id, organization, parent, name, now, clocks_with("{}", &fields, &hlc)],
+    )?;
+    for rep in &reps {
+        tx.execute(
+            "INSERT OR IGNORE INTO customer_sales_rep (customer_id, user_id) VALUES (?1, ?2)",
+            [&id, rep],
+        )?;
+    }
     tx.record("customer", &id, "create", &fields, &hlc)?;
     Ok(id)
 }

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::password::Policy;
+use crate::store::clocks_with;
 use crate::{CoreError, Database, Result};
 
 #[derive(Debug, Clone, Copy)]
@@ -262,12 +263,27 @@ pub fn set(db: &Database, actor: &Actor, key: &str, raw: &Value) -> Result<Setti
     let spec = spec(key)?;
     let value = coerce(spec, raw).map_err(|message| CoreError::field(key, message))?;
     db.write(actor, |tx| {
+        let (old, clocks): (Value, String) = tx
+            .query_row(
+                "SELECT value, field_hlc FROM setting WHERE key = ?1",
+                [key],
+                |r| Ok((r.get::<_, String>(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .map(|(v, c)| (serde_json::from_str(&v).unwrap_or(Value::Null), c))
+            .unwrap_or_else(|| ((spec.default)(), "{}".into()));
+        if old == value {
+            return Ok(());
+        }
+        let mut fields = serde_json::Map::new();
+        fields.insert("value".into(), json!([old, value]));
+        let hlc = tx.tick();
         tx.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, &value.to_string()],
+            "INSERT INTO setting (key, value, field_hlc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, field_hlc = excluded.field_hlc",
+            [key, &value.to_string(), &clocks_with(&clocks, &fields, &hlc)],
         )?;
-        Ok(())
+        tx.record("setting", key, "update", &fields, &hlc)
     })?;
     list(db)?
         .into_iter()

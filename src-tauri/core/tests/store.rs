@@ -175,3 +175,39 @@ fn the_store_opens_and_reads_while_another_connection_writes() {
         writer.join().unwrap();
     });
 }
+
+#[test]
+fn a_large_write_is_copied_back_into_the_file_after_its_commit() {
+    let t = store(0);
+    let path = t.db.path().to_path_buf();
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let before = size(&path);
+    let dir = tempfile::tempdir().unwrap();
+    let file = rows_file(dir.path(), "many.csv", 0, 3_000);
+    let report = ImportKind::CustomerUsers
+        .import(
+            &t.db,
+            &admin(),
+            &file,
+            &ImportMode::AllOrNothing,
+            |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    assert_eq!(report.counts.added, 3_000);
+    assert!(size(&wal) > 4 << 20, "the import went to the WAL");
+    // The copy runs on its own thread: wait for it, not for the clock.
+    let started = std::time::Instant::now();
+    while size(&path) <= before {
+        assert!(
+            started.elapsed() < DEADLOCK,
+            "the WAL was never copied back"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        grid::page(&t.db, &GridQuery::default()).unwrap().rows.len(),
+        25
+    );
+}

@@ -211,8 +211,45 @@ export const waitForText = (driver, text, options = {}) =>
     ...options,
   });
 
-/** Calls a Tauri command from the page, as the UI does. Rejects with the command's ApiError. */
+// The commands the app declares and their arguments' names, as `cargo test` writes them from
+// src-tauri/commands/ (the names as the page sends them: camelCase).
+const COMMANDS_JSON = new URL('../../../ui/src/bindings/commands.json', import.meta.url);
+let declared;
+
+/** Throws, before anything is sent, when the app has no `command` or it takes no such argument. */
+function checkCommand(command, args) {
+  declared ??= JSON.parse(readFileSync(COMMANDS_JSON, 'utf8'));
+  const where = path.relative(process.cwd(), fileURLToPath(COMMANDS_JSON));
+  if (typeof command !== 'string' || !Object.hasOwn(declared, command)) {
+    throw new Error(
+      `invoke: the app has no command ${JSON.stringify(command)} (${where}). ` +
+        `Its commands: ${Object.keys(declared).join(', ')}.`,
+    );
+  }
+  const valid = declared[command];
+  const validList = valid.length ? valid.join(', ') : 'none';
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new Error(
+      `invoke: ${command}'s arguments must be an object of named arguments, not ` +
+        `${JSON.stringify(args)}. Its arguments: ${validList}.`,
+    );
+  }
+  const unknown = Object.keys(args).filter((name) => !valid.includes(name));
+  if (unknown.length) {
+    throw new Error(
+      `invoke: ${command} takes no argument ${unknown.map((n) => JSON.stringify(n)).join(', ')} ` +
+        `(${where}). Its arguments: ${validList}.`,
+    );
+  }
+}
+
+/**
+ * Calls a Tauri command from the page, as the UI does. Rejects with the command's ApiError.
+ * Throws first when `command` or one of `args`' names is not one ui/src/bindings/commands.json
+ * declares, so a test calling a renamed command or argument fails with that, not the app's reply.
+ */
 export async function invoke(driver, command, args = {}) {
+  checkCommand(command, args);
   const result = await driver.executeAsyncScript(
     `const [command, args, done] = arguments;
      window.__TAURI_INTERNALS__.invoke(command, args).then(

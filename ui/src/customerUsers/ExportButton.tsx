@@ -12,6 +12,7 @@ import {
 import DownloadIcon from '@mui/icons-material/Download';
 import { Button, useDataProvider, useListContext, useNotify } from 'react-admin';
 import type { ExportQuery } from '../bindings/ExportQuery';
+import type { ImportKind } from '../bindings/ImportKind';
 import { toGridFilter, type AppDataProvider } from '../data/dataProvider';
 
 /** "Export": everyone, or just what the grid's filters and search show, as Oro's CSV. */
@@ -22,14 +23,14 @@ export const ExportButton = () => {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
 
-  const start = async (query: ExportQuery, addresses = false) => {
+  const start = async (query: ExportQuery, kind: ImportKind = 'customer_users') => {
     setAnchor(null);
     setProgress({ done: 0, total: 0 });
     try {
       const summary = await dataProvider.exportCustomerUsers(
         query,
         (done, total) => setProgress({ done, total }),
-        addresses,
+        kind,
       );
       if (summary) notify(summary.message, { type: 'success' });
     } catch (error) {
@@ -54,7 +55,11 @@ export const ExportButton = () => {
         <MenuItem onClick={() => void start({ filter: filtered.filter, q: filtered.q })}>
           Export what the grid shows
         </MenuItem>
-        <MenuItem onClick={() => void start({ filter: filtered.filter, q: filtered.q }, true)}>
+        <MenuItem
+          onClick={() =>
+            void start({ filter: filtered.filter, q: filtered.q }, 'customer_user_addresses')
+          }
+        >
           Export the addresses of what the grid shows
         </MenuItem>
       </Menu>

@@ -19,11 +19,13 @@ import {
 } from '@mui/material';
 import UploadIcon from '@mui/icons-material/Upload';
 import { Button, useDataProvider, useNotify, useRefresh } from 'react-admin';
+import type { ImportChoice } from '../bindings/ImportChoice';
+import type { ImportKind } from '../bindings/ImportKind';
 import type { ImportProgress } from '../bindings/ImportProgress';
 import type { ImportReport } from '../bindings/ImportReport';
-import type { AppDataProvider, ImportModeName } from '../data/dataProvider';
+import type { AppDataProvider } from '../data/dataProvider';
 
-type Running = { mode: ImportModeName; progress: ImportProgress | null };
+type Running = { mode: ImportChoice; progress: ImportProgress | null };
 
 /**
  * "Import": pick (or type) a CSV file, check it, read Oro-style row errors, then import it
@@ -38,17 +40,14 @@ export const ImportButton = () => {
   const [report, setReport] = useState<ImportReport | null>(null);
   const [running, setRunning] = useState<Running | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [addresses, setAddresses] = useState(false);
+  const [kind, setKind] = useState<ImportKind>('customer_users');
 
-  const run = async (mode: ImportModeName) => {
+  const run = async (mode: ImportChoice) => {
     setError(null);
     setRunning({ mode, progress: null });
     try {
-      const result = await dataProvider.importCustomerUsers(
-        path.trim(),
-        mode,
-        addresses,
-        (progress) => setRunning({ mode, progress }),
+      const result = await dataProvider.importCustomerUsers(path.trim(), mode, kind, (progress) =>
+        setRunning({ mode, progress }),
       );
       if (result) {
         setReport(result);
@@ -70,7 +69,7 @@ export const ImportButton = () => {
   };
   const template = async () => {
     try {
-      const saved = await dataProvider.saveImportTemplate(addresses);
+      const saved = await dataProvider.saveImportTemplate(kind);
       if (saved) notify(`The data template is in ${saved}.`, { type: 'success' });
     } catch (e) {
       notify(e instanceof Error ? e.message : 'The template could not be saved.', {
@@ -120,20 +119,20 @@ export const ImportButton = () => {
           <RadioGroup
             row
             aria-label="The file holds"
-            value={addresses ? 'addresses' : 'users'}
+            value={kind}
             onChange={(e) => {
-              setAddresses(e.target.value === 'addresses');
+              setKind(e.target.value as ImportKind);
               setReport(null);
             }}
           >
             <FormControlLabel
-              value="users"
+              value="customer_users"
               control={<Radio />}
               label="Customer users"
               disabled={running !== null}
             />
             <FormControlLabel
-              value="addresses"
+              value="customer_user_addresses"
               control={<Radio />}
               label="Customer user addresses"
               disabled={running !== null}

@@ -1,5 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import type { ApiError } from '../bindings/ApiError';
+import type { CommandName, Commands } from '../bindings/commands';
 
 /** An `ApiError` (docs/api.md) raised as a JS `Error`, so callers get a stack and a message. */
 export class CommandError extends Error {
@@ -52,10 +53,16 @@ export function toApiError(raw: unknown): ApiError {
   return { code: 'internal', message: 'Something went wrong.', fields: [] };
 }
 
-/** `invoke` with errors normalised to `CommandError`. */
-export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/**
+ * `invoke` with errors normalised to `CommandError`, typed by the command map the Rust side
+ * generates (`bindings/commands.ts`): its name, arguments and result.
+ */
+export async function call<K extends CommandName>(
+  command: K,
+  args?: Commands[K]['args'],
+): Promise<Commands[K]['returns']> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[K]['returns']>(command, args);
   } catch (raw) {
     throw new CommandError(toApiError(raw));
   }

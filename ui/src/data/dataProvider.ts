@@ -13,10 +13,13 @@ import type { BackOfficeUserInput } from '../bindings/BackOfficeUserInput';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { CommandName, Commands } from '../bindings/commands';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
+import type { ExportProgress } from '../bindings/ExportProgress';
 import type { ExportQuery } from '../bindings/ExportQuery';
 import type { ExportSummary } from '../bindings/ExportSummary';
-import type { ImportMode } from '../bindings/ImportMode';
+import type { ImportChoice } from '../bindings/ImportChoice';
+import type { ImportKind } from '../bindings/ImportKind';
 import type { ImportProgress } from '../bindings/ImportProgress';
 import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
@@ -29,14 +32,11 @@ import type { Setting } from '../bindings/Setting';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
-import type { CustomerUserRow } from '../bindings/CustomerUserRow';
+import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
 import type { GridFilter } from '../bindings/GridFilter';
 import type { GridQuery } from '../bindings/GridQuery';
-import type { Localization } from '../bindings/Localization';
-import type { Page } from '../bindings/Page';
 import type { RoleRef } from '../bindings/RoleRef';
 import type { User } from '../bindings/User';
-import type { Website } from '../bindings/Website';
 import { diffInput, recordToInput } from '../customerUsers/formValues';
 import { Channel } from '@tauri-apps/api/core';
 import { call, toApiError } from './api';
@@ -58,7 +58,7 @@ export interface AppDataProvider extends DataProvider {
   listSettings(): Promise<Setting[]>;
   setSetting(key: string, value: boolean | number | string): Promise<Setting>;
   smtpPasswordSaved(): Promise<boolean>;
-  setSmtpPassword(password: string | null): Promise<void>;
+  setSmtpPassword(password: string | null): Promise<null>;
   listEmailTemplates(): Promise<EmailTemplate[]>;
   updateEmailTemplate(name: string, subject: string, content: string): Promise<EmailTemplate>;
   restoreEmailTemplate(name: string): Promise<EmailTemplate>;
@@ -67,22 +67,22 @@ export interface AppDataProvider extends DataProvider {
   exportCustomerUsers(
     query: ExportQuery,
     onProgress: (done: number, total: number) => void,
-    addresses?: boolean,
+    kind?: ImportKind,
   ): Promise<ExportSummary | null>;
-  cancelExport(): Promise<void>;
+  cancelExport(): Promise<null>;
   /** A CSV picked in the native open dialog; `null` when it was closed. */
   pickImportFile(): Promise<string | null>;
   /** Checks or imports `path`; `null` when the rejects save dialog was closed. */
   importCustomerUsers(
     path: string,
-    mode: ImportModeName,
-    addresses: boolean,
+    mode: ImportChoice,
+    kind: ImportKind,
     onProgress: (progress: ImportProgress) => void,
   ): Promise<ImportReport | null>;
-  cancelImport(): Promise<void>;
+  cancelImport(): Promise<null>;
   listImports(): Promise<ImportRecord[]>;
   /** Saves the data template through the save dialog; its path, or `null` when closed. */
-  saveImportTemplate(addresses: boolean): Promise<string | null>;
+  saveImportTemplate(kind: ImportKind): Promise<string | null>;
   /** The back-office user acting in this window; `null` until one is chosen. */
   currentAdmin(): Promise<User | null>;
   /** Makes the back-office user `id` (or username) the one acting in this window. */
@@ -92,9 +92,6 @@ export interface AppDataProvider extends DataProvider {
   /** The back-office users (`list_users`), e.g. to choose who is working. */
   listUsers(): Promise<User[]>;
 }
-
-/** The modes the app asks for by name (the rejects file is picked in the save dialog). */
-export type ImportModeName = ImportMode['mode'];
 
 export type AccountCommand =
   | 'confirm_customer_user'
@@ -142,9 +139,12 @@ export function toHttpError(raw: unknown): HttpError {
   return new HttpError(message, STATUS[error.code] ?? 500, body);
 }
 
-async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function run<K extends CommandName>(
+  command: K,
+  args?: Commands[K]['args'],
+): Promise<Commands[K]['returns']> {
   try {
-    return await call<T>(command, args);
+    return await call(command, args);
   } catch (e) {
     throw toHttpError(e);
   }
@@ -312,8 +312,7 @@ export function createDataProvider(): AppDataProvider {
     return user;
   };
 
-  const fetchPage = (query: GridQuery) =>
-    run<Page<CustomerUserRow>>('list_customer_users', { query });
+  const fetchPage = (query: GridQuery) => run('list_customer_users', { query });
 
   async function listCustomerUsers(params: GetListParams): Promise<GetListResult> {
     const page = Math.max(1, params.pagination?.page ?? 1);
@@ -354,22 +353,22 @@ export function createDataProvider(): AppDataProvider {
     switch (resource) {
       case 'customers': {
         const q = typeof filter.q === 'string' && filter.q.trim() !== '' ? filter.q.trim() : null;
-        const args: Record<string, unknown> = { limit: 50 };
+        const args: Commands['list_customers']['args'] = { limit: 50 };
         if (q) args.q = q;
-        const list = await run<Customer[]>('list_customers', args);
+        const list = await run('list_customers', args);
         for (const c of list) customers.set(c.id, c);
         return list as unknown as Listed[];
       }
       case 'websites':
-        return (await run<Website[]>('list_websites')) as unknown as Listed[];
+        return (await run('list_websites')) as unknown as Listed[];
       case 'localizations':
-        return (await run<Localization[]>('list_localizations')) as unknown as Listed[];
+        return (await run('list_localizations')) as unknown as Listed[];
       case 'users':
-        return (await run<User[]>('list_users')) as unknown as Listed[];
+        return (await run('list_users')) as unknown as Listed[];
       case 'roles': {
         const customer =
           typeof filter.customer === 'string' && filter.customer ? filter.customer : null;
-        const list = await run<RoleRef[]>('list_roles', { customer });
+        const list = await run('list_roles', { customer });
         for (const r of list) roles.set(r.id, r);
         return list as unknown as Listed[];
       }
@@ -386,11 +385,9 @@ export function createDataProvider(): AppDataProvider {
         try {
           if (resource === 'customers') {
             const missing = wanted.filter((id) => !customers.has(id));
-            for (const c of await run<Customer[]>('get_customers', { ids: missing }))
-              customers.set(c.id, c);
+            for (const c of await run('get_customers', { ids: missing })) customers.set(c.id, c);
           } else {
-            for (const r of await run<RoleRef[]>('list_roles', { customer: null }))
-              roles.set(r.id, r);
+            for (const r of await run('list_roles', { customer: null })) roles.set(r.id, r);
           }
         } catch {
           // Keep what the cache has.
@@ -414,7 +411,7 @@ export function createDataProvider(): AppDataProvider {
 
     async getOne(resource, params) {
       if (resource === CUSTOMER_USERS) {
-        const user = await run<CustomerUser>('get_customer_user', { id: params.id });
+        const user = await run('get_customer_user', { id: String(params.id) });
         return { data: remember(user) } as never;
       }
       const [record] = await getManyReference(resource, [params.id]);
@@ -425,7 +422,7 @@ export function createDataProvider(): AppDataProvider {
     async getMany(resource, params: GetManyParams) {
       if (resource === CUSTOMER_USERS) {
         const data = await Promise.all(
-          params.ids.map((id) => run<CustomerUser>('get_customer_user', { id })),
+          params.ids.map((id) => run('get_customer_user', { id: String(id) })),
         );
         return { data } as never;
       }
@@ -446,7 +443,9 @@ export function createDataProvider(): AppDataProvider {
 
     async create(resource, params) {
       if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot create ${resource}.`, 405);
-      const user = await run<CustomerUser>('create_customer_user', { input: params.data });
+      const user = await run('create_customer_user', {
+        input: params.data as CustomerUserInput,
+      });
       return { data: remember(user) } as never;
     },
 
@@ -457,8 +456,8 @@ export function createDataProvider(): AppDataProvider {
         previous && typeof previous.customer === 'object' ? recordToInput(previous) : {};
       const patch = previous
         ? diffInput(prevInput, params.data as Partial<CustomerUserInput>)
-        : (params.data as Partial<CustomerUserInput>);
-      const user = await run<CustomerUser>('update_customer_user', { id: params.id, patch });
+        : (params.data as CustomerUserPatch);
+      const user = await run('update_customer_user', { id: String(params.id), patch });
       return { data: remember(user) } as never;
     },
 
@@ -468,77 +467,70 @@ export function createDataProvider(): AppDataProvider {
 
     async delete(resource, params) {
       if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot delete ${resource}.`, 405);
-      await run<null>('delete_customer_user', { id: params.id });
+      await run('delete_customer_user', { id: String(params.id) });
       return { data: (params.previousData ?? { id: params.id }) as never };
     },
 
     async deleteMany(resource, params) {
       if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot delete ${resource}.`, 405);
-      for (const id of params.ids) await run<null>('delete_customer_user', { id });
+      for (const id of params.ids) await run('delete_customer_user', { id: String(id) });
       return { data: params.ids };
     },
 
     async setCustomerUserEnabled(id, enabled) {
-      return remember(await run<CustomerUser>('set_customer_user_enabled', { id, enabled }));
+      return remember(await run('set_customer_user_enabled', { id: String(id), enabled }));
     },
 
     async customerUserHistory(id) {
-      return run<ChangeRecord[]>('customer_user_history', { id });
+      return run('customer_user_history', { id: String(id) });
     },
 
     async generatePassword() {
-      return run<string>('generate_password');
+      return run('generate_password');
     },
 
     async accountAction(command, id) {
-      return remember(await run<CustomerUser>(command, { id }));
+      return remember(await run(command, { id: String(id) }));
     },
 
-    bulkAction: (action, ids) => run<BulkSummary>('bulk_action', { action, ids }),
-    listOutbox: (query) => run<OutboxMessage[]>('list_outbox', { query }),
-    retryMessage: (id) => run<OutboxMessage>('retry_message', { id }),
-    deliverOutbox: () => run<OutboxDelivery>('deliver_outbox'),
-    listLoginAttempts: (query) => run<LoginAttempt[]>('list_login_attempts', { query }),
-    listSettings: () => run<Setting[]>('list_settings'),
-    setSetting: (key, value) => run<Setting>('set_setting', { key, value }),
-    smtpPasswordSaved: () => run<boolean>('smtp_password_saved'),
-    setSmtpPassword: (password) => run<void>('set_smtp_password', { password }),
-    listEmailTemplates: () => run<EmailTemplate[]>('list_email_templates'),
+    bulkAction: (action, ids) => run('bulk_action', { action, ids: ids.map(String) }),
+    listOutbox: (query) => run('list_outbox', { query }),
+    retryMessage: (id) => run('retry_message', { id }),
+    deliverOutbox: () => run('deliver_outbox'),
+    listLoginAttempts: (query) => run('list_login_attempts', { query }),
+    listSettings: () => run('list_settings'),
+    setSetting: (key, value) => run('set_setting', { key, value }),
+    smtpPasswordSaved: () => run('smtp_password_saved'),
+    setSmtpPassword: (password) => run('set_smtp_password', { password }),
+    listEmailTemplates: () => run('list_email_templates'),
     updateEmailTemplate: (name, subject, content) =>
-      run<EmailTemplate>('update_email_template', { name, subject, content }),
-    restoreEmailTemplate: (name) => run<EmailTemplate>('restore_email_template', { name }),
-    previewEmailTemplate: (subject, content) =>
-      run<RenderedEmail>('preview_email_template', { subject, content }),
-    exportCustomerUsers: (query, onProgress, addresses = false) => {
-      const channel = new Channel<{ done: number; total: number }>();
+      run('update_email_template', { name, subject, content }),
+    restoreEmailTemplate: (name) => run('restore_email_template', { name }),
+    previewEmailTemplate: (subject, content) => run('preview_email_template', { subject, content }),
+    exportCustomerUsers: (query, onProgress, kind = 'customer_users') => {
+      const channel = new Channel<ExportProgress>();
       channel.onmessage = ({ done, total }) => onProgress(done, total);
-      return run<ExportSummary | null>('export_customer_users', {
-        query,
-        path: null,
-        addresses,
-        onProgress: channel,
-      });
+      return run('export_customer_users', { query, path: null, kind, onProgress: channel });
     },
-    cancelExport: () => run<void>('cancel_export'),
-    pickImportFile: () => run<string | null>('pick_import_file'),
-    importCustomerUsers: (path, mode, addresses, onProgress) => {
+    cancelExport: () => run('cancel_export'),
+    pickImportFile: () => run('pick_import_file'),
+    importCustomerUsers: (path, mode, kind, onProgress) => {
       const channel = new Channel<ImportProgress>();
       channel.onmessage = onProgress;
-      return run<ImportReport | null>('import_customer_users', {
+      return run('import_customer_users', {
         path,
         mode,
         rejects: null,
-        addresses,
+        kind,
         onProgress: channel,
       });
     },
-    cancelImport: () => run<void>('cancel_import'),
-    listImports: () => run<ImportRecord[]>('list_imports'),
-    saveImportTemplate: (addresses) =>
-      run<string | null>('save_import_template', { path: null, addresses }),
-    currentAdmin: () => run<User | null>('current_admin'),
-    setCurrentAdmin: (id) => run<User>('set_current_admin', { id }),
-    createBackOfficeUser: (input) => run<User>('create_back_office_user', { input }),
-    listUsers: () => run<User[]>('list_users'),
+    cancelImport: () => run('cancel_import'),
+    listImports: () => run('list_imports'),
+    saveImportTemplate: (kind) => run('save_import_template', { path: null, kind }),
+    currentAdmin: () => run('current_admin'),
+    setCurrentAdmin: (id) => run('set_current_admin', { id }),
+    createBackOfficeUser: (input) => run('create_back_office_user', { input }),
+    listUsers: () => run('list_users'),
   };
 }

@@ -1,4 +1,5 @@
 import type { Store } from 'react-admin';
+import type { Commands } from '../bindings/commands';
 import { call } from './api';
 
 export type UiState = Record<string, unknown>;
@@ -6,7 +7,7 @@ export type UiState = Record<string, unknown>;
 /** Reads every stored key once, before the Admin renders. A failure starts from defaults. */
 export async function loadUiState(): Promise<{ state: UiState; error: string | null }> {
   try {
-    const state = await call<UiState | null>('get_ui_state');
+    const state = await call('get_ui_state');
     return { state: state && typeof state === 'object' ? state : {}, error: null };
   } catch (e) {
     return { state: {}, error: e instanceof Error ? e.message : String(e) };
@@ -15,7 +16,9 @@ export async function loadUiState(): Promise<{ state: UiState; error: string | n
 
 type Persist = (key: string, value: unknown) => Promise<unknown>;
 
-const defaultPersist: Persist = (key, value) => call('set_ui_state', { key, value });
+// The store's values are react-admin's list state, plain JSON.
+const defaultPersist: Persist = (key, value) =>
+  call('set_ui_state', { key, value: value as Commands['set_ui_state']['args']['value'] });
 
 /**
  * A react-admin `Store` held in memory and written through to `set_ui_state`, so list state

@@ -8,6 +8,7 @@ import type { ApiError } from '../bindings/ApiError';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
+import type { CommandName, Commands } from '../bindings/commands';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
 import type { LoginAttempt } from '../bindings/LoginAttempt';
 import type { OutboxMessage } from '../bindings/OutboxMessage';
@@ -19,6 +20,8 @@ import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
 import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
 import type { GridQuery } from '../bindings/GridQuery';
+import type { ImportChoice } from '../bindings/ImportChoice';
+import type { ImportKind } from '../bindings/ImportKind';
 import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
 import type { Localization } from '../bindings/Localization';
@@ -37,8 +40,15 @@ const WRITABLE = new Set([
   'generatePassword',
 ]);
 
-export type Call = { cmd: string; args: Record<string, unknown> | undefined };
-type Args = Record<string, unknown> | undefined;
+/** A command as it was called: its arguments as JSON (a channel becomes its id). */
+export type Call = { cmd: CommandName; args: Record<string, unknown> | undefined };
+/**
+ * What a command may be handed: its generated arguments (`bindings/commands.ts`), any of them
+ * possibly missing, since over IPC nothing checks them before the command reads them.
+ */
+type Args<K extends CommandName> = Partial<Commands[K]['args']> | undefined;
+/** One command and its arguments: `switch (cmd)` narrows `args` to that command's. */
+type Request = { [K in CommandName]: { cmd: K; args: Args<K> } }[CommandName];
 
 let counter = 0;
 const newId = (prefix: string) => `${prefix}-${String(++counter).padStart(4, '0')}`;
@@ -72,7 +82,7 @@ export function toRow(u: CustomerUser): CustomerUserRow {
 }
 
 /** Commands that change data: refused while no back-office user acts in the window. */
-const CHANGES = new Set([
+const CHANGES = new Set<CommandName>([
   'create_customer_user',
   'update_customer_user',
   'delete_customer_user',
@@ -225,7 +235,7 @@ export class FakeBackend {
    */
   currentAdminId: string | null;
   /** Commands to fail with an error, checked before the command runs. */
-  failures = new Map<string, ApiError>();
+  failures = new Map<CommandName, ApiError>();
   generatedPassword = 'Gen3ratedPw';
 
   /**
@@ -286,11 +296,12 @@ export class FakeBackend {
   }
 
   install() {
-    mockIPC((cmd, args) => this.handle(cmd, args as Args));
+    // Any name may come over IPC; one not in the map falls to `handle`'s "not found".
+    mockIPC((cmd, args) => this.handle(cmd as CommandName, args as Args<CommandName>));
     return this;
   }
 
-  private importFile(path: string, mode: string, addresses: boolean): ImportReport {
+  private importFile(path: string, mode: ImportChoice, kind: ImportKind): ImportReport {
     const errors = this.importErrors[path] ?? [];
     const read = 2;
     const failed = errors.length;
@@ -309,7 +320,6 @@ export class FakeBackend {
       : written
         ? `Import finished. Read: ${read}, added: ${read - failed}, updated: 0, replaced: 0, unchanged: 0, errors: ${failed}.`
         : `Nothing was imported: ${failed} rows have errors. Read: ${read}, errors: ${failed}.`;
-    const kind = addresses ? 'customer_user_addresses' : 'customer_users';
     const file = path.split('/').pop() ?? path;
     const validRowsOnly = mode === 'validRowsOnly';
     const recordMode = validRowsOnly ? 'valid_rows_only' : 'all_or_nothing';
@@ -340,12 +350,16 @@ export class FakeBackend {
     };
   }
 
-  callsOf(cmd: string) {
+  callsOf(cmd: CommandName) {
     return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args ?? {});
   }
 
-  handle(cmd: string, args: Args): unknown {
+  handle<K extends CommandName>(cmd: K, args: Args<K>): unknown {
     this.calls.push({ cmd, args: args ? JSON.parse(JSON.stringify(args)) : undefined });
+    return this.run({ cmd, args } as Request);
+  }
+
+  private run({ cmd, args }: Request): unknown {
     const failure = this.failures.get(cmd);
     if (failure) throw failure;
     if (
@@ -369,7 +383,7 @@ export class FakeBackend {
       case 'first_page_shown':
         return null;
       case 'list_customer_users':
-        return this.list((args?.query ?? {}) as GridQuery);
+        return this.list(args?.query ?? {});
       case 'get_customer_user':
         // A copy, as the real command's JSON is: react-query keeps an unchanged reference.
         return structuredClone(this.find(String(args?.id)));
@@ -415,7 +429,7 @@ export class FakeBackend {
         return this.customers.filter((c) => c.name.toLowerCase().includes(q)).slice(0, limit);
       }
       case 'get_customers': {
-        const ids = (args?.ids as string[] | undefined) ?? [];
+        const ids = args?.ids ?? [];
         return this.customers.filter((c) => ids.includes(c.id));
       }
       case 'list_websites':
@@ -439,7 +453,7 @@ export class FakeBackend {
       case 'create_back_office_user':
         return { ...this.createBackOfficeUser((args?.input ?? {}) as Record<string, unknown>) };
       case 'list_roles': {
-        const customer = (args?.customer as string | null | undefined) ?? null;
+        const customer = args?.customer ?? null;
         return this.roles.filter((r) => r.customerId === null || r.customerId === customer);
       }
       case 'confirm_customer_user':
@@ -488,8 +502,9 @@ export class FakeBackend {
       case 'pick_import_file':
         return '/home/admin/users.csv';
       case 'import_customer_users': {
+        const kind = args?.kind === 'customer_user_addresses' ? args.kind : 'customer_users';
         const report = () =>
-          this.importFile(args?.path as string, args?.mode as string, args?.addresses === true);
+          this.importFile(args?.path as string, args?.mode as ImportChoice, kind);
         if (!this.importGate) return report();
         const cancelled = new Promise<never>((_, reject) => {
           this.cancelWaitingImport = () =>
@@ -507,7 +522,7 @@ export class FakeBackend {
       case 'save_import_template':
         return '/home/admin/customer-users-template.csv';
       case 'bulk_action':
-        return this.bulk(args?.action as BulkAction, (args?.ids as string[]) ?? []);
+        return this.bulk(args?.action as BulkAction, args?.ids ?? []);
       // These commands answer with copies, as IPC would: react-query's structural sharing
       // keeps showing the old rows when it is handed the same objects, mutated in place.
       case 'list_outbox': {
@@ -581,7 +596,7 @@ export class FakeBackend {
       case 'smtp_password_saved':
         return this.smtpPassword !== null;
       case 'set_smtp_password':
-        this.smtpPassword = (args?.password as string | null) || null;
+        this.smtpPassword = args?.password || null;
         return null;
       case 'list_email_templates':
         return this.templates.map((x) => ({ ...x }));
@@ -628,7 +643,7 @@ export class FakeBackend {
         return { subject: fill(args?.subject), body: fill(args?.content), link: null };
       }
       default:
-        throw `command ${cmd} not found`;
+        throw `command ${String(cmd)} not found`;
     }
   }
 
@@ -711,7 +726,7 @@ export class FakeBackend {
   }
 
   bulk(action: BulkAction, ids: string[]): BulkSummary {
-    const commands: Record<BulkAction, string> = {
+    const commands: Record<BulkAction, CommandName> = {
       enable: 'set_customer_user_enabled',
       disable: 'set_customer_user_enabled',
       delete: 'delete_customer_user',

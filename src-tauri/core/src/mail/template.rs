@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::actor::Actor;
 use crate::customer_user::CustomerUser;
+use crate::store::clocks_with;
 use crate::{CoreError, Database, ErrorCode, Result};
 
 /// Stands for a link's token in rendered bodies until delivery mints the token.
@@ -228,14 +229,36 @@ pub fn update(
     }
     errors.into_result()?;
     db.write(actor, |tx| {
+        let (old_subject, old_content, clocks): (String, String, String) = tx
+            .query_row(
+                "SELECT subject, content, field_hlc FROM email_template WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .unwrap_or_default();
+        let mut fields = serde_json::Map::new();
+        for (field, old, new) in [
+            ("subject", old_subject, subject.trim()),
+            ("content", old_content, content),
+        ] {
+            if old != new {
+                fields.insert(field.into(), serde_json::json!([old, new]));
+            }
+        }
+        if fields.is_empty() {
+            return Ok(());
+        }
         let now = tx.now();
+        let hlc = tx.tick();
         tx.execute(
-            "INSERT INTO email_template (name, subject, content, updated_at) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO email_template (name, subject, content, updated_at, field_hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (name) DO UPDATE SET subject = excluded.subject, content = excluded.content,
-                updated_at = excluded.updated_at",
-            params![name, subject.trim(), content, now],
+                updated_at = excluded.updated_at, field_hlc = excluded.field_hlc",
+            params![name, subject.trim(), content, now, clocks_with(&clocks, &fields, &hlc)],
         )?;
-        Ok(())
+        tx.record("email_template", name, "update", &fields, &hlc)
     })?;
     get(db, name)
 }

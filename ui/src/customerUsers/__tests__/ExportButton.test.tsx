@@ -48,6 +48,6 @@ describe('Export', () => {
       await screen.findByRole('menuitem', { name: 'Export the addresses of what the grid shows' }),
     );
     await screen.findByText(/were exported\./);
-    expect(backend.callsOf('export_customer_users')[0].addresses).toBe(true);
+    expect(backend.callsOf('export_customer_users')[0].kind).toBe('customer_user_addresses');
   });
 });

@@ -65,7 +65,7 @@ describe('Import', () => {
     await user.click(await within(dialog).findByRole('button', { name: 'Import valid rows only' }));
     expect(backend.callsOf('import_customer_users').at(-1)).toMatchObject({
       mode: 'validRowsOnly',
-      addresses: false,
+      kind: 'customer_users',
     });
     expect(
       await within(dialog).findByText(
@@ -81,13 +81,15 @@ describe('Import', () => {
     const dialog = await openImport(user);
     await user.click(within(dialog).getByLabelText('Customer user addresses'));
     await user.click(within(dialog).getByRole('button', { name: 'Download data template' }));
-    expect(backend.callsOf('save_import_template')[0]).toMatchObject({ addresses: true });
+    expect(backend.callsOf('save_import_template')[0]).toMatchObject({
+      kind: 'customer_user_addresses',
+    });
     await checkFile(user, dialog, '/data/addresses.csv');
     await within(dialog).findByText(/The file is ready to import\./);
     expect(backend.callsOf('import_customer_users')[0]).toMatchObject({
       path: '/data/addresses.csv',
       mode: 'checkOnly',
-      addresses: true,
+      kind: 'customer_user_addresses',
     });
   });
 

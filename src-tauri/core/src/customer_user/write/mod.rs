@@ -16,7 +16,7 @@ use crate::customer_user::input::{self, Checked, CustomerChoice, CustomerUserInp
 use crate::customer_user::patch::CustomerUserPatch;
 use crate::customer_user::{self, address, CustomerUser};
 use crate::reference;
-use crate::store::{new_id, Tx};
+use crate::store::{clocks_with, new_id, Tx};
 use crate::{CoreError, Database, Result};
 
 pub(crate) use self::account::*;
@@ -124,15 +124,6 @@ pub(crate) fn record_create(
     fields: Map<String, Value>,
 ) -> Result<()> {
     tx.record(ENTITY, id, "create", &created(fields), hlc)
-}
-
-/// The fields' clocks (`field_hlc`, JSON) with every field of `changes` at `hlc`.
-fn clocks_with(field_hlc: &str, changes: &Map<String, Value>, hlc: &str) -> String {
-    let mut clocks: Map<String, Value> = serde_json::from_str(field_hlc).unwrap_or_default();
-    for name in changes.keys() {
-        clocks.insert(name.clone(), Value::String(hlc.to_string()));
-    }
-    Value::Object(clocks).to_string()
 }
 
 /// The names a row carries beside the ids a check resolved.

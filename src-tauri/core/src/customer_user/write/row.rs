@@ -2,7 +2,9 @@
 //! settings row): written in full for a new user, column by changed column for an update.
 //! The form, the CLI, bulk actions, the CSV import and the generator all write through here.
 
-use rusqlite::types::Value as SqlValue;
+use std::sync::OnceLock;
+
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use serde_json::{json, Map, Value};
 
 use crate::customer_user::field::Field;
@@ -132,42 +134,67 @@ impl Row<'_> {
         labels.join(", ")
     }
 
-    /// The columns that hold `field`, with the copies the grid sorts by.
-    fn columns(&self, field: Field) -> Vec<(&'static str, SqlValue)> {
-        let text = |v: &str| SqlValue::Text(v.to_string());
-        let optional = |v: Option<&str>| v.map_or(SqlValue::Null, text);
-        let column = || field.def().column.unwrap_or_default();
+    /// Adds the columns that hold `field` to `out`, with the copies the grid sorts by;
+    /// values are borrowed from the row, not copied.
+    fn columns<'s>(&'s self, field: Field, out: &mut Vec<Cell<'s>>) {
+        let text = |v: &'s str| ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes()));
+        let optional = |v: Option<&'s str>| v.map_or(ToSqlOutput::Owned(SqlValue::Null), text);
+        let flag = |v: bool| ToSqlOutput::Owned(SqlValue::Integer(v.into()));
+        let column = field.def().column.unwrap_or_default();
         match field {
-            Field::NamePrefix => vec![(column(), optional(self.name_prefix))],
-            Field::FirstName => vec![(column(), text(self.first_name))],
-            Field::MiddleName => vec![(column(), optional(self.middle_name))],
-            Field::LastName => vec![(column(), text(self.last_name))],
-            Field::NameSuffix => vec![(column(), optional(self.name_suffix))],
-            Field::Email => vec![
-                (column(), text(self.email)),
-                ("email_lowercase", SqlValue::Text(self.email.to_lowercase())),
-            ],
-            Field::Birthday => vec![(column(), optional(self.birthday))],
-            Field::Enabled => vec![(column(), SqlValue::Integer(self.enabled.into()))],
-            Field::Confirmed => vec![(column(), SqlValue::Integer(self.confirmed.into()))],
-            Field::IsGuest => vec![(column(), SqlValue::Integer(self.is_guest.into()))],
-            Field::Customer => vec![
+            Field::NamePrefix => out.push((column, optional(self.name_prefix))),
+            Field::FirstName => out.push((column, text(self.first_name))),
+            Field::MiddleName => out.push((column, optional(self.middle_name))),
+            Field::LastName => out.push((column, text(self.last_name))),
+            Field::NameSuffix => out.push((column, optional(self.name_suffix))),
+            Field::Email => out.extend([
+                (column, text(self.email)),
+                (
+                    "email_lowercase",
+                    ToSqlOutput::Owned(SqlValue::Text(self.email.to_lowercase())),
+                ),
+            ]),
+            Field::Birthday => out.push((column, optional(self.birthday))),
+            Field::Enabled => out.push((column, flag(self.enabled))),
+            Field::Confirmed => out.push((column, flag(self.confirmed))),
+            Field::IsGuest => out.push((column, flag(self.is_guest))),
+            Field::Customer => out.extend([
                 (
                     Field::Organization.def().column.unwrap_or_default(),
                     text(self.organization),
                 ),
-                (column(), text(self.customer.id)),
+                (column, text(self.customer.id)),
                 ("customer_name", text(self.customer.name)),
-            ],
-            Field::Website => vec![
-                (column(), optional(self.website.map(|w| w.id))),
+            ]),
+            Field::Website => out.extend([
+                (column, optional(self.website.map(|w| w.id))),
                 ("website_name", text(self.website.map_or("", |w| w.name))),
-            ],
-            Field::Owner => vec![(column(), optional(self.owner.map(|o| o.id)))],
-            Field::UserRoles => vec![("roles_label", SqlValue::Text(self.roles_label()))],
-            _ => Vec::new(),
+            ]),
+            Field::Owner => out.push((column, optional(self.owner.map(|o| o.id)))),
+            Field::UserRoles => out.push((
+                "roles_label",
+                ToSqlOutput::Owned(SqlValue::Text(self.roles_label())),
+            )),
+            _ => {}
         }
     }
+}
+
+/// A column and the value to write to it.
+type Cell<'a> = (&'static str, ToSqlOutput<'a>);
+
+/// `INSERT`, or `UPDATE … SET`, of `cells` (`WHERE seq = ?` after them for an update),
+/// its text built once per shape and its statement cached.
+fn execute(tx: &Tx<'_>, sql: &str, cells: Vec<Cell<'_>>, seq: Option<i64>) -> Result<()> {
+    tx.prepare_cached(sql)?
+        .execute(rusqlite::params_from_iter(
+            cells
+                .into_iter()
+                .map(|(_, v)| v)
+                .chain(seq.map(|s| ToSqlOutput::Owned(SqlValue::Integer(s)))),
+        ))
+        .map_err(unique_email_error)?;
+    Ok(())
 }
 
 /// A new user's place in the table and the clock of their creation.
@@ -180,27 +207,30 @@ pub(crate) struct Added {
 /// website's settings row (the form with the localization chosen, an import for all its new
 /// users in one statement) and records the create ([`super::record_create`]).
 pub(crate) fn insert(tx: &mut Tx<'_>, id: &str, row: &Row<'_>) -> Result<Added> {
+    static SQL: OnceLock<String> = OnceLock::new();
     let hlc = tx.tick();
     let now = tx.now();
-    let mut columns: Vec<(&str, SqlValue)> = vec![("id", SqlValue::Text(id.to_string()))];
+    let text = |v: &str| ToSqlOutput::Owned(SqlValue::Text(v.to_string()));
+    let mut cells: Vec<Cell<'_>> = Vec::with_capacity(24);
+    cells.push(("id", ToSqlOutput::Borrowed(ValueRef::Text(id.as_bytes()))));
     for field in ROW_FIELDS {
-        columns.extend(row.columns(field));
+        row.columns(field, &mut cells);
     }
-    columns.extend([
-        ("created_at", SqlValue::Text(now.clone())),
-        ("updated_at", SqlValue::Text(now)),
-        ("created_hlc", SqlValue::Text(hlc.clone())),
+    cells.extend([
+        ("created_at", text(&now)),
+        ("updated_at", text(&now)),
+        ("created_hlc", text(&hlc)),
     ]);
-    let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-    let marks = vec!["?"; names.len()].join(", ");
-    tx.prepare_cached(&format!(
-        "INSERT INTO customer_user ({}) VALUES ({marks})",
-        names.join(", ")
-    ))?
-    .execute(rusqlite::params_from_iter(
-        columns.into_iter().map(|(_, v)| v),
-    ))
-    .map_err(unique_email_error)?;
+    // Every row has the same columns: the statement's text is built once.
+    let sql = SQL.get_or_init(|| {
+        let names: Vec<&str> = cells.iter().map(|(c, _)| *c).collect();
+        let marks = vec!["?"; names.len()].join(", ");
+        format!(
+            "INSERT INTO customer_user ({}) VALUES ({marks})",
+            names.join(", ")
+        )
+    });
+    execute(tx, sql, cells, None)?;
     let seq = tx.last_insert_rowid();
     link_roles(tx, id, row)?;
     Ok(Added { seq, hlc })
@@ -218,21 +248,15 @@ pub(crate) fn update(
     changed: &[Field],
     extra: Vec<(&'static str, SqlValue)>,
 ) -> Result<()> {
-    let mut columns: Vec<(&str, SqlValue)> = changed.iter().flat_map(|&f| row.columns(f)).collect();
-    columns.extend(extra);
-    if !columns.is_empty() {
-        let sets: Vec<String> = columns.iter().map(|(c, _)| format!("{c} = ?")).collect();
-        tx.prepare_cached(&format!(
-            "UPDATE customer_user SET {} WHERE seq = ?",
-            sets.join(", ")
-        ))?
-        .execute(rusqlite::params_from_iter(
-            columns
-                .into_iter()
-                .map(|(_, v)| v)
-                .chain([SqlValue::Integer(seq)]),
-        ))
-        .map_err(unique_email_error)?;
+    let mut cells: Vec<Cell<'_>> = Vec::new();
+    for &field in changed {
+        row.columns(field, &mut cells);
+    }
+    cells.extend(extra.into_iter().map(|(c, v)| (c, ToSqlOutput::Owned(v))));
+    if !cells.is_empty() {
+        let sets: Vec<String> = cells.iter().map(|(c, _)| format!("{c} = ?")).collect();
+        let sql = format!("UPDATE customer_user SET {} WHERE seq = ?", sets.join(", "));
+        execute(tx, &sql, cells, Some(seq))?;
     }
     if changed.contains(&Field::UserRoles) {
         tx.prepare_cached("DELETE FROM customer_user_role_link WHERE customer_user_id = ?1")?

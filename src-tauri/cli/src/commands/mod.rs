@@ -1,0 +1,8 @@
+//! One file per command group; `dispatch` in main.rs routes each command to its group.
+
+pub(crate) mod account;
+pub(crate) mod csv;
+pub(crate) mod mail;
+pub(crate) mod reference;
+pub(crate) mod settings;
+pub(crate) mod users;
