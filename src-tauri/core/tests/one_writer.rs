@@ -253,3 +253,89 @@ fn customers_settings_templates_and_back_office_users_are_recorded_with_their_fi
     let sql = "SELECT field_hlc FROM app_user WHERE id = ?1";
     assert!(clocks_of(&t.db, sql, &admin_user.id).contains_key("username"));
 }
+
+/// The last change record of `id` and whether each of its fields has that record's clock.
+fn last_change_is_clocked(db: &Database, id: &str) -> (String, Vec<String>) {
+    let record = db
+        .read(|c| history::for_record(c, "customer_user", id))
+        .unwrap()
+        .remove(0);
+    let clocks = field_clocks(db, id);
+    let fields: Vec<String> = record.fields.as_object().unwrap().keys().cloned().collect();
+    for field in &fields {
+        assert_eq!(
+            clocks.get(field).and_then(Value::as_str),
+            Some(record.hlc.as_str()),
+            "{} of {}: {field} has not the change's clock",
+            record.op,
+            id
+        );
+    }
+    (record.op, fields)
+}
+
+#[test]
+fn the_form_bulk_actions_account_actions_and_both_imports_record_with_the_fields_clocks() {
+    use cu_core::bulk::{self, Action};
+    use cu_core::csv::import::{ImportKind, ImportMode};
+    use std::sync::atomic::AtomicBool;
+
+    let t = store(0);
+    let user = create(&t.db, "paths@example.com", json!({"confirmed": true})).unwrap();
+    let has = |(op, fields): (String, Vec<String>), field: &str| {
+        assert_eq!(op, "update");
+        assert!(
+            fields.iter().any(|f| f == field),
+            "{field} not in {fields:?}"
+        );
+    };
+
+    account::update(&t.db, &admin(), &user.id, &json!({"lastName": "Formed"})).unwrap();
+    has(last_change_is_clocked(&t.db, &user.id), "lastName");
+
+    account::reset_password(&t.db, &admin(), &user.id).unwrap();
+    has(last_change_is_clocked(&t.db, &user.id), "authStatus");
+
+    bulk::run(
+        &t.db,
+        &admin(),
+        Action::Disable,
+        std::slice::from_ref(&user.id),
+    )
+    .unwrap();
+    has(last_change_is_clocked(&t.db, &user.id), "enabled");
+
+    let dir = tempfile::tempdir().unwrap();
+    let import = |kind: ImportKind, name: &str, text: String| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let report = kind
+            .import(
+                &t.db,
+                &admin(),
+                &file,
+                &ImportMode::AllOrNothing,
+                |_| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+        assert!(report.written, "{:?}", report.errors);
+    };
+    import(
+        ImportKind::CustomerUsers,
+        "users.csv",
+        format!("ID,First Name\n{},Imported\n", user.id),
+    );
+    has(last_change_is_clocked(&t.db, &user.id), "firstName");
+
+    import(
+        ImportKind::CustomerUserAddresses,
+        "addresses.csv",
+        format!(
+            "Customer User Email Address,Street,City,Zip/Postal Code,Country,Region\n\
+             {},1 Main St,Springfield,12345,US,US-IL\n",
+            user.email
+        ),
+    );
+    has(last_change_is_clocked(&t.db, &user.id), "addresses");
+}

@@ -269,7 +269,7 @@ export const CUSTOMER_USER_FIELDS: FieldDef[] = [
     "api": "passwordChangedAt",
     "column": "password_changed_at",
     "csv": [],
-    "label": "Password Changed",
+    "label": "Password Changed At",
     "kind": "time",
     "writable": false,
     "syncs": true
@@ -279,7 +279,7 @@ export const CUSTOMER_USER_FIELDS: FieldDef[] = [
     "api": "passwordRequestedAt",
     "column": "password_requested_at",
     "csv": [],
-    "label": "Password Requested",
+    "label": "Reset Link Sent At",
     "kind": "time",
     "writable": false,
     "syncs": true
@@ -289,7 +289,7 @@ export const CUSTOMER_USER_FIELDS: FieldDef[] = [
     "api": "resetLinkExpiresAt",
     "column": "reset_expires_at",
     "csv": [],
-    "label": "Reset Link Expires",
+    "label": "Reset Link Expires At",
     "kind": "time",
     "writable": false,
     "syncs": true

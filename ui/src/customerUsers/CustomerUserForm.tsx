@@ -32,6 +32,7 @@ import type { RoleRef } from '../bindings/RoleRef';
 import type { Website } from '../bindings/Website';
 import type { AppDataProvider } from '../data/dataProvider';
 import { CheckboxInput } from './CheckboxInput';
+import { fieldLabel } from './fieldTable';
 import type { CustomerUserFormValues } from './formValues';
 import {
   birthdayRule,
@@ -109,7 +110,7 @@ const CustomerSection = ({ mode }: { mode: FormMode }) => {
       ) : (
         <ReferenceInput source="customer" reference="customers" perPage={50}>
           <AutocompleteInput
-            label="Customer"
+            label={fieldLabel('customer')}
             optionText={customerOption}
             filterToQuery={(q: string) => ({ q })}
             validate={customerRule}
@@ -134,7 +135,7 @@ const CustomerSection = ({ mode }: { mode: FormMode }) => {
       />
       <ReferenceArrayInput source="salesRepresentatives" reference="users" perPage={1000}>
         <AutocompleteArrayInput
-          label="Sales Representatives"
+          label={fieldLabel('salesRepresentatives')}
           optionText="name"
           fullWidth
           helperText={
@@ -274,7 +275,7 @@ export const PreferredLocalizationInput = ({ websites }: { websites: Website[] }
   return (
     <SelectInput
       source="preferredLocalization"
-      label="Preferred Localization"
+      label={fieldLabel('preferredLocalization')}
       choices={choices}
       optionText="name"
       emptyText="None"
@@ -295,7 +296,7 @@ const WebsiteSection = () => {
       <Row>
         <SelectInput
           source="website"
-          label="Website"
+          label={fieldLabel('website')}
           choices={websites}
           optionText="name"
           emptyText="None"
@@ -332,10 +333,10 @@ const RolesSection = () => {
   }, [roles, isFetching, getValues, setValue]);
 
   return (
-    <Section title="Roles">
+    <Section title={fieldLabel('userRoles')}>
       <CheckboxGroupInput
         source="userRoles"
-        label="Roles"
+        label={fieldLabel('userRoles')}
         choices={roles ?? []}
         optionText={(r: RoleRef) => (r.customerId ? `${r.label} (customer role)` : r.label)}
         row={false}
@@ -396,7 +397,7 @@ const RemoveAddressButton = () => {
 const upper = (v: string) => (typeof v === 'string' ? v.toUpperCase() : v);
 
 const AddressesSection = () => (
-  <Section title="Addresses">
+  <Section title={fieldLabel('addresses')}>
     <ArrayInput source="addresses" label={false}>
       <SimpleFormIterator
         disableReordering
@@ -473,27 +474,35 @@ export const CustomerUserForm = ({
       <Section title="General">
         <CheckboxInput
           source="enabled"
-          label="Enabled"
+          label={fieldLabel('enabled')}
           helperText="The customer user can sign in to the storefront"
         />
         <Row>
-          <TextInput source="namePrefix" label="Name Prefix" validate={maxLength255} />
-          <TextInput source="firstName" label="First Name" validate={[notBlank, maxLength255]} />
-          <TextInput source="middleName" label="Middle Name" validate={maxLength255} />
-          <TextInput source="lastName" label="Last Name" validate={[notBlank, maxLength255]} />
-          <TextInput source="nameSuffix" label="Name Suffix" validate={maxLength255} />
+          <TextInput source="namePrefix" label={fieldLabel('namePrefix')} validate={maxLength255} />
+          <TextInput
+            source="firstName"
+            label={fieldLabel('firstName')}
+            validate={[notBlank, maxLength255]}
+          />
+          <TextInput source="middleName" label={fieldLabel('middleName')} validate={maxLength255} />
+          <TextInput
+            source="lastName"
+            label={fieldLabel('lastName')}
+            validate={[notBlank, maxLength255]}
+          />
+          <TextInput source="nameSuffix" label={fieldLabel('nameSuffix')} validate={maxLength255} />
         </Row>
         <Row>
           <TextInput
             source="email"
-            label="Email Address"
+            label={fieldLabel('email')}
             type="email"
             validate={emailRule}
             fullWidth
           />
           <DateInput
             source="birthday"
-            label="Birthday"
+            label={fieldLabel('birthday')}
             validate={birthdayRule}
             inputProps={{ max: maxBirthday }}
           />
@@ -507,7 +516,7 @@ export const CustomerUserForm = ({
       <Section title="Ownership">
         <ReferenceInput source="owner" reference="users" perPage={1000}>
           <SelectInput
-            label="Owner"
+            label={fieldLabel('owner')}
             optionText="name"
             emptyText="None"
             helperText={mode === 'create' ? 'Defaults to you' : undefined}

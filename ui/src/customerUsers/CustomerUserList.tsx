@@ -22,6 +22,7 @@ import {
 import { BulkActions } from './BulkActions';
 import { ExportButton } from './ExportButton';
 import { ImportButton } from './ImportButton';
+import { fieldLabel } from './fieldTable';
 import { AuthStatusField, YesNoField } from './fields';
 import { RowActions } from './RowActions';
 import { call } from '../data/api';
@@ -64,16 +65,26 @@ export const customerUserFilters = [
     inputProps={{ 'aria-label': 'Quick search' }}
     sx={{ minWidth: 320 }}
   />,
-  ...textFilters('customerName', 'Customer'),
-  ...textFilters('firstName', 'First Name'),
-  ...textFilters('lastName', 'Last Name'),
-  ...textFilters('email', 'Email Address'),
-  <SelectInput key="enabled" source="enabled" label="Enabled" choices={YES_NO} />,
-  <SelectInput key="confirmed" source="confirmed" label="Confirmed" choices={YES_NO} />,
-  <SelectInput key="isGuest" source="isGuest" label="Guest" choices={YES_NO} />,
-  <SelectInput key="authStatus" source="authStatus" label="Password" choices={AUTH_STATUSES} />,
+  ...textFilters('customerName', fieldLabel('customer')),
+  ...textFilters('firstName', fieldLabel('firstName')),
+  ...textFilters('lastName', fieldLabel('lastName')),
+  ...textFilters('email', fieldLabel('email')),
+  <SelectInput key="enabled" source="enabled" label={fieldLabel('enabled')} choices={YES_NO} />,
+  <SelectInput
+    key="confirmed"
+    source="confirmed"
+    label={fieldLabel('confirmed')}
+    choices={YES_NO}
+  />,
+  <SelectInput key="isGuest" source="isGuest" label={fieldLabel('isGuest')} choices={YES_NO} />,
+  <SelectInput
+    key="authStatus"
+    source="authStatus"
+    label={fieldLabel('authStatus')}
+    choices={AUTH_STATUSES}
+  />,
   <ReferenceInput key="websiteId" source="websiteId" reference="websites">
-    <SelectInput label="Website" optionText="name" />
+    <SelectInput label={fieldLabel('website')} optionText="name" />
   </ReferenceInput>,
   <TextInput key="roles" source="roles" label="Roles contains" resettable />,
   <DateInput key="createdFrom" source="createdFrom" label="Created from" />,
@@ -198,18 +209,18 @@ export const CustomerUserList = () => (
         '& thead .row-actions > span': visuallyHidden,
       }}
     >
-      <TextField source="customerName" label="Customer" />
-      <TextField source="firstName" label="First Name" />
-      <TextField source="lastName" label="Last Name" />
-      <TextField source="email" label="Email Address" />
-      <YesNoField source="enabled" label="Enabled" />
-      <YesNoField source="confirmed" label="Confirmed" />
-      <YesNoField source="isGuest" label="Guest" />
-      <AuthStatusField source="authStatus" label="Password" />
-      <DateField source="createdAt" label="Created At" showTime />
-      <DateField source="updatedAt" label="Updated At" showTime />
-      <TextField source="websiteName" label="Website" />
-      <TextField source="roles" label="Roles" />
+      <TextField source="customerName" label={fieldLabel('customer')} />
+      <TextField source="firstName" label={fieldLabel('firstName')} />
+      <TextField source="lastName" label={fieldLabel('lastName')} />
+      <TextField source="email" label={fieldLabel('email')} />
+      <YesNoField source="enabled" label={fieldLabel('enabled')} />
+      <YesNoField source="confirmed" label={fieldLabel('confirmed')} />
+      <YesNoField source="isGuest" label={fieldLabel('isGuest')} />
+      <AuthStatusField source="authStatus" label={fieldLabel('authStatus')} />
+      <DateField source="createdAt" label={fieldLabel('createdAt')} showTime />
+      <DateField source="updatedAt" label={fieldLabel('updatedAt')} showTime />
+      <TextField source="websiteName" label={fieldLabel('website')} />
+      <TextField source="roles" label={fieldLabel('userRoles')} />
       <RowActions label="Actions" cellClassName="row-actions" headerClassName="row-actions" />
     </DatagridConfigurable>
   </List>

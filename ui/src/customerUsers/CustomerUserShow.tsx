@@ -28,11 +28,13 @@ import {
 import type { Address } from '../bindings/Address';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CustomerUser } from '../bindings/CustomerUser';
+import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
 import type { AppDataProvider } from '../data/dataProvider';
 import { Link } from 'react-router-dom';
 import { CustomerUserEmails } from '../admin/Outbox';
 import { AccountActionButtons } from './AccountActions';
 import { EnableToggleButton } from './EnableToggleButton';
+import { fieldLabel } from './fieldTable';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
 
 const yesNo = (v: boolean | null | undefined) => (v ? 'Yes' : 'No');
@@ -133,37 +135,10 @@ const AddressCard = ({ address }: { address: Address }) => {
 // ---------------------------------------------------------------------------------------------
 // History
 
+/** The change log's field names as labels: the field table's, plus the typed password. */
 const FIELD_LABELS: Record<string, string> = {
-  namePrefix: 'Name Prefix',
-  firstName: 'First Name',
-  middleName: 'Middle Name',
-  lastName: 'Last Name',
-  nameSuffix: 'Name Suffix',
-  email: 'Email Address',
-  birthday: 'Birthday',
-  enabled: 'Enabled',
-  confirmed: 'Confirmed',
-  isGuest: 'Guest',
-  authStatus: 'Password',
-  customer: 'Customer',
-  website: 'Website',
-  preferredLocalization: 'Preferred Localization',
-  owner: 'Owner',
-  organization: 'Organization',
-  userRoles: 'Roles',
-  salesRepresentatives: 'Sales Representatives',
-  addresses: 'Addresses',
+  ...Object.fromEntries(CUSTOMER_USER_FIELDS.map((d) => [d.api, d.label])),
   password: 'Password',
-  hasPassword: 'Has Password',
-  loginCount: 'Login Count',
-  lastLogin: 'Last Login',
-  passwordChangedAt: 'Password Changed At',
-  passwordRequestedAt: 'Reset Link Sent At',
-  resetLinkExpiresAt: 'Reset Link Expires At',
-  lockedAt: 'Locked At',
-  lockedUntil: 'Locked Until',
-  createdAt: 'Created At',
-  updatedAt: 'Updated At',
 };
 
 export function formatHistoryValue(value: unknown): string {
@@ -284,17 +259,17 @@ const CustomerUserDetails = () => {
         <Grid size={{ xs: 12, md: 6 }}>
           <SectionCard title="General">
             <Details>
-              <Detail label="Name Prefix">{orDash(r.namePrefix)}</Detail>
-              <Detail label="First Name">{orDash(r.firstName)}</Detail>
-              <Detail label="Middle Name">{orDash(r.middleName)}</Detail>
-              <Detail label="Last Name">{orDash(r.lastName)}</Detail>
-              <Detail label="Name Suffix">{orDash(r.nameSuffix)}</Detail>
-              <Detail label="Email Address">{r.email}</Detail>
-              <Detail label="Birthday">{orDash(r.birthday)}</Detail>
-              <Detail label="Enabled">{yesNo(r.enabled)}</Detail>
-              <Detail label="Confirmed">{yesNo(r.confirmed)}</Detail>
-              <Detail label="Guest">{yesNo(r.isGuest)}</Detail>
-              <Detail label="Password">
+              <Detail label={fieldLabel('namePrefix')}>{orDash(r.namePrefix)}</Detail>
+              <Detail label={fieldLabel('firstName')}>{orDash(r.firstName)}</Detail>
+              <Detail label={fieldLabel('middleName')}>{orDash(r.middleName)}</Detail>
+              <Detail label={fieldLabel('lastName')}>{orDash(r.lastName)}</Detail>
+              <Detail label={fieldLabel('nameSuffix')}>{orDash(r.nameSuffix)}</Detail>
+              <Detail label={fieldLabel('email')}>{r.email}</Detail>
+              <Detail label={fieldLabel('birthday')}>{orDash(r.birthday)}</Detail>
+              <Detail label={fieldLabel('enabled')}>{yesNo(r.enabled)}</Detail>
+              <Detail label={fieldLabel('confirmed')}>{yesNo(r.confirmed)}</Detail>
+              <Detail label={fieldLabel('isGuest')}>{yesNo(r.isGuest)}</Detail>
+              <Detail label={fieldLabel('authStatus')}>
                 <AuthStatusBadge status={r.authStatus} />
               </Detail>
             </Details>
@@ -303,26 +278,32 @@ const CustomerUserDetails = () => {
         <Grid size={{ xs: 12, md: 6 }}>
           <SectionCard title="Customer and website" fill={false}>
             <Details>
-              <Detail label="Customer">{r.customer?.name ?? '—'}</Detail>
-              <Detail label="Website">{r.website?.name ?? '—'}</Detail>
-              <Detail label="Preferred Localization">{r.preferredLocalization?.name ?? '—'}</Detail>
-              <Detail label="Owner">{r.owner?.name ?? '—'}</Detail>
-              <Detail label="Organization">{r.organization?.name ?? '—'}</Detail>
+              <Detail label={fieldLabel('customer')}>{r.customer?.name ?? '—'}</Detail>
+              <Detail label={fieldLabel('website')}>{r.website?.name ?? '—'}</Detail>
+              <Detail label={fieldLabel('preferredLocalization')}>
+                {r.preferredLocalization?.name ?? '—'}
+              </Detail>
+              <Detail label={fieldLabel('owner')}>{r.owner?.name ?? '—'}</Detail>
+              <Detail label={fieldLabel('organization')}>{r.organization?.name ?? '—'}</Detail>
             </Details>
           </SectionCard>
           <Box sx={{ mt: 2 }}>
             <SectionCard title="Password and sign-in" fill={false}>
               <Details>
-                <Detail label="Password">
+                <Detail label={fieldLabel('authStatus')}>
                   <AuthStatusBadge status={r.authStatus} />
                 </Detail>
-                <Detail label="Password Changed At">{formatDateTime(r.passwordChangedAt)}</Detail>
-                <Detail label="Reset Link Sent At">{formatDateTime(r.passwordRequestedAt)}</Detail>
-                <Detail label="Reset Link Expires At">
+                <Detail label={fieldLabel('passwordChangedAt')}>
+                  {formatDateTime(r.passwordChangedAt)}
+                </Detail>
+                <Detail label={fieldLabel('passwordRequestedAt')}>
+                  {formatDateTime(r.passwordRequestedAt)}
+                </Detail>
+                <Detail label={fieldLabel('resetLinkExpiresAt')}>
                   {formatDateTime(r.resetLinkExpiresAt)}
                 </Detail>
-                <Detail label="Locked At">{formatDateTime(r.lockedAt)}</Detail>
-                <Detail label="Locked Until">
+                <Detail label={fieldLabel('lockedAt')}>{formatDateTime(r.lockedAt)}</Detail>
+                <Detail label={fieldLabel('lockedUntil')}>
                   {r.lockedAt
                     ? r.lockedUntil
                       ? formatDateTime(r.lockedUntil)
@@ -335,26 +316,26 @@ const CustomerUserDetails = () => {
           <Box sx={{ mt: 2 }}>
             <SectionCard title="Activity" fill={false}>
               <Details>
-                <Detail label="Login Count">{String(r.loginCount ?? 0)}</Detail>
+                <Detail label={fieldLabel('loginCount')}>{String(r.loginCount ?? 0)}</Detail>
                 <Detail label="Login Attempts">
                   <Link to={`/login-attempts?user=${encodeURIComponent(r.id)}`}>
                     View login attempts
                   </Link>
                 </Detail>
-                <Detail label="Last Login">{formatDateTime(r.lastLogin)}</Detail>
-                <Detail label="Created At">{formatDateTime(r.createdAt)}</Detail>
-                <Detail label="Updated At">{formatDateTime(r.updatedAt)}</Detail>
+                <Detail label={fieldLabel('lastLogin')}>{formatDateTime(r.lastLogin)}</Detail>
+                <Detail label={fieldLabel('createdAt')}>{formatDateTime(r.createdAt)}</Detail>
+                <Detail label={fieldLabel('updatedAt')}>{formatDateTime(r.updatedAt)}</Detail>
               </Details>
             </SectionCard>
           </Box>
         </Grid>
         <Grid size={{ xs: 12, md: 6 }}>
-          <SectionCard title="Roles">
+          <SectionCard title={fieldLabel('userRoles')}>
             <Chips items={(r.userRoles ?? []).map((role) => role.label)} empty="No roles" />
           </SectionCard>
         </Grid>
         <Grid size={{ xs: 12, md: 6 }}>
-          <SectionCard title="Sales Representatives">
+          <SectionCard title={fieldLabel('salesRepresentatives')}>
             <Chips
               items={(r.salesRepresentatives ?? []).map((u) => u.name)}
               empty="No sales representatives"
@@ -362,7 +343,7 @@ const CustomerUserDetails = () => {
           </SectionCard>
         </Grid>
         <Grid size={12}>
-          <SectionCard title="Addresses">
+          <SectionCard title={fieldLabel('addresses')}>
             {(r.addresses ?? []).length === 0 ? (
               <Typography variant="body2" color="text.secondary">
                 No addresses

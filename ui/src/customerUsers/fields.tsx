@@ -1,5 +1,6 @@
 import { Chip } from '@mui/material';
 import { useRecordContext } from 'react-admin';
+import { NAME_PARTS } from './fieldTable';
 
 const STATUS_BADGES: Record<string, { label: string; color: 'success' | 'warning' | 'error' }> = {
   active: { label: 'Active', color: 'success' },
@@ -37,7 +38,7 @@ export const fullName = (r: {
   lastName?: string | null;
   nameSuffix?: string | null;
 }) =>
-  [r.namePrefix, r.firstName, r.middleName, r.lastName, r.nameSuffix]
+  NAME_PARTS.map((part) => (r as Record<string, unknown>)[part])
     .filter((p) => p && String(p).trim() !== '')
     .join(' ');
 

@@ -17,7 +17,6 @@ import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
-import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
 import type { GridQuery } from '../bindings/GridQuery';
 import type { ImportChoice } from '../bindings/ImportChoice';
@@ -30,10 +29,11 @@ import type { Ref } from '../bindings/Ref';
 import type { RoleRef } from '../bindings/RoleRef';
 import type { User } from '../bindings/User';
 import type { Website } from '../bindings/Website';
+import { PLAIN_VALUE_FIELDS, WRITABLE_FIELDS } from '../customerUsers/fieldTable';
 
 /** The keys an update may carry, as the core's field table declares them. */
 const WRITABLE = new Set([
-  ...CUSTOMER_USER_FIELDS.filter((f) => f.writable).map((f) => f.api),
+  ...WRITABLE_FIELDS,
   'newCustomer',
   'password',
   'passwordConfirm',
@@ -842,17 +842,10 @@ export class FakeBackend {
   }
 
   private apply(user: CustomerUser, input: Partial<CustomerUserInput>) {
-    const texts = [
-      'namePrefix',
-      'firstName',
-      'middleName',
-      'lastName',
-      'nameSuffix',
-      'email',
-      'birthday',
-    ] as const;
-    for (const key of texts)
-      if (input[key] !== undefined) (user as Record<string, unknown>)[key] = input[key];
+    // The texts, the e-mail address and the birthday are stored as given.
+    const given = input as Record<string, unknown>;
+    for (const key of PLAIN_VALUE_FIELDS)
+      if (given[key] !== undefined) (user as Record<string, unknown>)[key] = given[key];
     if (input.enabled !== undefined) user.enabled = input.enabled;
     if (input.newCustomer) {
       const c: Customer = {

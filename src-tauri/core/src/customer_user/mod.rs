@@ -8,10 +8,13 @@ pub mod patch;
 pub mod rules;
 pub mod write;
 
+use std::sync::OnceLock;
+
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use self::field::Field;
 use crate::reference::{self, Ref, RoleRef};
 use crate::{CoreError, ErrorCode, Result};
 
@@ -187,59 +190,111 @@ pub fn resolve(conn: &Connection, key: &str) -> Result<String> {
     }
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
-    let mut user = conn
-        .query_row(
-            "SELECT cu.id, name_prefix, first_name, middle_name, last_name, name_suffix, email, birthday,
-                    enabled, confirmed, is_guest, auth_status, password_hash IS NOT NULL, login_count, last_login,
-                    password_changed_at, password_requested_at, customer_id, cu.customer_name, cu.website_id,
-                    owner_id, organization_id, created_at, updated_at, s.localization_id,
-                    reset_expires_at, locked_at, locked_until
+/// The fields [`get`] reads from the `customer_user` row itself, in its SELECT's order; the
+/// column of each comes from the field table.
+const READ: [Field; 26] = [
+    Field::Id,
+    Field::NamePrefix,
+    Field::FirstName,
+    Field::MiddleName,
+    Field::LastName,
+    Field::NameSuffix,
+    Field::Email,
+    Field::Birthday,
+    Field::Enabled,
+    Field::Confirmed,
+    Field::IsGuest,
+    Field::AuthStatus,
+    Field::HasPassword,
+    Field::LoginCount,
+    Field::LastLogin,
+    Field::PasswordChangedAt,
+    Field::PasswordRequestedAt,
+    Field::ResetLinkExpiresAt,
+    Field::LockedAt,
+    Field::LockedUntil,
+    Field::Customer,
+    Field::Organization,
+    Field::Website,
+    Field::Owner,
+    Field::CreatedAt,
+    Field::UpdatedAt,
+];
+
+fn read_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<String> = READ
+            .iter()
+            .map(|f| {
+                let column = f.def().column.unwrap_or("NULL");
+                match f {
+                    Field::HasPassword => format!("cu.{column} IS NOT NULL"),
+                    _ => format!("cu.{column}"),
+                }
+            })
+            .collect();
+        format!(
+            "SELECT {}, cu.customer_name, s.localization_id
              FROM customer_user cu
              LEFT JOIN customer_user_settings s ON s.customer_user_id = cu.id AND s.website_id = cu.website_id
              WHERE cu.id = ?1",
-            [id],
-            |r| {
-                let status: String = r.get(11)?;
-                Ok((
-                    CustomerUser {
-                        id: r.get(0)?,
-                        name_prefix: r.get(1)?,
-                        first_name: r.get(2)?,
-                        middle_name: r.get(3)?,
-                        last_name: r.get(4)?,
-                        name_suffix: r.get(5)?,
-                        email: r.get(6)?,
-                        birthday: r.get(7)?,
-                        enabled: r.get(8)?,
-                        confirmed: r.get(9)?,
-                        is_guest: r.get(10)?,
-                        auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
-                        has_password: r.get(12)?,
-                        login_count: r.get(13)?,
-                        last_login: r.get(14)?,
-                        password_changed_at: r.get(15)?,
-                        password_requested_at: r.get(16)?,
-                        reset_link_expires_at: r.get(25)?,
-                        locked_at: r.get(26)?,
-                        locked_until: r.get(27)?,
-                        customer: Ref { id: r.get(17)?, name: r.get(18)? },
-                        website: None,
-                        preferred_localization: None,
-                        owner: None,
-                        organization: Ref { id: r.get(21)?, name: String::new() },
-                        user_roles: Vec::new(),
-                        sales_representatives: Vec::new(),
-                        addresses: Vec::new(),
-                        created_at: r.get(22)?,
-                        updated_at: r.get(23)?,
-                    },
-                    r.get::<_, Option<String>>(19)?,
-                    r.get::<_, Option<String>>(20)?,
-                    r.get::<_, Option<String>>(24)?,
-                ))
-            },
+            columns.join(", ")
         )
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
+    let at = |field: Field| READ.iter().position(|&f| f == field).unwrap_or(usize::MAX);
+    let (customer_name, localization) = (READ.len(), READ.len() + 1);
+    let mut user = conn
+        .prepare_cached(read_sql())?
+        .query_row([id], |r| {
+            let status: String = r.get(at(Field::AuthStatus))?;
+            Ok((
+                CustomerUser {
+                    id: r.get(at(Field::Id))?,
+                    name_prefix: r.get(at(Field::NamePrefix))?,
+                    first_name: r.get(at(Field::FirstName))?,
+                    middle_name: r.get(at(Field::MiddleName))?,
+                    last_name: r.get(at(Field::LastName))?,
+                    name_suffix: r.get(at(Field::NameSuffix))?,
+                    email: r.get(at(Field::Email))?,
+                    birthday: r.get(at(Field::Birthday))?,
+                    enabled: r.get(at(Field::Enabled))?,
+                    confirmed: r.get(at(Field::Confirmed))?,
+                    is_guest: r.get(at(Field::IsGuest))?,
+                    auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
+                    has_password: r.get(at(Field::HasPassword))?,
+                    login_count: r.get(at(Field::LoginCount))?,
+                    last_login: r.get(at(Field::LastLogin))?,
+                    password_changed_at: r.get(at(Field::PasswordChangedAt))?,
+                    password_requested_at: r.get(at(Field::PasswordRequestedAt))?,
+                    reset_link_expires_at: r.get(at(Field::ResetLinkExpiresAt))?,
+                    locked_at: r.get(at(Field::LockedAt))?,
+                    locked_until: r.get(at(Field::LockedUntil))?,
+                    customer: Ref {
+                        id: r.get(at(Field::Customer))?,
+                        name: r.get(customer_name)?,
+                    },
+                    website: None,
+                    preferred_localization: None,
+                    owner: None,
+                    organization: Ref {
+                        id: r.get(at(Field::Organization))?,
+                        name: String::new(),
+                    },
+                    user_roles: Vec::new(),
+                    sales_representatives: Vec::new(),
+                    addresses: Vec::new(),
+                    created_at: r.get(at(Field::CreatedAt))?,
+                    updated_at: r.get(at(Field::UpdatedAt))?,
+                },
+                r.get::<_, Option<String>>(at(Field::Website))?,
+                r.get::<_, Option<String>>(at(Field::Owner))?,
+                r.get::<_, Option<String>>(localization)?,
+            ))
+        })
         .optional()?;
     let Some((ref mut user, website, owner, localization)) = user else {
         return Err(CoreError::not_found("Customer user", id));

@@ -169,6 +169,9 @@ pub(super) fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Pre
     Ok(preds)
 }
 
+/// The condition of a query with no filter and no search.
+pub(crate) const EVERYONE: &str = "1";
+
 /// The filter and quick search as one SQL condition on `customer_user` (for exports, which
 /// read every matching row in order rather than a page).
 pub(crate) fn where_clause(
@@ -177,7 +180,7 @@ pub(crate) fn where_clause(
 ) -> Result<(String, Vec<SqlValue>)> {
     let preds = predicates(filter, q)?;
     if preds.is_empty() {
-        return Ok(("1".into(), Vec::new()));
+        return Ok((EVERYONE.into(), Vec::new()));
     }
     let sql = preds
         .iter()

@@ -24,7 +24,7 @@ use self::filter::{predicates, Predicate};
 use crate::store::sort_ranks::SortRanks;
 
 mod filter;
-pub(crate) use self::filter::where_clause;
+pub(crate) use self::filter::{where_clause, EVERYONE};
 
 /// The most rows a "selective" filter may match for the query to start from it.
 const SMALL_SET: i64 = 4_000;
