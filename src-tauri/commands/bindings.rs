@@ -123,13 +123,10 @@ fn the_uis_command_bindings_are_written_from_the_declarations() {
 
 #[test]
 fn every_declared_command_is_registered_and_only_once() {
-    let source = std::fs::read_to_string(Path::new(file!()).with_file_name("mod.rs"))
-        .or_else(|_| {
-            std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/commands/mod.rs"),
-            )
-        })
-        .unwrap();
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/commands/mod.rs"),
+    )
+    .unwrap();
     let handler = &source[source.find("generate_handler![").unwrap()..];
     let handler = &handler[..handler.find(']').unwrap()];
     let registered: Vec<&str> = handler

@@ -277,8 +277,7 @@ fn last_change_is_clocked(db: &Database, id: &str) -> (String, Vec<String>) {
 #[test]
 fn the_form_bulk_actions_account_actions_and_both_imports_record_with_the_fields_clocks() {
     use cu_core::bulk::{self, Action};
-    use cu_core::csv::import::{ImportKind, ImportMode};
-    use std::sync::atomic::AtomicBool;
+    use cu_core::csv::import::ImportKind;
 
     let t = store(0);
     let user = create(&t.db, "paths@example.com", json!({"confirmed": true})).unwrap();
@@ -309,16 +308,7 @@ fn the_form_bulk_actions_account_actions_and_both_imports_record_with_the_fields
     let import = |kind: ImportKind, name: &str, text: String| {
         let file = dir.path().join(name);
         std::fs::write(&file, text).unwrap();
-        let report = kind
-            .import(
-                &t.db,
-                &admin(),
-                &file,
-                &ImportMode::AllOrNothing,
-                |_| {},
-                &AtomicBool::new(false),
-            )
-            .unwrap();
+        let report = import_file(&t.db, kind, &file).unwrap();
         assert!(report.written, "{:?}", report.errors);
     };
     import(

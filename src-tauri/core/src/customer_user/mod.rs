@@ -14,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use self::field::Field;
+use self::field::{Field, FIELDS};
 use crate::reference::{self, Ref, RoleRef};
 use crate::{CoreError, ErrorCode, Result};
 
@@ -190,65 +190,43 @@ pub fn resolve(conn: &Connection, key: &str) -> Result<String> {
     }
 }
 
-/// The fields [`get`] reads from the `customer_user` row itself, in its SELECT's order; the
-/// column of each comes from the field table.
-const READ: [Field; 26] = [
-    Field::Id,
-    Field::NamePrefix,
-    Field::FirstName,
-    Field::MiddleName,
-    Field::LastName,
-    Field::NameSuffix,
-    Field::Email,
-    Field::Birthday,
-    Field::Enabled,
-    Field::Confirmed,
-    Field::IsGuest,
-    Field::AuthStatus,
-    Field::HasPassword,
-    Field::LoginCount,
-    Field::LastLogin,
-    Field::PasswordChangedAt,
-    Field::PasswordRequestedAt,
-    Field::ResetLinkExpiresAt,
-    Field::LockedAt,
-    Field::LockedUntil,
-    Field::Customer,
-    Field::Organization,
-    Field::Website,
-    Field::Owner,
-    Field::CreatedAt,
-    Field::UpdatedAt,
-];
-
-fn read_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        let columns: Vec<String> = READ
+/// The fields [`get`] reads from the `customer_user` row itself: those the field table
+/// gives a column, in the table's order, then the customer's name and the localization.
+fn read_sql() -> &'static (String, Vec<Field>) {
+    static READ: OnceLock<(String, Vec<Field>)> = OnceLock::new();
+    READ.get_or_init(|| {
+        let fields: Vec<Field> = FIELDS
+            .iter()
+            .filter(|d| d.column.is_some())
+            .map(|d| d.field)
+            .collect();
+        let columns: Vec<String> = fields
             .iter()
             .map(|f| {
-                let column = f.def().column.unwrap_or("NULL");
+                let column = f.def().column.unwrap_or_default();
                 match f {
                     Field::HasPassword => format!("cu.{column} IS NOT NULL"),
                     _ => format!("cu.{column}"),
                 }
             })
             .collect();
-        format!(
+        let sql = format!(
             "SELECT {}, cu.customer_name, s.localization_id
              FROM customer_user cu
              LEFT JOIN customer_user_settings s ON s.customer_user_id = cu.id AND s.website_id = cu.website_id
              WHERE cu.id = ?1",
             columns.join(", ")
-        )
+        );
+        (sql, fields)
     })
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
-    let at = |field: Field| READ.iter().position(|&f| f == field).unwrap_or(usize::MAX);
-    let (customer_name, localization) = (READ.len(), READ.len() + 1);
+    let (sql, read) = read_sql();
+    let at = |field: Field| read.iter().position(|&f| f == field).unwrap_or(usize::MAX);
+    let (customer_name, localization) = (read.len(), read.len() + 1);
     let mut user = conn
-        .prepare_cached(read_sql())?
+        .prepare_cached(sql)?
         .query_row([id], |r| {
             let status: String = r.get(at(Field::AuthStatus))?;
             Ok((

@@ -25,12 +25,16 @@ pub(crate) struct Checkpointer {
 #[derive(Default)]
 struct Signal {
     state: Mutex<State>,
+    /// Wakes the thread: a checkpoint is due, or the store closes.
     wake: Condvar,
+    /// Wakes those waiting for the checkpoints asked for so far.
+    idle: Condvar,
 }
 
 #[derive(Default)]
 struct State {
     due: bool,
+    running: bool,
     stop: bool,
 }
 
@@ -61,6 +65,20 @@ impl Checkpointer {
     }
 }
 
+impl Checkpointer {
+    /// Returns once the checkpoints asked for so far have run.
+    pub(crate) fn wait(&self) {
+        let mut state = relock(&self.signal.state);
+        while (state.due || state.running) && !state.stop && self.thread.is_some() {
+            state = self
+                .signal
+                .idle
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
 impl Drop for Checkpointer {
     fn drop(&mut self) {
         relock(&self.signal.state).stop = true;
@@ -82,9 +100,11 @@ fn run(path: &Path, signal: &Signal) {
                 state = signal.wake.wait(state).unwrap_or_else(|p| p.into_inner());
             }
             if state.stop {
+                signal.idle.notify_all();
                 return;
             }
             state.due = false;
+            state.running = true;
         }
         if conn.is_none() {
             conn = Connection::open(path).ok();
@@ -101,5 +121,7 @@ fn run(path: &Path, signal: &Signal) {
             Some(Err(e)) => tracing::warn!("checkpoint failed: {e}"),
             None => tracing::warn!("checkpoint: cannot open {}", path.display()),
         }
+        relock(&signal.state).running = false;
+        signal.idle.notify_all();
     }
 }

@@ -115,6 +115,12 @@ impl Database {
         &self.path
     }
 
+    /// Returns once the WAL written so far is copied back into the database file, as far as
+    /// readers allow: before the file itself is copied (a backup), or to see that it was.
+    pub fn wait_for_checkpoints(&self) {
+        self.checkpoints.wait();
+    }
+
     /// Runs read-only work on a read connection, beside any write in progress: it sees what
     /// was committed when each of its statements (or its own transaction) began. The
     /// connection is lent mutably only so a query can bound its own work with a progress

@@ -2,7 +2,11 @@
 
 #![allow(dead_code)]
 
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
 use cu_core::actor::{Actor, Via};
+use cu_core::csv::import::{ImportKind, ImportMode, ImportReport};
 use cu_core::customer_user::input::CustomerUserInput;
 use cu_core::customer_user::CustomerUser;
 use cu_core::{account, generate, CoreError, Database};
@@ -92,4 +96,20 @@ pub fn fields(err: &CoreError) -> Vec<(String, String)> {
         .iter()
         .map(|f| (f.field.clone(), f.message.clone()))
         .collect()
+}
+
+/// Imports `file` all or nothing as `kind`, as the admin.
+pub fn import_file(
+    db: &Database,
+    kind: ImportKind,
+    file: &Path,
+) -> Result<ImportReport, CoreError> {
+    kind.import(
+        db,
+        &admin(),
+        file,
+        &ImportMode::AllOrNothing,
+        |_| {},
+        &AtomicBool::new(false),
+    )
 }
