@@ -8,6 +8,7 @@ use cu_core::csv::import::{
     self as csv_import, ImportKind, ImportMode, ImportProgress, ImportRecord, ImportReport,
 };
 use cu_core::csv::template as csv_template;
+use cu_core::out_file::Target;
 use cu_core::CoreError;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -58,7 +59,7 @@ ui_commands! {
             ),
             ImportKind::CustomerUsers => ("Export Customer Users", "customer-users.csv"),
         };
-        let Some(path) = save_path(&app, path, title, name)? else {
+        let Some(target) = save_path(&app, path, title, name)? else {
             return Ok(None);
         };
         state.export_cancel.store(false, Ordering::Relaxed);
@@ -66,7 +67,7 @@ ui_commands! {
         let progress = |done, total| {
             let _ = on_progress.send(ExportProgress { done, total });
         };
-        kind.export_to_file(&state.db, &query, &path, progress, &state.export_cancel)
+        kind.export_to_file(&state.db, &query, &target, progress, &state.export_cancel)
             .map(Some)
     }
 
@@ -143,11 +144,11 @@ ui_commands! {
             ImportKind::CustomerUsers => "customer-users-template.csv",
             ImportKind::CustomerUserAddresses => "customer-user-addresses-template.csv",
         };
-        let Some(path) = save_path(&app, path, "Save the data template", name)? else {
+        let Some(target) = save_path(&app, path, "Save the data template", name)? else {
             return Ok(None);
         };
-        csv_template::write(&state.db, kind, &path)?;
-        Ok(Some(path.display().to_string()))
+        csv_template::write(&state.db, kind, &target)?;
+        Ok(Some(target.path.display().to_string()))
     }
 
     #[command(async)]
@@ -164,22 +165,24 @@ fn local_path(picked: Option<FilePath>) -> Reply<Option<PathBuf>> {
         .map_err(|e| CoreError::field("path", format!("Cannot use that file: {e}")))
 }
 
-/// Where to save a file, from `path` or the native save dialog (`None`: closed).
+/// Where to save a file, from `path` (which must be new) or the native save dialog, which
+/// asks the admin itself before they pick a file that exists (`None`: closed).
 fn save_path(
     app: &AppHandle,
     path: Option<String>,
     title: &str,
     name: &str,
-) -> Reply<Option<PathBuf>> {
+) -> Reply<Option<Target>> {
     if let Some(path) = path {
-        return Ok(Some(PathBuf::from(path)));
+        return Ok(Some(Target::new(path, false)));
     }
-    local_path(
+    let picked = local_path(
         app.dialog()
             .file()
             .set_title(title)
             .set_file_name(name)
             .add_filter("CSV", &["csv"])
             .blocking_save_file(),
-    )
+    )?;
+    Ok(picked.map(|path| Target::new(path, true)))
 }

@@ -142,6 +142,9 @@ enum Command {
         /// Export the selected users' addresses instead.
         #[arg(long)]
         addresses: bool,
+        /// Replace --out when it already exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Import customer users from Oro's CSV (or our export): every row is checked first.
     /// Without options nothing is written unless every row is valid. Exits 6 when rows have
@@ -157,6 +160,9 @@ enum Command {
         /// Where --valid-rows-only saves the failed rows (a CSV to fix and import again).
         #[arg(long, requires = "valid_rows_only")]
         rejects: Option<PathBuf>,
+        /// Replace --rejects when it already exists.
+        #[arg(long, requires = "rejects")]
+        force: bool,
         /// The file holds customer user addresses.
         #[arg(long)]
         addresses: bool,
@@ -170,6 +176,9 @@ enum Command {
         /// The address template.
         #[arg(long)]
         addresses: bool,
+        /// Replace --out when it already exists.
+        #[arg(long)]
+        force: bool,
     },
     /// The e-mail outbox.
     #[command(subcommand)]

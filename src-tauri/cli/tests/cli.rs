@@ -1,73 +1,12 @@
 //! The `customer-users` binary end to end on a real database file.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::{Command, Output};
+
+use common::Cli;
 
 use serde_json::{json, Value};
-
-struct Cli {
-    dir: tempfile::TempDir,
-}
-
-impl Cli {
-    fn new() -> Self {
-        let cli = Cli {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let out = cli.run(&["generate", "--users", "30"], None);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        cli
-    }
-
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_customer-users"))
-            .arg("--db")
-            .arg(self.dir.path().join("cli.sqlite3"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        if let Some(text) = stdin {
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        child.wait_with_output().unwrap()
-    }
-
-    /// Runs a command that must succeed and returns its JSON output.
-    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.run(&all, stdin);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// Runs a command that must fail and returns its exit code and JSON error.
-    fn error(&self, args: &[&str], stdin: Option<&str>) -> (i32, Value) {
-        let out = self.run(args, stdin);
-        assert!(!out.status.success(), "{args:?} should fail");
-        (
-            out.status.code().unwrap(),
-            serde_json::from_slice(&out.stderr).unwrap(),
-        )
-    }
-}
 
 const NEW_USER: &str = r#"{"firstName": "Jerry", "lastName": "Coleman", "email": "jerry@example.com",
     "customer": "Acme Corporation", "website": "Default", "password": "Secret123",
@@ -420,6 +359,7 @@ fn export_writes_oros_csv_whole_or_not_at_all() {
     let filtered = cli.json(
         &[
             "export",
+            "--force",
             "--out",
             file.to_str().unwrap(),
             "--filter",
@@ -452,12 +392,7 @@ fn export_writes_oros_csv_whole_or_not_at_all() {
         (2, Some("filter"))
     );
     assert!(!missing.exists(), "a failed export leaves no file");
-    let leftovers: Vec<_> = std::fs::read_dir(cli.dir.path())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert_eq!(cli.files(), ["cli.sqlite3", "users.csv"]);
 }
 
 #[test]

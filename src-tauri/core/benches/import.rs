@@ -37,7 +37,7 @@ fn main() {
             .export_to_file(
                 &db,
                 &Query::default(),
-                &file,
+                &cu_core::out_file::Target::new(&file, true),
                 |_, _| {},
                 &AtomicBool::new(false),
             )

@@ -14,6 +14,7 @@ pub mod generate;
 pub mod grid;
 pub mod history;
 pub mod mail;
+pub mod out_file;
 pub mod password;
 pub mod reference;
 pub mod rules;

@@ -10,6 +10,7 @@ use common::*;
 use cu_core::csv::export::{self as csv_export, Query};
 use cu_core::csv::import::{ImportKind, ImportMode, ImportReport};
 use cu_core::grid::{self, GridQuery};
+use cu_core::out_file::Target;
 use cu_core::{customer_user, history, Database};
 use serde_json::json;
 
@@ -417,7 +418,7 @@ fn valid_rows_only_imports_the_rest_and_saves_the_failed_rows_to_fix() {
         &t.db,
         &file,
         ImportMode::ValidRowsOnly {
-            rejects: rejects.clone(),
+            rejects: Target::new(&rejects, false),
         },
     );
     assert!(report.written);
@@ -729,7 +730,8 @@ fn the_data_template_has_oros_columns_and_imports_as_it_is() {
     let t = store(0);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("template.csv");
-    cu_core::csv::template::write(&t.db, ImportKind::CustomerUsers, &file).unwrap();
+    cu_core::csv::template::write(&t.db, ImportKind::CustomerUsers, &Target::new(&file, false))
+        .unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with(
         "ID,Name Prefix,First Name,Middle Name,Last Name,Name Suffix,Birthday,Email Address,\
@@ -826,7 +828,7 @@ mod fuzz {
             let dir = tempfile::tempdir().unwrap();
             let path = write(dir.path(), "tangled.csv", &text);
             let check = import(&t.db, &path, ImportMode::CheckOnly);
-            let done = import(&t.db, &path, ImportMode::ValidRowsOnly { rejects: dir.path().join("rejects.csv") });
+            let done = import(&t.db, &path, ImportMode::ValidRowsOnly { rejects: Target::new(dir.path().join("rejects.csv"), false) });
             prop_assert_eq!(&check.errors, &done.errors, "{}", text);
             prop_assert_eq!(&check.counts, &done.counts, "{}", text);
         }

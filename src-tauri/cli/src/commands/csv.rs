@@ -2,6 +2,7 @@
 
 use super::users::parse_filters;
 use crate::*;
+use cu_core::out_file::Target;
 
 pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), CoreError> {
     let Session {
@@ -16,6 +17,7 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             q,
             filters,
             addresses,
+            force,
         } => {
             let query = cu_core::csv::export::Query {
                 filter: Some(parse_filters(filters)?),
@@ -24,7 +26,7 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             let progress = |done, total| eprint!("\rexported {done} of {total}");
             let cancel = std::sync::atomic::AtomicBool::new(false);
             let summary = ImportKind::of(*addresses)
-                .export_to_file(db, &query, path, progress, &cancel)
+                .export_to_file(db, &query, &Target::new(path, *force), progress, &cancel)
                 .map_err(|e| rename_field(e, "path", "out"))?;
             eprintln!();
             out.print(&summary)
@@ -34,12 +36,13 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             check_only,
             valid_rows_only: _,
             rejects,
+            force,
             addresses,
         } => {
             let mode = match (check_only, rejects) {
                 (true, _) => ImportMode::CheckOnly,
                 (false, Some(rejects)) => ImportMode::ValidRowsOnly {
-                    rejects: rejects.clone(),
+                    rejects: Target::new(rejects, *force),
                 },
                 (false, None) => ImportMode::AllOrNothing,
             };
@@ -79,9 +82,14 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
         Command::Template {
             out: path,
             addresses,
+            force,
         } => {
-            cu_core::csv::template::write(db, ImportKind::of(*addresses), path)
-                .map_err(|e| rename_field(e, "path", "out"))?;
+            cu_core::csv::template::write(
+                db,
+                ImportKind::of(*addresses),
+                &Target::new(path, *force),
+            )
+            .map_err(|e| rename_field(e, "path", "out"))?;
             emit(&format!("The data template is in {}.", path.display()))
         }
         Command::Imports => {

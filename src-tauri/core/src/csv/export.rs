@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::types::{Value as SqlValue, ValueRef};
@@ -14,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::grid::{self, GridFilter};
+use crate::out_file::{OutFile, Target};
 use crate::{CoreError, Database, ErrorCode, Result};
 
 /// How often (in rows) progress is reported and Cancel is looked at.
@@ -226,23 +226,17 @@ pub(crate) fn flag(row: &rusqlite::Row<'_>, i: usize) -> Result<&'static str> {
     Ok(if on { "1" } else { "0" })
 }
 
-/// Runs `write` into a temporary file beside `path`, renamed into place when it succeeds: a
-/// failed or cancelled export leaves no file.
+/// Runs `write` into a file that takes the name of `target` only when it succeeds: a failed,
+/// cancelled or killed export leaves no file.
 pub(crate) fn to_file<T>(
-    path: &Path,
+    db: &Database,
+    target: &Target,
     write: impl FnOnce(std::io::BufWriter<&std::fs::File>) -> Result<T>,
 ) -> Result<T> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let cannot = |e: std::io::Error| {
-        CoreError::field("path", format!("Cannot write {}: {e}", path.display()))
-    };
-    let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
-    let out = write(std::io::BufWriter::with_capacity(1 << 20, temp.as_file()))?;
-    temp.persist(path).map_err(|e| cannot(e.error))?;
-    Ok(out)
+    let out = OutFile::create(db, target, &[], "path")?;
+    let done = write(std::io::BufWriter::with_capacity(1 << 20, out.file()))?;
+    out.keep()?;
+    Ok(done)
 }
 
 /// `1987-04-19` as Oro writes it: `04/19/1987`.

@@ -6,7 +6,7 @@
 //! (Oro writes partially); "valid rows only" commits the rest and writes the failed rows,
 //! with their errors, to a CSV the admin can fix and import again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::{params, Connection};
@@ -105,18 +105,18 @@ impl ImportKind {
         )
     }
 
-    /// Exports what `query` selects as a file of this kind into `path`, which appears only
+    /// Exports what `query` selects as a file of this kind to `target`, which appears only
     /// when the export is complete.
     pub fn export_to_file(
         self,
         db: &Database,
         query: &crate::csv::export::Query,
-        path: &Path,
+        target: &crate::out_file::Target,
         progress: impl FnMut(u64, u64),
         cancel: &AtomicBool,
     ) -> Result<crate::csv::export::Summary> {
         use crate::{csv::addresses, csv::export as csv_export};
-        csv_export::to_file(path, |out| match self {
+        csv_export::to_file(db, target, |out| match self {
             ImportKind::CustomerUsers => csv_export::export(db, query, out, progress, cancel),
             ImportKind::CustomerUserAddresses => {
                 addresses::export(db, query, out, progress, cancel)
@@ -142,7 +142,7 @@ pub enum ImportMode {
     AllOrNothing,
     /// Write the rows without errors; the others go to `rejects` with their errors.
     #[serde(rename_all = "camelCase")]
-    ValidRowsOnly { rejects: PathBuf },
+    ValidRowsOnly { rejects: crate::out_file::Target },
 }
 
 impl ImportMode {
@@ -381,7 +381,9 @@ pub(crate) fn run<I: RowImporter>(
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut csv = csv_read::open(path)?;
     let mut rejects = match mode {
-        ImportMode::ValidRowsOnly { rejects } => Some(Rejects::create(rejects, &csv.headers)?),
+        ImportMode::ValidRowsOnly { rejects } => {
+            Some(Rejects::create(db, rejects, path, &csv.headers)?)
+        }
         _ => None,
     };
     let started_at = crate::store::timestamp(chrono::Utc::now());

@@ -1,40 +1,45 @@
 //! The rejects file of an import: the refused rows as they were, each with its errors, for
 //! the admin to fix and import again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::import::ERRORS_HEADER;
-use crate::{CoreError, Result};
+use crate::out_file::{OutFile, Target};
+use crate::{CoreError, Database, Result};
 
 /// The rows that failed, with their errors in an extra column: fix them and import this
-/// file again. Written beside its final path and moved there only when the import is done.
+/// file again. It takes its name only when the import is done.
 pub(super) struct Rejects {
-    path: PathBuf,
-    temp: tempfile::NamedTempFile,
+    out: OutFile,
+    shown: String,
     writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
     /// The input's own Errors column (a rejects file imported again), replaced by this run's.
     old_errors: Option<usize>,
 }
 
 impl Rejects {
-    pub(super) fn create(path: &Path, headers: &[String]) -> Result<Self> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let cannot = |e: std::io::Error| {
-            CoreError::field("rejects", format!("Cannot write {}: {e}", path.display()))
-        };
-        let temp = tempfile::NamedTempFile::new_in(dir).map_err(cannot)?;
-        let file = temp.reopen().map_err(cannot)?;
+    /// Opens the rejects file of the import of `input`, which it must not be.
+    pub(super) fn create(
+        db: &Database,
+        target: &Target,
+        input: &Path,
+        headers: &[String],
+    ) -> Result<Self> {
+        let out = OutFile::create(db, target, &[input], "rejects")?;
+        let file = out.file().try_clone().map_err(|e| {
+            CoreError::field(
+                "rejects",
+                format!("Cannot write {}: {e}", target.path.display()),
+            )
+        })?;
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
         let old_errors = headers.iter().position(|h| h == ERRORS_HEADER);
         writer
             .write_record(line(old_errors, headers, ERRORS_HEADER))
             .map_err(rejects_error)?;
         Ok(Rejects {
-            path: path.to_path_buf(),
-            temp,
+            out,
+            shown: target.path.display().to_string(),
             writer,
             old_errors,
         })
@@ -49,13 +54,8 @@ impl Rejects {
 
     pub(super) fn keep(mut self) -> Result<String> {
         self.writer.flush().map_err(|e| rejects_error(e.into()))?;
-        self.temp.persist(&self.path).map_err(|e| {
-            CoreError::field(
-                "rejects",
-                format!("Cannot write {}: {}", self.path.display(), e.error),
-            )
-        })?;
-        Ok(self.path.display().to_string())
+        self.out.keep()?;
+        Ok(self.shown)
     }
 }
 

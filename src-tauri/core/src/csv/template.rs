@@ -2,13 +2,14 @@
 //! `CB/ImportExport/TemplateFixture/CustomerUserFixture.php`). The samples name this
 //! store's first customer and default website (or customer user), so they import as they are.
 
-use std::path::Path;
+use std::io::Write;
 
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::csv::import::ImportKind;
 use crate::csv::users;
 use crate::customer_user::field::Field;
+use crate::out_file::{OutFile, Target};
 use crate::{CoreError, Database, Result};
 
 /// Oro's customer user template columns (`import_customer_users.feature`, "Data Template"):
@@ -96,14 +97,20 @@ pub fn addresses(conn: &Connection) -> Result<String> {
     to_csv(crate::csv::addresses::HEADERS, &sample)
 }
 
-/// Writes the template of `kind` to `path`.
-pub fn write(db: &Database, kind: ImportKind, path: &Path) -> Result<()> {
+/// Writes the template of `kind` to `target`.
+pub fn write(db: &Database, kind: ImportKind, target: &Target) -> Result<()> {
     let text = db.read(|c| match kind {
         ImportKind::CustomerUsers => customer_users(c),
         ImportKind::CustomerUserAddresses => addresses(c),
     })?;
-    std::fs::write(path, text)
-        .map_err(|e| CoreError::field("path", format!("Cannot write {}: {e}", path.display())))
+    let out = OutFile::create(db, target, &[], "path")?;
+    (&*out.file()).write_all(text.as_bytes()).map_err(|e| {
+        CoreError::field(
+            "path",
+            format!("Cannot write {}: {e}", target.path.display()),
+        )
+    })?;
+    out.keep()
 }
 
 fn to_csv<H: AsRef<[u8]>>(headers: &[H], sample: &[&str]) -> Result<String> {
