@@ -32,7 +32,13 @@ impl Deliverer {
                     .unwrap_or_else(|p| p.into_inner());
                 *woken = false;
                 drop(woken);
-                match deliver_if_due(&db) {
+                // A run that fails in a way nobody foresaw is logged, and the next one still
+                // comes: the thread outlives any one message or setting.
+                let run =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| deliver_if_due(&db)));
+                match run.unwrap_or_else(|_| {
+                    Err(CoreError::internal("the delivery run stopped unexpectedly"))
+                }) {
                     Ok(d) if d == Delivery::default() => {}
                     Ok(d) => tracing::info!(
                         sent = d.sent,

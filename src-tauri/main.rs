@@ -314,6 +314,12 @@ fn main() -> ExitCode {
             ))
         }
     };
+    if db.is_read_only() {
+        tracing::warn!(
+            "{} is read-only: the window shows it, exports it and its history, and changes nothing",
+            db_path.display()
+        );
+    }
     match cu_core::demo::seed_demo_if_empty(&db) {
         Ok(true) => tracing::info!("the database was empty: seeded the demo data"),
         Ok(false) => tracing::debug!("the database holds data: no demo data seeded"),

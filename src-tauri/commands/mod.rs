@@ -174,6 +174,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         reference::list_localizations,
         reference::list_roles,
         reference::list_users,
+        reference::store_info,
         reference::current_admin,
         reference::set_current_admin,
         reference::create_back_office_user,

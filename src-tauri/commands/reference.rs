@@ -9,6 +9,16 @@ use tauri::State;
 
 use super::{AppState, Reply};
 
+/// The database the window shows.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StoreInfo {
+    pub path: String,
+    /// A file this user cannot write: the window reads and exports it, and changes nothing.
+    pub read_only: bool,
+}
+
 ui_commands! {
     #[command(async)]
     fn list_customers(state: State<'_, AppState>; q: Option<String>, limit: Option<u32>) -> Reply<Vec<Customer>> {
@@ -38,6 +48,15 @@ ui_commands! {
     #[command(async)]
     fn list_users(state: State<'_, AppState>;) -> Reply<Vec<User>> {
         state.db.read(|c| reference::list_users(c))
+    }
+
+    /// Which database the window shows, and whether it may change it.
+    #[command(async)]
+    fn store_info(state: State<'_, AppState>;) -> Reply<StoreInfo> {
+        Ok(StoreInfo {
+            path: state.db.path().display().to_string(),
+            read_only: state.db.is_read_only(),
+        })
     }
 
     /// The back-office user who acts in the window; `null` until one is chosen for this store.

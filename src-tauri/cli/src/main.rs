@@ -309,10 +309,8 @@ fn main() -> ExitCode {
     match run_command(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!(
-                "{}",
-                serde_json::to_string_pretty(&err).unwrap_or_else(|_| err.message.clone())
-            );
+            let json = serde_json::to_string_pretty(&err).unwrap_or_else(|_| err.message.clone());
+            eprintln!("{}", output::terminal_safe(&json));
             ExitCode::from(match err.code {
                 ErrorCode::Validation | ErrorCode::InvalidInput => 2,
                 ErrorCode::NotFound => 3,

@@ -69,11 +69,33 @@ pub(crate) fn yes_no(b: bool) -> String {
 }
 
 /// Writes a line to stdout. A reader that went away (`| head`) ends the output quietly.
+/// What the store holds cannot drive the terminal: see [`terminal_safe`].
 pub(crate) fn emit(text: &str) -> Result<(), CoreError> {
-    match writeln!(std::io::stdout().lock(), "{text}") {
+    match writeln!(std::io::stdout().lock(), "{}", terminal_safe(text)) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         other => other.map_err(|e| CoreError::internal(format!("Cannot write the output: {e}"))),
     }
+}
+
+/// `text` with every control character but the line break, and every direction override,
+/// written as a `\uXXXX` escape (valid in JSON too): a value cannot move the cursor, change
+/// the terminal's colours or title, or reverse the text that follows it.
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| (c.is_control() && c != '\n') || cu_core::rules::is_direction_control(c);
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                format!("\\u{:04X}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 pub(crate) fn print_table(
@@ -84,7 +106,7 @@ pub(crate) fn print_table(
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| {
             rows.iter()
-                .map(|r| r[i].chars().count())
+                .map(|r| terminal_safe(&r[i]).chars().count())
                 .chain([headers[i].len()])
                 .max()
                 .unwrap_or(0)
@@ -94,7 +116,7 @@ pub(crate) fn print_table(
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| format!("{:<w$}", terminal_safe(c)))
             .collect();
         emit(padded.join("  ").trim_end())
     };

@@ -56,8 +56,8 @@ pub(crate) fn create_in(
     ] {
         if value.is_empty() {
             problems.add(field, rules::NOT_BLANK);
-        } else if value.chars().count() > 255 {
-            problems.add(field, rules::too_long(255));
+        } else if let Some(message) = rules::check_text(value, 255) {
+            problems.add(field, message);
         }
     }
     let taken: bool = tx.query_row(

@@ -23,6 +23,10 @@ impl Database {
 }
 
 fn ensure(db: &Database) -> Result<()> {
+    // A read-only store is read as it is: it has what the app wrote when it could.
+    if db.is_read_only() {
+        return Ok(());
+    }
     // Written only when missing, so opening a store never waits for another's write.
     if db.read(|c| crate::mail::template::defaults_missing(c))? {
         db.write(&Actor::system(), |tx| crate::mail::template::seed(tx))?;
@@ -38,6 +42,14 @@ fn ensure(db: &Database) -> Result<()> {
         return Ok(());
     }
     db.write(&Actor::system(), |tx| {
+        // Asked again under the write lock: another process opening the new store at the
+        // same moment may have seeded it first.
+        let seeded: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM organization)", [], |r| {
+            r.get(0)
+        })?;
+        if seeded {
+            return Ok(());
+        }
         let org = new_id();
         tx.execute(
             "INSERT INTO organization (id, name) VALUES (?1, ?2)",

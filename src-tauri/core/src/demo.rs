@@ -17,6 +17,9 @@ pub const DEMO_PASSWORD: &str = "Demo1234";
 
 /// Seeds the demo data set when the store holds no customer users. Returns whether it seeded.
 pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
+    if db.is_read_only() {
+        return Ok(false);
+    }
     let empty: bool = db.read(|c| {
         Ok(
             c.query_row("SELECT NOT EXISTS (SELECT 1 FROM customer_user)", [], |r| {

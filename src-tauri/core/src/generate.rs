@@ -385,6 +385,10 @@ const HEADERS: [&str; 13] = [
     Field::Website.csv(0),
 ];
 
+/// The most users one store may be generated up to: ten times the million the app is
+/// measured at, and far below where counting them could overflow.
+pub const MAX_GENERATED: u64 = 10_000_000;
+
 /// Adds `users` customer users (and whatever they need). They are written as Oro's CSV and
 /// imported in one transaction, through the import's bulk path with its rules, change
 /// records and search index; `progress` hears the running total.
@@ -399,6 +403,16 @@ pub fn generate(
             r.get::<_, i64>(0)
         })? as u64)
     })?;
+    if start.saturating_add(users) > MAX_GENERATED {
+        return Err(CoreError::field(
+            "users",
+            format!(
+                "This value should be {} or less: the store would hold more than {MAX_GENERATED} \
+                 customer users.",
+                MAX_GENERATED - start.min(MAX_GENERATED)
+            ),
+        ));
+    }
     let customers_wanted = ((start + users) / 100).max(CUSTOMERS.len() as u64) as usize;
     let catalog = db.write(actor, |tx| catalog(tx, customers_wanted))?;
     if users > 0 {

@@ -34,9 +34,16 @@ impl Default for Policy {
     }
 }
 
+/// The longest password taken (OWASP: allow at least 64 characters, and cap the length so
+/// nobody makes the server hash megabytes). Generous for a passphrase.
+pub const MAX_LENGTH: usize = 256;
+
 impl Policy {
     /// `None` when `password` complies, else one message naming every rule it fails.
     pub fn check(&self, password: &str) -> Option<String> {
+        if password.chars().count() > MAX_LENGTH {
+            return Some(crate::rules::too_long(MAX_LENGTH));
+        }
         let mut needs = Vec::new();
         if self.lower_case && !password.chars().any(char::is_lowercase) {
             needs.push("a lower case letter");
@@ -91,13 +98,12 @@ pub fn hash(password: &str) -> Result<String> {
         .map_err(|_| CoreError::internal("The password could not be hashed."))
 }
 
-/// A hash no password matches, to verify against when there is no user: a sign-in for an
-/// unknown email then costs what one for a known email does.
-pub fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| hash(&generate()).unwrap_or_default());
-    &DECOY
-}
+/// A hash no password is known to match (of 32 random bytes, thrown away), with the
+/// parameters [`hash`] uses: a sign-in for an unknown email, or for a user without a
+/// password, verifies against it and so costs what any other refusal does. A constant, so
+/// not even the first such sign-in of a process costs an extra hash.
+pub const DECOY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$AxXTRKGAecsgCEwWtHHBhw$3+toiQV8GlKn9nw6+8FsXZUYq541OA5fazIjFxVO3Jo";
 
 pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| {

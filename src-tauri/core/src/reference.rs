@@ -440,8 +440,8 @@ pub fn create_customer(
     let name = input.name.trim();
     if name.is_empty() {
         v.add(format!("{prefix}name"), crate::rules::NOT_BLANK);
-    } else if name.chars().count() > 255 {
-        v.add(format!("{prefix}name"), crate::rules::too_long(255));
+    } else if let Some(message) = crate::rules::check_text(name, 255) {
+        v.add(format!("{prefix}name"), message);
     }
     let parent = match input.parent.as_deref().filter(|p| !p.is_empty()) {
         Some(key) => match resolve_customer(tx, key)? {

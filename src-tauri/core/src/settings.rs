@@ -17,7 +17,14 @@ enum Kind {
     Bool,
     /// A whole number in `min..=max`.
     Int(i64, i64),
-    Text,
+    /// One line of free text of at most this many characters.
+    Line(usize),
+    /// An e-mail address, as strict as a customer user's.
+    Email,
+    /// A host name or IP address (or nothing: not configured).
+    Host,
+    /// A PEM file of certificates (or nothing).
+    PemFile,
     /// One of the listed words.
     Choice(&'static [&'static str]),
 }
@@ -41,6 +48,18 @@ const SPECS: &[Spec] = &[
         label: "Reset Link Lifetime (seconds)",
         kind: Kind::Int(60, 31_536_000),
         default: || json!(86_400),
+    },
+    Spec {
+        key: "confirmationLinkTtl",
+        label: "Confirmation Link Lifetime (seconds)",
+        kind: Kind::Int(60, 31_536_000),
+        default: || json!(604_800),
+    },
+    Spec {
+        key: "lookalikeEmails",
+        label: "E-mail addresses that mix scripts (a Cyrillic \u{430} among Latin letters)",
+        kind: Kind::Choice(&["refuse", "warn"]),
+        default: || json!("refuse"),
     },
     Spec {
         key: "passwordMinLength",
@@ -123,7 +142,7 @@ const SPECS: &[Spec] = &[
     Spec {
         key: "smtpHost",
         label: "SMTP Host",
-        kind: Kind::Text,
+        kind: Kind::Host,
         default: || json!(""),
     },
     Spec {
@@ -141,25 +160,25 @@ const SPECS: &[Spec] = &[
     Spec {
         key: "smtpCaFile",
         label: "SMTP CA Certificate (PEM file, besides the system's)",
-        kind: Kind::Text,
+        kind: Kind::PemFile,
         default: || json!(""),
     },
     Spec {
         key: "smtpUsername",
         label: "SMTP Username",
-        kind: Kind::Text,
+        kind: Kind::Line(255),
         default: || json!(""),
     },
     Spec {
         key: "emailFrom",
         label: "Sender Email",
-        kind: Kind::Text,
+        kind: Kind::Email,
         default: || json!("no-reply@example.com"),
     },
     Spec {
         key: "emailFromName",
         label: "Sender Name",
-        kind: Kind::Text,
+        kind: Kind::Line(255),
         default: || json!("Customer Users"),
     },
     Spec {
@@ -209,7 +228,9 @@ pub fn list(db: &Database) -> Result<Vec<Setting>> {
                 let (kind, min, max, choices) = match s.kind {
                     Kind::Bool => ("bool", None, None, vec![]),
                     Kind::Int(min, max) => ("int", Some(min), Some(max), vec![]),
-                    Kind::Text => ("text", None, None, vec![]),
+                    Kind::Line(_) | Kind::Email | Kind::Host | Kind::PemFile => {
+                        ("text", None, None, vec![])
+                    }
                     Kind::Choice(c) => (
                         "choice",
                         None,
@@ -311,9 +332,35 @@ fn coerce(spec: &Spec, raw: &Value) -> std::result::Result<Value, String> {
                 Err(format!("This value should be between {min} and {max}."))
             }
         }
-        Kind::Text => text
-            .map(|t| json!(t))
-            .ok_or_else(|| "This value should be text.".into()),
+        Kind::Line(max) => {
+            let t = text.ok_or("This value should be text.")?;
+            match crate::rules::check_text(t, max) {
+                Some(problem) => Err(problem),
+                None => Ok(json!(t)),
+            }
+        }
+        Kind::Email => {
+            let t = text.ok_or("This value should be text.")?;
+            match crate::rules::check_email(t) {
+                Some(problem) => Err(problem),
+                None => Ok(json!(t)),
+            }
+        }
+        Kind::Host => {
+            let t = text.ok_or("This value should be text.")?;
+            if t.is_empty() || is_host(t) {
+                Ok(json!(t))
+            } else {
+                Err("This value should be a host name or an IP address.".into())
+            }
+        }
+        Kind::PemFile => {
+            let t = text.ok_or("This value should be text.")?;
+            if !t.is_empty() {
+                check_pem_file(t)?;
+            }
+            Ok(json!(t))
+        }
         Kind::Choice(choices) => match text {
             Some(t) if choices.contains(&t) => Ok(json!(t)),
             _ => Err(format!(
@@ -321,6 +368,43 @@ fn coerce(spec: &Spec, raw: &Value) -> std::result::Result<Value, String> {
                 choices.join(", ")
             )),
         },
+    }
+}
+
+/// A DNS name or an IP address (`[…]` around IPv6 is optional).
+fn is_host(text: &str) -> bool {
+    let bare = text.trim_start_matches('[').trim_end_matches(']');
+    if bare.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    text.len() <= 253
+        && text.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+/// The largest CA file read: a bundle of every public root is about 200 KiB.
+const MAX_PEM_BYTES: u64 = 4 << 20;
+
+/// A readable PEM file holding at least one certificate.
+fn check_pem_file(path: &str) -> std::result::Result<(), String> {
+    let cannot = |e: std::io::Error| format!("Cannot read \"{path}\": {e}");
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() || meta.len() > MAX_PEM_BYTES {
+        return Err(format!(
+            "\"{path}\" should be a PEM file of certificates (at most 4 MiB)."
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(cannot)?;
+    match (
+        text.find("-----BEGIN CERTIFICATE-----"),
+        text.rfind("-----END CERTIFICATE-----"),
+    ) {
+        (Some(begin), Some(end)) if begin < end => Ok(()),
+        _ => Err(format!("\"{path}\" holds no PEM certificate.")),
     }
 }
 

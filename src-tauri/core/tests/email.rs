@@ -546,7 +546,11 @@ fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
     );
     assert_eq!(mails.lock().unwrap()[0].to, ["tls@example.com"]);
 
-    settings::set(&t.db, &admin(), "smtpCaFile", &json!("/nonexistent/ca.pem")).unwrap();
+    // A CA file that is not there is refused when set, and when it goes away later.
+    let err =
+        settings::set(&t.db, &admin(), "smtpCaFile", &json!("/nonexistent/ca.pem")).unwrap_err();
+    assert_eq!(err.fields[0].field, "smtpCaFile");
+    std::fs::remove_file(&cert_path).unwrap();
     let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
     assert_eq!(err.fields[0].field, "smtpCaFile");
 }

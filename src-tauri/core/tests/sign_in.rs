@@ -141,8 +141,9 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
         "Wrong1234",
         start + Duration::minutes(9),
     );
-    assert_eq!(tenth.reason, Some(Refusal::Locked));
-    assert!(tenth.locked_until.is_some());
+    // The lock is not told to whoever got the password wrong: only the right one shows it.
+    assert_eq!(tenth.reason, Some(Refusal::BadCredentials));
+    assert_eq!((tenth.customer_user_id, tenth.locked_until), (None, None));
     assert_eq!(status(&t.db, &user.id), AuthStatus::Locked);
     let locked = t.db.read(|c| customer_user::get(c, &user.id)).unwrap();
     assert!(locked.locked_at.is_some() && locked.locked_until.is_some());
@@ -154,7 +155,7 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
         "the lock is in History"
     );
 
-    // The right password does not get through a lock.
+    // The right password does not get through a lock, and learns when it ends.
     let o = sign_in(
         &t.db,
         "lock@example.com",
@@ -162,6 +163,7 @@ fn ten_failures_within_the_hour_lock_the_account_until_the_lock_ends_or_an_admin
         start + Duration::minutes(30),
     );
     assert_eq!(o.reason, Some(Refusal::Locked));
+    assert!(o.locked_until.is_some());
     // After the lockout time (60 minutes) it does.
     let o = sign_in(
         &t.db,
@@ -313,7 +315,12 @@ impl Model {
     fn attempt(&mut self, at: DateTime<Utc>, right: bool) -> Option<Refusal> {
         if let Some(until) = self.locked_until {
             if at < until {
-                return Some(Refusal::Locked);
+                // Only the right password learns of the lock.
+                return Some(if right {
+                    Refusal::Locked
+                } else {
+                    Refusal::BadCredentials
+                });
             }
             self.locked_until = None;
             self.failures.clear();
@@ -330,10 +337,8 @@ impl Model {
             .count();
         if recent >= self.max {
             self.locked_until = Some(at + self.lock_time);
-            Some(Refusal::Locked)
-        } else {
-            Some(Refusal::BadCredentials)
         }
+        Some(Refusal::BadCredentials)
     }
 }
 
@@ -351,7 +356,7 @@ proptest! {
         settings::set(&t.db, &admin(), "lockoutMaxAttempts", &json!(max)).unwrap();
         settings::set(&t.db, &admin(), "lockoutIntervalMinutes", &json!(interval)).unwrap();
         settings::set(&t.db, &admin(), "lockoutTimeMinutes", &json!(lock_time)).unwrap();
-        create(&t.db, "p@example.com", json!({"confirmed": true})).unwrap();
+        let user = create(&t.db, "p@example.com", json!({"confirmed": true})).unwrap();
         let mut model = Model {
             max,
             interval: Duration::minutes(interval),
@@ -365,6 +370,8 @@ proptest! {
             let expected = model.attempt(at, s.right);
             let got = sign_in(&t.db, "p@example.com", if s.right { GOOD } else { "Wrong1234" }, at);
             prop_assert_eq!(got.reason, expected, "step {} of {:?}", i, steps);
+            let locked = model.locked_until.is_some_and(|until| at < until);
+            prop_assert_eq!(status(&t.db, &user.id) == AuthStatus::Locked, locked, "step {} of {:?}", i, steps);
         }
     }
 }

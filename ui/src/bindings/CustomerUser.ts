@@ -4,7 +4,12 @@ import type { AuthStatus } from "./AuthStatus";
 import type { Ref } from "./Ref";
 import type { RoleRef } from "./RoleRef";
 
-export type CustomerUser = { id: string, namePrefix: string | null, firstName: string, middleName: string | null, lastName: string, nameSuffix: string | null, email: string, birthday: string | null, enabled: boolean, confirmed: boolean, isGuest: boolean, authStatus: AuthStatus, hasPassword: boolean, loginCount: number, lastLogin: string | null, passwordChangedAt: string | null, 
+export type CustomerUser = { id: string, namePrefix: string | null, firstName: string, middleName: string | null, lastName: string, nameSuffix: string | null, email: string, 
+/**
+ * Set when the address mixes scripts and may pass for another (see
+ * [`crate::rules::lookalike_problem`]); the user's page shows it.
+ */
+emailWarning?: string, birthday: string | null, enabled: boolean, confirmed: boolean, isGuest: boolean, authStatus: AuthStatus, hasPassword: boolean, loginCount: number, lastLogin: string | null, passwordChangedAt: string | null, 
 /**
  * When the last reset or set-password link was sent.
  */
@@ -12,7 +17,7 @@ passwordRequestedAt: string | null,
 /**
  * When that link stops working; `None` once it is used or revoked.
  */
-resetLinkExpiresAt: string | null, lockedAt: string | null, 
+resetLinkExpiresAt: string | null, confirmationLinkExpiresAt: string | null, lockedAt: string | null, 
 /**
  * `None` while locked means locked until an admin unlocks.
  */

@@ -30,6 +30,7 @@ import type { Page } from './Page';
 import type { RenderedEmail } from './RenderedEmail';
 import type { RoleRef } from './RoleRef';
 import type { Setting } from './Setting';
+import type { StoreInfo } from './StoreInfo';
 import type { User } from './User';
 import type { Website } from './Website';
 
@@ -50,6 +51,7 @@ export interface Commands {
   list_localizations: { args: Record<string, never>; returns: Array<Localization> };
   list_roles: { args: { customer?: string | null }; returns: Array<RoleRef> };
   list_users: { args: Record<string, never>; returns: Array<User> };
+  store_info: { args: Record<string, never>; returns: StoreInfo };
   current_admin: { args: Record<string, never>; returns: User | null };
   set_current_admin: { args: { id: string }; returns: User };
   create_back_office_user: { args: { input: BackOfficeUserInput }; returns: User };

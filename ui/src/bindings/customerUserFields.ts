@@ -295,6 +295,16 @@ export const CUSTOMER_USER_FIELDS: FieldDef[] = [
     "syncs": true
   },
   {
+    "field": "confirmationLinkExpiresAt",
+    "api": "confirmationLinkExpiresAt",
+    "column": "confirmation_expires_at",
+    "csv": [],
+    "label": "Confirmation Link Expires At",
+    "kind": "time",
+    "writable": false,
+    "syncs": true
+  },
+  {
     "field": "lockedAt",
     "api": "lockedAt",
     "column": "locked_at",

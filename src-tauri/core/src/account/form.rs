@@ -17,7 +17,7 @@ use crate::{settings, Database, Result};
 /// required" on, a user not marked confirmed starts unconfirmed and is sent the confirmation
 /// e-mail; "Send Welcome Email" sends the set-password welcome.
 pub fn create(db: &Database, actor: &Actor, input: &CustomerUserInput) -> Result<CustomerUser> {
-    db.write(actor, |tx| {
+    super::writing_mail(db, actor, |tx| {
         let mut input = input.clone();
         if input.confirmed.is_none() {
             input.confirmed = Some(!settings::bool(tx, "confirmationRequired")?);

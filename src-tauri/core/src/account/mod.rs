@@ -21,7 +21,7 @@ use crate::{mail::outbox, settings, CoreError, Database, Result};
 /// Confirms an unconfirmed user and sends the welcome e-mail with a set-password link
 /// (Oro's `confirmRegistrationByAdmin`).
 pub fn confirm(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
-    db.write(actor, |tx| {
+    writing_mail(db, actor, |tx| {
         let before = customer_user::get(tx, id)?;
         require_unconfirmed(&before)?;
         writer::mark_confirmed(tx, id)?;
@@ -37,6 +37,18 @@ pub fn confirm(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     })
 }
 
+/// Runs `f` as `actor` in one transaction, then renders the messages it queued (outside
+/// the write lock: see [`outbox::enqueue`]).
+pub(crate) fn writing_mail<T>(
+    db: &Database,
+    actor: &Actor,
+    f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+) -> Result<T> {
+    let done = db.write(actor, f)?;
+    outbox::render_queued(db)?;
+    Ok(done)
+}
+
 fn require_unconfirmed(user: &CustomerUser) -> Result<()> {
     if user.confirmed {
         return Err(CoreError::conflict(format!(
@@ -49,7 +61,7 @@ fn require_unconfirmed(user: &CustomerUser) -> Result<()> {
 
 /// Sends the confirmation e-mail again, with a new link (the old one stops working).
 pub fn resend_confirmation(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
-    db.write(actor, |tx| {
+    writing_mail(db, actor, |tx| {
         let user = customer_user::get(tx, id)?;
         require_unconfirmed(&user)?;
         outbox::cancel_links(
@@ -67,7 +79,7 @@ pub fn resend_confirmation(db: &Database, actor: &Actor, id: &str) -> Result<Cus
 /// through the link in `customer_user_force_reset_password`, which expires after the
 /// reset-link lifetime counted from its sending.
 pub fn reset_password(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
-    db.write(actor, |tx| {
+    writing_mail(db, actor, |tx| {
         let before = customer_user::get(tx, id)?;
         if !before.enabled {
             return Err(CoreError::conflict(format!(
@@ -170,18 +182,24 @@ pub fn expire_passwords(db: &Database) -> Result<usize> {
 }
 
 pub fn expire_passwords_at(db: &Database, now: DateTime<Utc>) -> Result<usize> {
+    let stale = |conn: &Connection| -> Result<Vec<String>> {
+        let Some(cutoff) = max_age_cutoff(conn, now)? else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = conn.prepare(
+            "SELECT id FROM customer_user WHERE auth_status = 'active' AND password_hash IS NOT NULL
+                AND password_changed_at < ?1",
+        )?;
+        let rows = stmt.query_map([&cutoff], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    // Asked first on a read connection: a start-up with nothing to expire takes no write
+    // lock, and a read-only store is left as it is.
+    if db.is_read_only() || db.read(|c| stale(c))?.is_empty() {
+        return Ok(0);
+    }
     db.write(&Actor::system(), |tx| {
-        let Some(cutoff) = max_age_cutoff(tx, now)? else {
-            return Ok(0);
-        };
-        let ids: Vec<String> = {
-            let mut stmt = tx.prepare(
-                "SELECT id FROM customer_user WHERE auth_status = 'active' AND password_hash IS NOT NULL
-                    AND password_changed_at < ?1",
-            )?;
-            let rows = stmt.query_map([&cutoff], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
+        let ids = stale(tx)?;
         for id in &ids {
             expire(tx, id)?;
         }
@@ -223,16 +241,29 @@ fn expire(tx: &mut Tx<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// The link in the confirmation e-mail: confirms the user; each link works once.
+/// The link in the confirmation e-mail: confirms the user; each link works once, until
+/// it expires (the confirmation link lifetime, counted from its sending).
 pub fn confirm_by_token(db: &Database, token: &str) -> Result<CustomerUser> {
+    confirm_by_token_at(db, token, Utc::now())
+}
+
+pub fn confirm_by_token_at(db: &Database, token: &str, now: DateTime<Utc>) -> Result<CustomerUser> {
     db.write(&Actor::system(), |tx| {
-        let id = user_by_token(tx, "confirmation_token_hash", token).ok_or_else(|| {
+        let gone = || {
             CoreError::new(
                 crate::ErrorCode::NotFound,
                 "This confirmation link may have already been used or is expired.",
             )
-        })?;
+        };
+        let id = user_by_token(tx, "confirmation_token_hash", token).ok_or_else(gone)?;
         let before = customer_user::get(tx, &id)?;
+        if before
+            .confirmation_link_expires_at
+            .as_deref()
+            .is_some_and(|at| at <= timestamp(now).as_str())
+        {
+            return Err(gone());
+        }
         writer::mark_confirmed(tx, &id)?;
         record_update(tx, &id, &before)
     })

@@ -33,7 +33,8 @@ pub struct SignIn {
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Refusal {
-    /// Unknown email, wrong password, or a user with no password yet: indistinguishable.
+    /// Unknown email, wrong password, or a user with no password yet: indistinguishable,
+    /// whatever state the account is in.
     BadCredentials,
     Disabled,
     Unconfirmed,
@@ -100,27 +101,35 @@ pub fn check(db: &Database, attempt: &SignIn) -> Result<Outcome> {
 }
 
 /// Checks a sign-in as of `now` (tests move the clock).
+///
+/// A refused attempt tells the caller nothing about who has an account: an unknown email, a
+/// wrong password and a user without a password all answer `bad_credentials` without an
+/// id, and each costs one argon2 verify (against [`password::DECOY_HASH`] when there is no
+/// hash). Only the right password reveals the account's state: disabled, unconfirmed,
+/// locked, reset or expired. The verify runs before the write transaction, so sign-ins never
+/// hold the write lock for the tens of milliseconds argon2 takes.
 pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<Outcome> {
     if attempt.email.trim().is_empty() {
         return Err(CoreError::field("email", crate::rules::NOT_BLANK));
     }
+    let email = attempt.email.trim().to_lowercase();
+    let found = db.read(|conn| user_with_hash(conn, &email))?;
+    let verified_hash = match &found {
+        Some((_, Some(hash))) if password::verify(&attempt.password, hash) => Some(hash.clone()),
+        Some((_, Some(_))) => None,
+        _ => {
+            password::verify(&attempt.password, password::DECOY_HASH);
+            None
+        }
+    };
     db.write(&Actor::system(), |tx| {
-        let found: Option<(String, Option<String>)> = tx
-            .query_row(
-                "SELECT id, password_hash FROM customer_user
-                 WHERE email_lowercase = ?1 AND is_guest = 0 ORDER BY seq LIMIT 1",
-                [attempt.email.trim().to_lowercase()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((id, hash)) = found else {
-            // Verify against a throwaway hash so an unknown email takes as long as a known one.
-            password::verify(&attempt.password, password::decoy_hash());
+        let Some((id, _)) = found else {
             log_attempt(tx, attempt, None, now, Some(Refusal::BadCredentials))?;
             return Ok(refused(None, Refusal::BadCredentials, None));
         };
         account::expire_if_stale(tx, &id, now)?;
         let user = customer_user::get(tx, &id)?;
+        let mut locked = false;
         if user.auth_status == AuthStatus::Locked {
             match user.locked_until.as_deref().map(parse_time).transpose()? {
                 Some(until) if until <= now => {
@@ -128,18 +137,28 @@ pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<O
                     account::lift_lock(tx, &id, until)?;
                     record_update(tx, &id, &before)?;
                 }
-                _ => {
-                    log_attempt(tx, attempt, Some(&id), now, Some(Refusal::Locked))?;
-                    return Ok(refused(Some(&id), Refusal::Locked, Some(user.locked_until)));
-                }
+                _ => locked = true,
             }
         }
-        if !hash.is_some_and(|h| password::verify(&attempt.password, &h)) {
-            log_attempt(tx, attempt, Some(&id), now, Some(Refusal::BadCredentials))?;
-            if let Some(until) = lock_if_over_limit(tx, &id, now)? {
-                return Ok(refused(Some(&id), Refusal::Locked, Some(until)));
+        // The password verified must still be the user's: changed meanwhile, it is not.
+        let current = user_with_hash(tx, &email)?;
+        let right = verified_hash.is_some()
+            && current
+                .as_ref()
+                .is_some_and(|(cid, h)| *cid == id && *h == verified_hash);
+        if !right {
+            // During a lock, failures are logged as such and do not lengthen it.
+            if locked {
+                log_attempt(tx, attempt, Some(&id), now, Some(Refusal::Locked))?;
+            } else {
+                log_attempt(tx, attempt, Some(&id), now, Some(Refusal::BadCredentials))?;
+                lock_if_over_limit(tx, &id, now)?;
             }
-            return Ok(refused(Some(&id), Refusal::BadCredentials, None));
+            return Ok(refused(None, Refusal::BadCredentials, None));
+        }
+        if locked {
+            log_attempt(tx, attempt, Some(&id), now, Some(Refusal::Locked))?;
+            return Ok(refused(Some(&id), Refusal::Locked, Some(user.locked_until)));
         }
         let user = customer_user::get(tx, &id)?;
         let refusal = if !user.enabled {
@@ -169,6 +188,21 @@ pub fn check_at(db: &Database, attempt: &SignIn, now: DateTime<Utc>) -> Result<O
     })
 }
 
+/// The registered (not guest) user with `email` (lower case) and their password hash.
+fn user_with_hash(
+    conn: &rusqlite::Connection,
+    email: &str,
+) -> Result<Option<(String, Option<String>)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, password_hash FROM customer_user
+             WHERE email_lowercase = ?1 AND is_guest = 0 ORDER BY seq LIMIT 1",
+            [email],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 fn refused(id: Option<&str>, reason: Refusal, locked_until: Option<Option<String>>) -> Outcome {
     Outcome {
         success: false,
@@ -180,15 +214,10 @@ fn refused(id: Option<&str>, reason: Refusal, locked_until: Option<Option<String
 }
 
 /// After a failed attempt: locks the account when the failures counted since the last
-/// success or unlock, within the lockout interval, reach the limit. Returns the lock's end
-/// (`Some(None)`: until unlocked).
-fn lock_if_over_limit(
-    tx: &mut Tx<'_>,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Option<String>>> {
+/// success or unlock, within the lockout interval, reach the limit.
+fn lock_if_over_limit(tx: &mut Tx<'_>, id: &str, now: DateTime<Utc>) -> Result<()> {
     if !settings::bool(tx, "lockoutEnabled")? {
-        return Ok(None);
+        return Ok(());
     }
     let max = settings::int(tx, "lockoutMaxAttempts")?;
     let interval = settings::int(tx, "lockoutIntervalMinutes")?;
@@ -202,7 +231,7 @@ fn lock_if_over_limit(
         |r| r.get(0),
     )?;
     if failures < max {
-        return Ok(None);
+        return Ok(());
     }
     let minutes = settings::int(tx, "lockoutTimeMinutes")?;
     let until = (minutes > 0).then(|| timestamp(now + Duration::minutes(minutes)));
@@ -214,7 +243,7 @@ fn lock_if_over_limit(
         failures,
         "account locked after failed sign-ins"
     );
-    Ok(Some(until))
+    Ok(())
 }
 
 fn log_attempt(

@@ -12,9 +12,11 @@ use rusqlite::{params_from_iter, OptionalExtension};
 use serde_json::json;
 
 use crate::csv::export::{self as csv_export, bytes, flag, write_error, Query, Selection, Summary};
+use crate::csv::formula::write_cell;
 use crate::csv::import::{
     self as csv_import, parse_flag, CellError, RowImporter, RowOutcome, ERRORS_HEADER,
 };
+use crate::csv::read::{header_error, quoted_header};
 use crate::customer_user::address::AddressInput;
 use crate::customer_user::patch::CustomerUserPatch;
 use crate::customer_user::AddressType;
@@ -102,7 +104,7 @@ pub fn export(
     let rows = stmt.query(params_from_iter(&selection.params))?;
     let done = csv_export::pump(rows, total, progress, cancel, |row| {
         for i in 0..PRIMARY {
-            writer.write_field(bytes(row, i)?).map_err(write_error)?;
+            write_cell(&mut writer, bytes(row, i)?).map_err(write_error)?;
         }
         for i in PRIMARY..HEADERS.len() {
             writer.write_field(flag(row, i)?).map_err(write_error)?;
@@ -132,6 +134,7 @@ impl Importer {
     pub(crate) fn new(headers: &[String]) -> Result<Self> {
         let mut at = vec![None; HEADERS.len()];
         let mut problems = Vec::new();
+        let mut unknown = false;
         for (i, header) in headers.iter().enumerate() {
             let column = i + 1;
             if header.is_empty() {
@@ -141,16 +144,17 @@ impl Importer {
             } else if let Some(k) = HEADERS.iter().position(|h| h.eq_ignore_ascii_case(header)) {
                 match at[k] {
                     Some(first) => problems.push(format!(
-                        "Column \"{header}\" appears twice (columns {} and {column}).",
+                        "Column {} appears twice (columns {} and {column}).",
+                        quoted_header(header),
                         first + 1
                     )),
                     None => at[k] = Some(i),
                 }
             } else {
+                unknown = true;
                 problems.push(format!(
-                    "Column \"{header}\" (column {column}) is not a column of the address import. \
-                     The columns are: {}.",
-                    HEADERS.join(", ")
+                    "Column {} (column {column}) is not a column of the address import.",
+                    quoted_header(header)
                 ));
             }
         }
@@ -164,10 +168,7 @@ impl Importer {
         if problems.is_empty() {
             Ok(Importer { at })
         } else {
-            Err(CoreError::invalid_input(format!(
-                "The header row has problems. {}",
-                problems.join(" ")
-            )))
+            Err(header_error(&problems, unknown, &HEADERS.join(", ")))
         }
     }
 

@@ -12,6 +12,8 @@ use rusqlite::{params_from_iter, Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::csv::formula::write_cell;
+use crate::csv::import::ImportKind;
 use crate::grid::{self, GridFilter};
 use crate::out_file::{OutFile, Target};
 use crate::{CoreError, Database, ErrorCode, Result};
@@ -179,14 +181,14 @@ pub fn export(
     let done = pump(rows, total, progress, cancel, |row| {
         let field = |i: usize| bytes(row, i);
         for i in 0..6 {
-            writer.write_field(field(i)?).map_err(write_error)?;
+            write_cell(&mut writer, field(i)?).map_err(write_error)?;
         }
         let birthday = field(6)?;
         writer
             .write_field(oro_date(std::str::from_utf8(birthday).unwrap_or_default()))
             .map_err(write_error)?;
         for i in 7..10 {
-            writer.write_field(field(i)?).map_err(write_error)?;
+            write_cell(&mut writer, field(i)?).map_err(write_error)?;
         }
         codes.clear();
         codes.extend(
@@ -197,17 +199,15 @@ pub fn export(
         codes.sort_unstable();
         let mut codes = codes.iter().copied();
         for _ in 0..role_columns {
-            writer
-                .write_field(codes.next().unwrap_or_default())
-                .map_err(write_error)?;
+            write_cell(&mut writer, codes.next().unwrap_or_default()).map_err(write_error)?;
         }
         for i in 10..13 {
             writer.write_field(flag(row, i)?).map_err(write_error)?;
         }
         // Oro exports the owner's username empty; the Owner Id identifies the owner.
         writer.write_field("").map_err(write_error)?;
-        writer.write_field(field(13)?).map_err(write_error)?;
-        writer.write_field(field(14)?).map_err(write_error)?;
+        write_cell(&mut writer, field(13)?).map_err(write_error)?;
+        write_cell(&mut writer, field(14)?).map_err(write_error)?;
         writer.write_record(None::<&[u8]>).map_err(write_error)
     })?;
     writer.flush().map_err(|e| write_error(e.into()))?;
@@ -218,6 +218,26 @@ pub fn export(
             if done == 1 { "user was" } else { "users were" }
         ),
     })
+}
+
+impl ImportKind {
+    /// Exports what `query` selects as a file of this kind to `target`, which appears only
+    /// when the export is complete.
+    pub fn export_to_file(
+        self,
+        db: &Database,
+        query: &Query,
+        target: &Target,
+        progress: impl FnMut(u64, u64),
+        cancel: &AtomicBool,
+    ) -> Result<Summary> {
+        to_file(db, target, |out| match self {
+            ImportKind::CustomerUsers => export(db, query, out, progress, cancel),
+            ImportKind::CustomerUserAddresses => {
+                crate::csv::addresses::export(db, query, out, progress, cancel)
+            }
+        })
+    }
 }
 
 /// A boolean column as Oro writes it: `1` or `0`.

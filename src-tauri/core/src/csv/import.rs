@@ -105,25 +105,6 @@ impl ImportKind {
         )
     }
 
-    /// Exports what `query` selects as a file of this kind to `target`, which appears only
-    /// when the export is complete.
-    pub fn export_to_file(
-        self,
-        db: &Database,
-        query: &crate::csv::export::Query,
-        target: &crate::out_file::Target,
-        progress: impl FnMut(u64, u64),
-        cancel: &AtomicBool,
-    ) -> Result<crate::csv::export::Summary> {
-        use crate::{csv::addresses, csv::export as csv_export};
-        csv_export::to_file(db, target, |out| match self {
-            ImportKind::CustomerUsers => csv_export::export(db, query, out, progress, cancel),
-            ImportKind::CustomerUserAddresses => {
-                addresses::export(db, query, out, progress, cancel)
-            }
-        })
-    }
-
     fn as_str(self) -> &'static str {
         match self {
             ImportKind::CustomerUsers => "customer_users",

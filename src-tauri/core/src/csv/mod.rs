@@ -2,6 +2,7 @@
 
 pub mod addresses;
 pub mod export;
+mod formula;
 pub mod import;
 pub mod read;
 mod rejects;

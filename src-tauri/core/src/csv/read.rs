@@ -9,6 +9,7 @@ use std::path::Path;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
+use super::formula;
 use crate::{CoreError, ErrorCode, Result};
 
 /// How the file is written, found by reading it once.
@@ -20,11 +21,18 @@ pub struct Format {
     bom: u64,
 }
 
+/// The longest header row read: an import has a few dozen columns (one per role besides).
+pub const MAX_HEADER_BYTES: usize = 64 << 10;
+/// The most columns a file may have.
+pub const MAX_COLUMNS: usize = 1_000;
+/// The longest row read: every cell of a user at its longest is a few KiB.
+pub const MAX_ROW_BYTES: u64 = 1 << 20;
+
 /// A file opened for reading records after its format was found.
 pub struct CsvFile {
     pub format: Format,
     pub headers: Vec<String>,
-    records: csv::Reader<BufReader<File>>,
+    records: csv::Reader<RowLimit<BufReader<File>>>,
     /// The file's row number of the last record read (#1 is the first after the headers).
     row: usize,
 }
@@ -33,10 +41,17 @@ fn invalid(message: impl Into<String>) -> CoreError {
     CoreError::new(ErrorCode::InvalidInput, message)
 }
 
-/// Opens `path`, finds its encoding and delimiter, and reads the header row.
+/// Opens `path`, finds its encoding and delimiter, and reads the header row. Only a regular
+/// file: a device or a pipe (`/dev/zero`) has no end to read to.
 pub fn open(path: &Path) -> Result<CsvFile> {
     let cannot = |e: std::io::Error| invalid(format!("Cannot read {}: {e}", path.display()));
     let mut file = File::open(path).map_err(cannot)?;
+    if !file.metadata().map_err(cannot)?.is_file() {
+        return Err(invalid(format!(
+            "{} is not a file: choose a CSV file.",
+            path.display()
+        )));
+    }
     let format = detect(&mut file).map_err(|e| match e {
         Detect::Io(e) => cannot(e),
         Detect::Bad(e) => e,
@@ -46,7 +61,10 @@ pub fn open(path: &Path) -> Result<CsvFile> {
         .delimiter(format.delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
+        .from_reader(RowLimit {
+            inner: BufReader::with_capacity(1 << 20, file),
+            since_row: std::cell::Cell::new(0),
+        });
     let mut first = csv::ByteRecord::new();
     let has_headers = records
         .read_byte_record(&mut first)
@@ -62,6 +80,13 @@ pub fn open(path: &Path) -> Result<CsvFile> {
         return Err(invalid(
             "The first row is empty: it should hold the column headers.",
         ));
+    }
+    if headers.len() > MAX_COLUMNS {
+        return Err(invalid(format!(
+            "The header row has {} columns; an import has at most {MAX_COLUMNS}. Is this a CSV \
+             file of this import?",
+            headers.len()
+        )));
     }
     Ok(CsvFile {
         format,
@@ -84,6 +109,7 @@ impl CsvFile {
         let mut record = csv::ByteRecord::new();
         loop {
             self.row += 1;
+            self.records.get_ref().since_row.set(0);
             let more = self
                 .records
                 .read_byte_record(&mut record)
@@ -99,11 +125,50 @@ impl CsvFile {
             }
             let cells = record
                 .iter()
-                .map(|cell| decode(self.format.encoding, cell))
+                .map(|cell| formula::restore(decode(self.format.encoding, cell)))
                 .collect();
             return Ok(Some((self.row, cells)));
         }
     }
+}
+
+/// How many header problems an error lists before it counts the rest.
+const SHOWN_PROBLEMS: usize = 10;
+
+/// The error for a header row with `problems`, in a few lines however many there are; an
+/// unknown column is named but the import's columns (`columns`) are listed once.
+pub(crate) fn header_error(problems: &[String], unknown: bool, columns: &str) -> CoreError {
+    let mut message = String::from("The header row has problems.");
+    for problem in problems.iter().take(SHOWN_PROBLEMS) {
+        message.push(' ');
+        message.push_str(problem);
+    }
+    if problems.len() > SHOWN_PROBLEMS {
+        message.push_str(&format!(" … and {} more.", problems.len() - SHOWN_PROBLEMS));
+    }
+    if unknown {
+        message.push_str(&format!(" The columns are: {columns}."));
+    }
+    invalid(message)
+}
+
+/// A header as an error quotes it: at most 60 characters, control characters escaped.
+pub(crate) fn quoted_header(header: &str) -> String {
+    let mut shown: String = header
+        .chars()
+        .take(60)
+        .flat_map(|c| {
+            if c.is_control() || crate::rules::is_direction_control(c) {
+                c.escape_unicode().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if header.chars().count() > 60 {
+        shown.push('…');
+    }
+    format!("\"{shown}\"")
 }
 
 fn decode(encoding: &'static Encoding, bytes: &[u8]) -> String {
@@ -112,10 +177,50 @@ fn decode(encoding: &'static Encoding, bytes: &[u8]) -> String {
 
 fn record_error(err: &csv::Error, row: usize) -> CoreError {
     match err.kind() {
+        csv::ErrorKind::Io(e) if e.get_ref().is_some_and(|inner| inner.is::<RowTooLong>()) => {
+            invalid(format!(
+                "Error in row #{row}. The row is longer than {} MiB: is this a CSV file?",
+                MAX_ROW_BYTES >> 20
+            ))
+        }
         csv::ErrorKind::Io(e) => invalid(format!(
             "Error in row #{row}. The file could not be read: {e}"
         )),
         _ => invalid(format!("Error in row #{row}. {err}")),
+    }
+}
+
+/// The file as the CSV parser reads it, refusing a row longer than [`MAX_ROW_BYTES`]: a
+/// file with no line break must not grow one row until memory runs out. The count restarts
+/// at each row, and the parser reads at most its buffer (8 KiB) ahead.
+struct RowLimit<R> {
+    inner: R,
+    since_row: std::cell::Cell<u64>,
+}
+
+#[derive(Debug)]
+struct RowTooLong;
+
+impl std::fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the row is too long")
+    }
+}
+
+impl std::error::Error for RowTooLong {}
+
+impl<R: Read> Read for RowLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let since = self.since_row.get() + n as u64;
+        self.since_row.set(since);
+        if since > MAX_ROW_BYTES + (64 << 10) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RowTooLong,
+            ));
+        }
+        Ok(n)
     }
 }
 
@@ -161,6 +266,13 @@ fn detect(file: &mut File) -> std::result::Result<Format, Detect> {
                     header_done = true;
                 }
                 None => header_line.extend_from_slice(chunk),
+            }
+            if header_line.len() > MAX_HEADER_BYTES {
+                return Err(Detect::Bad(invalid(format!(
+                    "The first row is longer than {} KiB, so it is not a header row: is this a \
+                     CSV file?",
+                    MAX_HEADER_BYTES >> 10
+                ))));
             }
         }
         if clean && chunk.is_ascii() {

@@ -48,7 +48,11 @@ impl Rejects {
     pub(super) fn write(&mut self, cells: &[String], errors: &[String]) -> Result<()> {
         let joined = errors.join("\n");
         self.writer
-            .write_record(line(self.old_errors, cells, &joined))
+            .write_record(super::formula::neutralised(line(
+                self.old_errors,
+                cells,
+                &joined,
+            )))
             .map_err(rejects_error)
     }
 

@@ -86,8 +86,19 @@ impl From<Address> for AddressInput {
     }
 }
 
+/// The most addresses one customer user may have: far more than a person ships to, few
+/// enough that a form or a sync never carries thousands.
+pub const MAX_ADDRESSES: usize = 100;
+
 /// Checks every address and the one-default-per-type rule across them.
 pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
+    if addresses.len() > MAX_ADDRESSES {
+        v.add(
+            "addresses",
+            format!("A customer user can have at most {MAX_ADDRESSES} addresses."),
+        );
+        return;
+    }
     let mut default_of: [Option<usize>; 2] = [None, None];
     for (i, a) in addresses.iter().enumerate() {
         let at = |f: &str| format!("addresses.{i}.{f}");
@@ -111,12 +122,17 @@ pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
             ("city", Some(&a.city), 255),
             ("postalCode", Some(&a.postal_code), 255),
             ("label", a.label.as_ref(), 255),
+            ("namePrefix", a.name_prefix.as_ref(), 255),
+            ("firstName", a.first_name.as_ref(), 255),
+            ("middleName", a.middle_name.as_ref(), 255),
+            ("lastName", a.last_name.as_ref(), 255),
+            ("nameSuffix", a.name_suffix.as_ref(), 255),
             ("phone", a.phone.as_ref(), 255),
             ("organization", a.organization.as_ref(), 255),
             ("region", a.region.as_ref(), 255),
         ] {
-            if value.is_some_and(|s| s.chars().count() > max) {
-                v.add(at(field), rules::too_long(max));
+            if let Some(message) = value.and_then(|s| rules::check_text(s, max)) {
+                v.add(at(field), message);
             }
         }
         for t in &a.defaults {

@@ -236,6 +236,19 @@ pub fn check(
     let email = input.email.trim().to_string();
     if let Some(message) = rules::check_email(&email) {
         v.add("email", message);
+    } else {
+        let stored: Option<String> = match mode {
+            Mode::Update { id } => conn
+                .query_row("SELECT email FROM customer_user WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            Mode::Create { .. } => None,
+        };
+        let refuse = user_rules::refuses_lookalikes(conn)?;
+        if let Some(message) = user_rules::lookalike_refusal(&email, stored.as_deref(), refuse) {
+            v.add("email", message);
+        }
     }
 
     let birthday = clean(&input.birthday);

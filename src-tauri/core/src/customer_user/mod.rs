@@ -95,6 +95,11 @@ pub struct CustomerUser {
     pub last_name: String,
     pub name_suffix: Option<String>,
     pub email: String,
+    /// Set when the address mixes scripts and may pass for another (see
+    /// [`crate::rules::lookalike_problem`]); the user's page shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub email_warning: Option<String>,
     pub birthday: Option<String>,
     pub enabled: bool,
     pub confirmed: bool,
@@ -109,6 +114,7 @@ pub struct CustomerUser {
     pub password_requested_at: Option<String>,
     /// When that link stops working; `None` once it is used or revoked.
     pub reset_link_expires_at: Option<String>,
+    pub confirmation_link_expires_at: Option<String>,
     pub locked_at: Option<String>,
     /// `None` while locked means locked until an admin unlocks.
     pub locked_until: Option<String>,
@@ -238,6 +244,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
                     last_name: r.get(at(Field::LastName))?,
                     name_suffix: r.get(at(Field::NameSuffix))?,
                     email: r.get(at(Field::Email))?,
+                    email_warning: None,
                     birthday: r.get(at(Field::Birthday))?,
                     enabled: r.get(at(Field::Enabled))?,
                     confirmed: r.get(at(Field::Confirmed))?,
@@ -249,6 +256,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
                     password_changed_at: r.get(at(Field::PasswordChangedAt))?,
                     password_requested_at: r.get(at(Field::PasswordRequestedAt))?,
                     reset_link_expires_at: r.get(at(Field::ResetLinkExpiresAt))?,
+                    confirmation_link_expires_at: r.get(at(Field::ConfirmationLinkExpiresAt))?,
                     locked_at: r.get(at(Field::LockedAt))?,
                     locked_until: r.get(at(Field::LockedUntil))?,
                     customer: Ref {
@@ -277,6 +285,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
     let Some((ref mut user, website, owner, localization)) = user else {
         return Err(CoreError::not_found("Customer user", id));
     };
+    user.email_warning = crate::rules::lookalike_problem(&user.email);
     user.website = match website {
         Some(w) => Some(reference::get_website(conn, &w).map(|w| Ref {
             id: w.id,

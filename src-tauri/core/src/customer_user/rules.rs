@@ -9,15 +9,20 @@ use crate::rules::{self, NOT_BLANK};
 pub const WEBSITE_OF_OTHER_ORGANIZATION: &str =
     "The website belongs to another organization than the customer.";
 
-/// The name parts' problems: first and last name given, no part over 255 characters.
+/// The name parts' problems: first and last name given, no part over 255 characters or
+/// holding control or direction characters.
 /// Values are as the caller will store them (trimmed, `None` for a part left out).
 pub fn name_problems(parts: [(Field, Option<&str>); 5], mut problem: impl FnMut(Field, String)) {
     for (field, value) in parts {
         let required = matches!(field, Field::FirstName | Field::LastName);
         match value {
-            Some(v) if v.chars().count() > 255 => problem(field, rules::too_long(255)),
             Some("") | None if required => problem(field, NOT_BLANK.into()),
-            _ => {}
+            Some(v) => {
+                if let Some(message) = rules::check_text(v, 255) {
+                    problem(field, message);
+                }
+            }
+            None => {}
         }
     }
 }
@@ -37,6 +42,21 @@ pub fn name_parts<'a>(
         (Field::LastName, Some(last)),
         (Field::NameSuffix, suffix),
     ]
+}
+
+/// An address that mixes scripts is refused when the settings say so (`refuse`) and the
+/// address is new to the user (`stored`: the address they have now), so a user already
+/// holding one can still be edited; otherwise the user's page shows the warning.
+pub fn lookalike_refusal(email: &str, stored: Option<&str>, refuse: bool) -> Option<String> {
+    if !refuse || stored.is_some_and(|s| s.eq_ignore_ascii_case(email)) {
+        return None;
+    }
+    rules::lookalike_problem(email)
+}
+
+/// Whether the settings refuse addresses that mix scripts (else they are kept, with a warning).
+pub fn refuses_lookalikes(conn: &rusqlite::Connection) -> crate::Result<bool> {
+    Ok(crate::settings::text(conn, "lookalikeEmails")? == "refuse")
 }
 
 /// A website must belong to the customer's organization.

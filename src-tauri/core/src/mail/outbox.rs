@@ -94,27 +94,60 @@ pub struct Delivery {
     pub cancelled: u32,
 }
 
-/// Queues the template `name` for `user`; returns the message id.
+/// Queues the template `name` for `user`; returns the message id. The message is rendered
+/// by [`render_queued`] once the action's transaction has committed, so the template never
+/// runs under the write lock; what can be known now (a website URL for its links) is
+/// checked now, so the action fails rather than its message.
 pub fn enqueue(tx: &mut Tx<'_>, name: &str, user: &CustomerUser) -> Result<String> {
-    let rendered = email_template::render(tx, name, user)?;
+    let link = email_template::check_sendable(tx, name, user)?;
     let id = new_id();
     let now = tx.now();
     tx.execute(
         "INSERT INTO email_outbox (id, template, customer_user_id, recipient, subject, body, link,
-            next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        params![
-            id,
-            name,
-            user.id,
-            user.email,
-            rendered.subject,
-            rendered.body,
-            rendered.link.map(Link::as_str),
-            now
-        ],
+            next_attempt_at, created_at, rendered)
+         VALUES (?1, ?2, ?3, ?4, '', '', ?5, ?6, ?6, 0)",
+        params![id, name, user.id, user.email, link.map(Link::as_str), now],
     )?;
     Ok(id)
+}
+
+/// Renders the queued messages not rendered yet, each on a read connection and stored in a
+/// short write of its own. A message that cannot be rendered (its user deleted meanwhile, a
+/// template the user's data breaks) fails with the reason; the others go on.
+pub fn render_queued(db: &Database) -> Result<()> {
+    let pending: Vec<(String, String, Option<String>)> = db.read(|conn| {
+        let mut stmt = conn.prepare(
+            "SELECT id, template, customer_user_id FROM email_outbox
+             WHERE rendered = 0 AND state = 'queued' ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    })?;
+    for (id, template, user_id) in pending {
+        let rendered = db.read(|conn| {
+            let user_id = user_id
+                .as_deref()
+                .ok_or_else(|| CoreError::not_found("Customer user", "(deleted)"))?;
+            let user = customer_user::get(conn, user_id)?;
+            email_template::render(conn, &template, &user)
+        });
+        db.write(&Actor::system(), |tx| {
+            match &rendered {
+                Ok(r) => tx.execute(
+                    "UPDATE email_outbox SET subject = ?2, body = ?3, rendered = 1
+                     WHERE id = ?1 AND rendered = 0",
+                    params![id, r.subject, r.body],
+                )?,
+                Err(e) => tx.execute(
+                    "UPDATE email_outbox SET state = 'failed', last_error = ?2, rendered = 1
+                     WHERE id = ?1 AND rendered = 0",
+                    params![id, e.message],
+                )?,
+            };
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 /// Cancels the user's queued messages carrying one of `links`, saying why.
@@ -227,10 +260,12 @@ pub fn deliver_due(db: &Database, mailer: &Mailer) -> Result<Delivery> {
 }
 
 pub fn deliver_due_at(db: &Database, mailer: &Mailer, now: DateTime<Utc>) -> Result<Delivery> {
+    render_queued(db)?;
     let mut done = Delivery::default();
     let due: Vec<String> = db.read(|conn| {
         let mut stmt = conn.prepare(
-            "SELECT id FROM email_outbox WHERE state = 'queued' AND next_attempt_at <= ?1 ORDER BY seq",
+            "SELECT id FROM email_outbox WHERE state = 'queued' AND rendered = 1 AND next_attempt_at <= ?1
+             ORDER BY seq",
         )?;
         let ids = stmt.query_map([timestamp(now)], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -343,7 +378,13 @@ fn mint(
             if user.confirmed {
                 return Ok(Err("The customer user is confirmed already.".into()));
             }
-            customer_user_write::stamp_confirmation_link(tx, user_id, &hash)?;
+            let ttl = settings::int(tx, "confirmationLinkTtl")?;
+            customer_user_write::stamp_confirmation_link(
+                tx,
+                user_id,
+                &hash,
+                &timestamp(now + Duration::seconds(ttl)),
+            )?;
         }
         Link::SetPassword | Link::Reset => {
             if link == Link::Reset && user.auth_status != customer_user::AuthStatus::Reset {

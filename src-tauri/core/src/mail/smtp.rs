@@ -36,6 +36,36 @@ fn tls_parameters(host: &str, ca_file: &str) -> Result<TlsParameters> {
         .map_err(|e| CoreError::field("smtpEncryption", format!("TLS cannot be set up: {e}")))
 }
 
+pub const CLEAR_PASSWORD: &str = "The SMTP password would travel in clear text: choose \
+     STARTTLS or TLS encryption (without encryption, a password is only sent to a relay on \
+     this computer).";
+
+/// Whether `host` is this computer, where a password sent without encryption stays.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The sender, from the settings; a value stored before the settings were checked when set
+/// is refused here, not in the mail library.
+fn sender(conn: &Connection) -> Result<Mailbox> {
+    let address = settings::text(conn, "emailFrom")?;
+    let name = settings::text(conn, "emailFromName")?;
+    if let Some(problem) = crate::rules::check_text(&name, 255) {
+        return Err(CoreError::field("emailFromName", problem));
+    }
+    if crate::rules::check_email(&address).is_some() {
+        return Err(CoreError::field("emailFrom", crate::rules::INVALID_EMAIL));
+    }
+    let address = address
+        .parse()
+        .map_err(|_| CoreError::field("emailFrom", crate::rules::INVALID_EMAIL))?;
+    Ok(Mailbox::new(Some(name).filter(|n| !n.is_empty()), address))
+}
+
 /// One message ready to go: the link token, if any, is in the body.
 pub struct Outgoing {
     pub to: String,
@@ -73,24 +103,26 @@ impl Mailer {
         }
         let username = settings::text(conn, "smtpUsername")?;
         if !username.is_empty() {
+            if encryption == "none" && !is_loopback(&host) {
+                return Err(CoreError::field("smtpEncryption", CLEAR_PASSWORD));
+            }
             builder = builder.credentials(Credentials::new(username, password.unwrap_or_default()));
         }
-        let address = settings::text(conn, "emailFrom")?;
-        let name = settings::text(conn, "emailFromName")?;
-        let from = Mailbox::new(
-            Some(name).filter(|n| !n.is_empty()),
-            address
-                .parse()
-                .map_err(|_| CoreError::field("emailFrom", crate::rules::INVALID_EMAIL))?,
-        );
         Ok(Mailer {
             transport: builder.build(),
-            from,
+            from: sender(conn)?,
         })
     }
 
     /// Sends one message; on failure, the server's answer (or why it could not be reached).
+    /// No message, however odd, stops delivery: should the mail library fail on one in a way
+    /// it did not foresee, that message fails and the others still go.
     pub fn send(&self, m: &Outgoing) -> std::result::Result<(), String> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.try_send(m)))
+            .unwrap_or_else(|_| Err("The message could not be put together for sending.".into()))
+    }
+
+    fn try_send(&self, m: &Outgoing) -> std::result::Result<(), String> {
         let to: Mailbox =
             m.to.parse()
                 .map_err(|e| format!("The recipient \"{}\" is not a valid address: {e}", m.to))?;

@@ -208,7 +208,7 @@ fn get_in(conn: &Connection, name: &str) -> Result<EmailTemplate> {
     })
 }
 
-/// Saves new wording after checking that both parts render.
+/// Saves new wording after checking that both parts render, quickly and not too large.
 pub fn update(
     db: &Database,
     actor: &Actor,
@@ -221,11 +221,11 @@ pub fn update(
     if subject.trim().is_empty() {
         errors.add("subject", crate::rules::NOT_BLANK);
     }
-    if let Err(e) = render_text(subject, &sample_context()) {
-        errors.add("subject", e);
+    if let Some(problem) = save_problem(subject, false) {
+        errors.add("subject", problem);
     }
-    if let Err(e) = render_text(content, &sample_context()) {
-        errors.add("content", e);
+    if let Some(problem) = save_problem(content, true) {
+        errors.add("content", problem);
     }
     errors.into_result()?;
     db.write(actor, |tx| {
@@ -289,13 +289,18 @@ pub fn preview(subject: &str, content: &str) -> Result<Rendered> {
     })
 }
 
-/// Renders the stored template `name` for `user`.
+/// Whether the template `name` can be sent to `user`, and the link it carries.
 ///
 /// Its links start at the user's website's URL, or the default website's for a user
 /// without one (Oro's rule). A message whose links would have no host is refused: no mail
 /// client can open `/customer/user/reset?token=…`.
-pub fn render(conn: &Connection, name: &str, user: &CustomerUser) -> Result<Rendered> {
-    let template = get_in(conn, name)?;
+pub fn check_sendable(conn: &Connection, name: &str, user: &CustomerUser) -> Result<Option<Link>> {
+    website_url(conn, name, user)?;
+    Ok(default_of(name)?.link)
+}
+
+/// The URL links to `user`'s storefront start with, or why there is none.
+fn website_url(conn: &Connection, name: &str, user: &CustomerUser) -> Result<String> {
     let website_url: Option<String> = conn
         .query_row(
             "SELECT url FROM website
@@ -319,6 +324,13 @@ pub fn render(conn: &Connection, name: &str, user: &CustomerUser) -> Result<Rend
             ),
         ));
     }
+    Ok(website_url)
+}
+
+/// Renders the stored template `name` for `user`, its links starting at their website's URL.
+pub fn render(conn: &Connection, name: &str, user: &CustomerUser) -> Result<Rendered> {
+    let template = get_in(conn, name)?;
+    let website_url = website_url(conn, name, user)?;
     let ctx = context(user, &website_url);
     let fail = |e: String| {
         CoreError::new(
@@ -340,19 +352,91 @@ fn has_host(url: &str) -> bool {
     })
 }
 
+/// The longest template source: Oro's own are a few KiB.
+pub const MAX_SOURCE_CHARS: usize = 65_536;
+/// The longest rendered subject or body.
+pub const MAX_OUTPUT_BYTES: usize = 1 << 20;
+/// The engine's budget of instructions per render: a template that loops over everything it
+/// can reach still renders in a few milliseconds.
+const FUEL: u64 = 100_000;
+const RECURSION_LIMIT: usize = 32;
+/// A template that takes longer than this to render for the sample user is refused when saved.
+pub const MAX_RENDER_TIME: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Why `source` cannot be saved as a template part: too long, or it renders too slowly, too
+/// large or not at all for the sample user. `multiline`: a body, where line breaks belong.
+fn save_problem(source: &str, multiline: bool) -> Option<String> {
+    if source.chars().count() > MAX_SOURCE_CHARS {
+        return Some(crate::rules::too_long(MAX_SOURCE_CHARS));
+    }
+    let text_problem = if multiline {
+        crate::rules::multiline_text_problem(source)
+    } else {
+        crate::rules::text_problem(source)
+    };
+    if let Some(problem) = text_problem {
+        return Some(problem.to_string());
+    }
+    let started = std::time::Instant::now();
+    if let Err(e) = render_text(source, &sample_context()) {
+        return Some(e);
+    }
+    let took = started.elapsed();
+    (took > MAX_RENDER_TIME).then(|| {
+        format!(
+            "The template takes too long to render ({} ms; it should take at most {} ms).",
+            took.as_millis(),
+            MAX_RENDER_TIME.as_millis()
+        )
+    })
+}
+
 fn render_text(source: &str, ctx: &Value) -> std::result::Result<String, String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.render_str(source, ctx).map_err(|e| {
-        let mut message = e.kind().to_string();
-        if let Some(detail) = e.detail() {
-            message = format!("{message}: {detail}");
+    env.set_fuel(Some(FUEL));
+    env.set_recursion_limit(RECURSION_LIMIT);
+    let mut out = Capped(Vec::new());
+    let rendered = env
+        .template_from_str(source)
+        .and_then(|t| t.render_captured_to(ctx, &mut out).map(drop));
+    match rendered {
+        Ok(_) => String::from_utf8(out.0).map_err(|e| e.to_string()),
+        Err(_) if out.0.len() >= MAX_OUTPUT_BYTES => Err(format!(
+            "The message would be longer than {} KiB.",
+            MAX_OUTPUT_BYTES / 1024
+        )),
+        Err(e) => Err(engine_error(&e)),
+    }
+}
+
+fn engine_error(e: &minijinja::Error) -> String {
+    let mut message = e.kind().to_string();
+    if let Some(detail) = e.detail() {
+        message = format!("{message}: {detail}");
+    }
+    match e.line() {
+        Some(line) => format!("{message} (line {line})"),
+        None => message,
+    }
+}
+
+/// Rendered output that stops the render once it reaches [`MAX_OUTPUT_BYTES`].
+struct Capped(Vec<u8>);
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > MAX_OUTPUT_BYTES {
+            self.0.resize(MAX_OUTPUT_BYTES, 0);
+            return Err(std::io::Error::other("the message is too long"));
         }
-        match e.line() {
-            Some(line) => format!("{message} (line {line})"),
-            None => message,
-        }
-    })
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// What templates can use: `entity` (the customer user) and the storefront links.

@@ -33,6 +33,7 @@ pub struct Database {
     /// First, so it stops before the connections close.
     checkpoints: Checkpointer,
     path: PathBuf,
+    access: Access,
     /// The one connection that writes, with this client's clock.
     writer: Mutex<Writer>,
     /// Connections that only read, so a grid page, an export or a check never waits for a
@@ -43,6 +44,18 @@ pub struct Database {
 struct Writer {
     conn: Connection,
     clock: Hlc,
+}
+
+/// How the store's file can be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    ReadWrite,
+    /// A file this user cannot write (a backup, a share): everything reads, nothing writes.
+    /// `immutable` when SQLite cannot even create its shared-memory file beside it (a
+    /// read-only folder): the file is then read as it is, as SQLite's `immutable=1` does.
+    ReadOnly {
+        immutable: bool,
+    },
 }
 
 /// How many read connections may be open at once: the window's grid, view page and History,
@@ -67,38 +80,44 @@ struct Reader {
 
 impl Database {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date;
-    /// [`Database::open`] adds the records every store needs.
+    /// [`Database::open`] adds the records every store needs. A file this user cannot write
+    /// opens read-only ([`Database::is_read_only`]). Opening writes nothing unless there is
+    /// something to migrate or seed, so any number of processes may open a store at once.
     pub(crate) fn open_schema(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                CoreError::new(
-                    crate::error::ErrorCode::Storage,
-                    format!("Cannot create the folder {}: {e}", dir.display()),
-                )
-            })?;
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    CoreError::new(
+                        crate::error::ErrorCode::Storage,
+                        format!("Cannot create the folder {}: {e}", dir.display()),
+                    )
+                })?;
+            }
         }
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // 16 KiB pages for a new store (an existing one keeps its own): a million-user import
-        // writes a quarter as many WAL frames and finds them faster, and builds its sort
-        // indexes in a third of the time, while grid pages read as fast (docs/benchmarks.md).
-        conn.execute_batch(
-            "PRAGMA page_size = 16384;
-             PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA temp_store = MEMORY;
-             PRAGMA wal_autocheckpoint = 0;",
-        )?;
-        // Only when a migration is due: running the migrations takes the write lock, and a
-        // CLI command opening the store while the app imports must not wait for it.
-        if migrations_due(&conn) {
-            embedded::migrations::runner().run(&mut conn)?;
+        let (conn, access) = match open_writer(path) {
+            Ok(conn) => (conn, Access::ReadWrite),
+            Err(e) if path.exists() && is_permission_error(&e) => open_read_only(path)?,
+            Err(e) => return Err(e.into()),
+        };
+        if migrations_due(&conn) && access != Access::ReadWrite {
+            return Err(CoreError::new(
+                crate::error::ErrorCode::Storage,
+                format!(
+                    "{} is read-only and was made by an older version of the app: open a copy \
+                     you can write, and it is brought up to date.",
+                    path.display()
+                ),
+            ));
         }
-        let clock = load_clock(&conn)?;
-        let db = Database {
+        let mut conn = conn;
+        if access == Access::ReadWrite {
+            migrate(&mut conn)?;
+        }
+        let clock = load_clock(&conn, access)?;
+        Ok(Database {
             checkpoints: Checkpointer::start(path),
             path: path.to_path_buf(),
+            access,
             writer: Mutex::new(Writer { conn, clock }),
             readers: Readers {
                 pool: Mutex::new(Pool {
@@ -107,8 +126,13 @@ impl Database {
                 }),
                 freed: Condvar::new(),
             },
-        };
-        Ok(db)
+        })
+    }
+
+    /// Whether the store is a file this user cannot write: it reads, exports and shows
+    /// history, and every change is refused.
+    pub fn is_read_only(&self) -> bool {
+        self.access != Access::ReadWrite
     }
 
     pub fn path(&self) -> &Path {
@@ -154,7 +178,7 @@ impl Database {
             if pool.open < MAX_READERS {
                 pool.open += 1;
                 drop(pool);
-                let opened = open_reader(&self.path);
+                let opened = open_reader(&self.path, self.access);
                 if opened.is_err() {
                     relock(&self.readers.pool).open -= 1;
                 }
@@ -187,6 +211,15 @@ impl Database {
         actor: &Actor,
         f: impl FnOnce(&mut Tx<'_>) -> Result<(T, bool)>,
     ) -> Result<T> {
+        if self.is_read_only() {
+            return Err(CoreError::new(
+                crate::error::ErrorCode::Storage,
+                format!(
+                    "{} is read-only: it can be looked at and exported, not changed.",
+                    self.path.display()
+                ),
+            ));
+        }
         let out = relock(&self.writer).write_if(actor.clone(), f)?;
         self.checkpoints.after_commit();
         Ok(out)
@@ -232,13 +265,89 @@ impl Drop for Lent<'_> {
     }
 }
 
-/// A connection that cannot write (`query_only`), so nothing but the writer changes the store.
-fn open_reader(path: &Path) -> Result<Reader> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+/// The writing connection, set up; an error when the file cannot be written.
+fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // 16 KiB pages for a new store (an existing one keeps its own): a million-user import
+    // writes a quarter as many WAL frames and finds them faster, and builds its sort
+    // indexes in a third of the time, while grid pages read as fast (docs/benchmarks.md).
+    conn.execute_batch(
+        "PRAGMA page_size = 16384;
+         PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA wal_autocheckpoint = 0;",
+    )?;
+    Ok(conn)
+}
+
+/// Whether opening failed because this user may not write the file or its folder.
+fn is_permission_error(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(
+        e.sqlite_error_code(),
+        Some(ReadOnly | CannotOpen | PermissionDenied)
+    )
+}
+
+/// The store opened read-only, as a reader is.
+fn open_read_only(path: &Path) -> Result<(Connection, Access)> {
+    let plain = Access::ReadOnly { immutable: false };
+    let conn = connect(path, plain)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok((conn, plain)),
+        Err(e) if is_permission_error(&e) => {
+            let immutable = Access::ReadOnly { immutable: true };
+            Ok((connect(path, immutable)?, immutable))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A connection to the store that `access` allows.
+fn connect(path: &Path, access: Access) -> Result<Connection> {
+    let conn = match access {
+        Access::ReadWrite => Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        Access::ReadOnly { immutable: false } => Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        Access::ReadOnly { immutable: true } => {
+            let absolute = std::path::absolute(path).map_err(|e| {
+                CoreError::new(
+                    crate::error::ErrorCode::Storage,
+                    format!("Cannot open {}: {e}", path.display()),
+                )
+            })?;
+            let mut uri = url::Url::from_file_path(&absolute).map_err(|_| {
+                CoreError::new(
+                    crate::error::ErrorCode::Storage,
+                    format!("Cannot open {}.", path.display()),
+                )
+            })?;
+            uri.set_query(Some("immutable=1"));
+            Connection::open_with_flags(
+                uri.as_str(),
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_URI
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?
+        }
+    };
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// A connection that cannot write (`query_only`), so nothing but the writer changes the store.
+fn open_reader(path: &Path, access: Access) -> Result<Reader> {
+    let conn = connect(path, access)?;
     conn.execute_batch(
         "PRAGMA query_only = ON;
          PRAGMA foreign_keys = ON;
@@ -292,6 +401,36 @@ impl Writer {
     }
 }
 
+/// Brings the schema up to date. All due migrations run in one transaction, so a process
+/// killed half-way leaves the store as it was; a process that opens a new store while
+/// another migrates it loses the race whole and finds the work done on its next pass.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let passes = embedded::migrations::runner().get_migrations().len() + 2;
+    for _ in 0..passes {
+        if !migrations_due(conn) {
+            return Ok(());
+        }
+        let before = applied_version(conn);
+        match embedded::migrations::runner().set_grouped(true).run(conn) {
+            Ok(_) => return Ok(()),
+            Err(_) if applied_version(conn) > before => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+fn applied_version(conn: &Connection) -> i64 {
+    conn.query_row(
+        "SELECT max(version) FROM refinery_schema_history",
+        [],
+        |r| r.get::<_, Option<i64>>(0),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or(0)
+}
+
 /// Whether the store lacks one of the embedded migrations (or is new).
 fn migrations_due(conn: &Connection) -> bool {
     let newest = embedded::migrations::runner()
@@ -300,15 +439,12 @@ fn migrations_due(conn: &Connection) -> bool {
         .map(|m| i64::from(m.version()))
         .max()
         .unwrap_or(0);
-    let applied: rusqlite::Result<Option<i64>> = conn.query_row(
-        "SELECT max(version) FROM refinery_schema_history",
-        [],
-        |r| r.get(0),
-    );
-    !matches!(applied, Ok(Some(v)) if v >= newest)
+    applied_version(conn) < newest
 }
 
-fn load_clock(conn: &Connection) -> Result<Hlc> {
+/// This client's clock. A read-only store that never wrote has no node yet and gets a
+/// passing one: it writes nothing to stamp.
+fn load_clock(conn: &Connection, access: Access) -> Result<Hlc> {
     let node: Option<String> = conn
         .query_row(
             "SELECT value FROM client_state WHERE key = 'node'",
@@ -318,13 +454,20 @@ fn load_clock(conn: &Connection) -> Result<Hlc> {
         .optional()?;
     let node = match node {
         Some(node) => node,
+        None if access != Access::ReadWrite => "read-only".to_string(),
         None => {
             let node = uuid::Uuid::now_v7().simple().to_string()[16..].to_string();
+            // Another process opening the store at once may have chosen first: its wins.
             conn.execute(
-                "INSERT INTO client_state (key, value) VALUES ('node', ?1)",
+                "INSERT INTO client_state (key, value) VALUES ('node', ?1)
+                 ON CONFLICT (key) DO NOTHING",
                 [&node],
             )?;
-            node
+            conn.query_row(
+                "SELECT value FROM client_state WHERE key = 'node'",
+                [],
+                |r| r.get(0),
+            )?
         }
     };
     let last: Option<String> = conn

@@ -21,6 +21,10 @@ pub fn get_all(db: &Database) -> Result<Map<String, Value>> {
 
 /// Stores `value` under `key`; `null` forgets the key.
 pub fn set(db: &Database, key: &str, value: &Value) -> Result<()> {
+    // The window's layout is not the store's data: on a read-only store it lasts the session.
+    if db.is_read_only() {
+        return Ok(());
+    }
     if key.is_empty() || key.len() > 200 {
         return Err(CoreError::field(
             "key",

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use crate::csv::import::ERRORS_HEADER;
+use crate::csv::read::{header_error, quoted_header};
 use crate::customer_user::field::Field;
-use crate::{CoreError, Result};
+use crate::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Col {
@@ -96,6 +97,7 @@ impl Columns {
         let mut roles: Vec<(u32, usize, String)> = Vec::new();
         let mut problems = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut unknown = false;
         for (i, header) in headers.iter().enumerate() {
             let column = i + 1;
             if header.is_empty() {
@@ -104,7 +106,8 @@ impl Columns {
             }
             if let Some(first) = seen.insert(header.to_lowercase(), column) {
                 problems.push(format!(
-                    "Column \"{header}\" appears twice (columns {first} and {column})."
+                    "Column {} appears twice (columns {first} and {column}).",
+                    quoted_header(header)
                 ));
                 continue;
             }
@@ -119,10 +122,10 @@ impl Columns {
             } else if let Some(n) = role_column(header) {
                 roles.push((n, i, header.clone()));
             } else {
+                unknown = true;
                 problems.push(format!(
-                    "Column \"{header}\" (column {column}) is not a column of the customer user import. \
-                     The columns are: {}, Roles 1 Role, Roles 2 Role, … (one per role).",
-                    COLUMNS.map(|(col, _, _)| self::header(col)).join(", ")
+                    "Column {} (column {column}) is not a column of the customer user import.",
+                    quoted_header(header)
                 ));
             }
         }
@@ -134,10 +137,11 @@ impl Columns {
             );
         }
         if !problems.is_empty() {
-            return Err(CoreError::invalid_input(format!(
-                "The header row has problems. {}",
-                problems.join(" ")
-            )));
+            let columns = format!(
+                "{}, Roles 1 Role, Roles 2 Role, … (one per role)",
+                COLUMNS.map(|(col, _, _)| self::header(col)).join(", ")
+            );
+            return Err(header_error(&problems, unknown, &columns));
         }
         roles.sort_by_key(|(n, _, _)| *n);
         Ok(Columns {

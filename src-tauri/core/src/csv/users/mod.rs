@@ -59,6 +59,8 @@ pub(crate) struct Importer {
     touched: Touched,
     /// Set for a check, which writes nothing.
     pending: Option<Pending>,
+    /// The settings refuse e-mail addresses that mix scripts.
+    refuse_lookalikes: bool,
     /// Writing without the sort indexes (see [`Importer::added_one`]).
     bulk: bool,
     /// How many added users switch the import to bulk writing.
@@ -125,6 +127,7 @@ impl Importer {
             cols,
             today: tx.now_utc().date_naive(),
             organization,
+            refuse_lookalikes: crate::customer_user::rules::refuses_lookalikes(tx)?,
             actor: None,
             default_website: None,
             first_new_seq: tx.query_row(

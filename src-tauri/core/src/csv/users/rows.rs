@@ -387,7 +387,13 @@ impl Importer {
         );
         let is_new = !matches!(target, Target::Update(_));
         if is_new || email_given {
-            if let Some(message) = rules::check_email(&state.email) {
+            let stored = match target {
+                Target::Update(existing) => Some(existing.state.email.as_str()),
+                _ => None,
+            };
+            if let Some(message) = rules::check_email(&state.email).or_else(|| {
+                user_rules::lookalike_refusal(&state.email, stored, self.refuse_lookalikes)
+            }) {
                 errors.push(CellError::new(header(Col::Email), message));
             }
         }

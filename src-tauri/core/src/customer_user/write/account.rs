@@ -11,7 +11,8 @@ use crate::Result;
 /// Confirmed, and the confirmation link spent.
 pub(crate) fn mark_confirmed(tx: &Tx<'_>, id: &str) -> Result<()> {
     tx.execute(
-        "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL WHERE id = ?1",
+        "UPDATE customer_user SET confirmed = 1, confirmation_token_hash = NULL,
+            confirmation_expires_at = NULL WHERE id = ?1",
         [id],
     )?;
     Ok(())
@@ -83,11 +84,18 @@ pub(crate) fn count_sign_in(tx: &Tx<'_>, id: &str, at: &str) -> Result<()> {
     Ok(())
 }
 
-/// The hash of the confirmation link just sent (the token itself is never stored).
-pub(crate) fn stamp_confirmation_link(tx: &Tx<'_>, id: &str, hash: &str) -> Result<()> {
+/// The hash of the confirmation link just sent (the token itself is never stored) and when
+/// it expires.
+pub(crate) fn stamp_confirmation_link(
+    tx: &Tx<'_>,
+    id: &str,
+    hash: &str,
+    expires_at: &str,
+) -> Result<()> {
     tx.execute(
-        "UPDATE customer_user SET confirmation_token_hash = ?2 WHERE id = ?1",
-        params![id, hash],
+        "UPDATE customer_user SET confirmation_token_hash = ?2, confirmation_expires_at = ?3
+         WHERE id = ?1",
+        params![id, hash, expires_at],
     )?;
     Ok(())
 }
