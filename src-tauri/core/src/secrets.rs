@@ -50,14 +50,3 @@ pub fn set_smtp_password(db: &Database, password: Option<&str>) -> Result<()> {
         },
     }
 }
-
-/// The SMTP password when the settings name an SMTP user; the keychain is not asked
-/// otherwise, so a relay without authentication works where there is no keychain.
-pub fn smtp_password_if_needed(db: &Database) -> Result<Option<String>> {
-    let username = db.read(|c| crate::settings::text(c, "smtpUsername"))?;
-    if username.is_empty() {
-        Ok(None)
-    } else {
-        smtp_password(db)
-    }
-}

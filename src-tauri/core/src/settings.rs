@@ -466,4 +466,52 @@ mod tests {
         assert_eq!(reopened.read(|c| int(c, "lockoutMaxAttempts")).unwrap(), 3);
         assert!(reopened.read(|c| password_policy(c)).unwrap().special_chars);
     }
+
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,40}".prop_map(Value::from),
+            "[ -~\r\n\t\u{0}\u{202e}]{0,20}".prop_map(Value::from),
+            Just(Value::from("/dev/zero")),
+            Just(Value::from("::1")),
+        ];
+        leaf.prop_recursive(2, 8, 4, |inner| {
+            prop::collection::vec(inner, 0..3).prop_map(Value::from)
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever value any setting is given, it is kept as given or refused with an error
+        /// naming the setting, and the mailer built from the settings then either exists or
+        /// names what to fix: nothing panics.
+        #[test]
+        fn every_setting_keeps_or_refuses_any_value_by_name(
+            which in 0..SPECS.len(),
+            raw in any_json(),
+        ) {
+            static DB: std::sync::LazyLock<(tempfile::TempDir, Database)> =
+                std::sync::LazyLock::new(|| {
+                    let dir = tempfile::tempdir().unwrap();
+                    let db = Database::open(&dir.path().join("s.sqlite3")).unwrap();
+                    (dir, db)
+                });
+            let db = &DB.1;
+            let key = SPECS[which].key;
+            match set(db, &admin(), key, &raw) {
+                Ok(setting) => {
+                    let stored = db.read(|c| value(c, key)).unwrap();
+                    proptest::prop_assert_eq!(&stored, &setting.value);
+                    proptest::prop_assert!(coerce(&SPECS[which], &stored).is_ok());
+                }
+                Err(e) => proptest::prop_assert_eq!(e.fields[0].field.as_str(), key),
+            }
+            if let Err(e) = db.read(|c| crate::mail::smtp::Mailer::from_settings(c, || Ok(None))) {
+                proptest::prop_assert!(!e.fields.is_empty(), "{:?}", e);
+            }
+        }
+    }
 }

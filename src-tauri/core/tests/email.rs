@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
 use common::*;
-use cu_core::customer_user::AuthStatus;
+use cu_core::customer_user::{self, AuthStatus};
 use cu_core::mail::outbox::{self, Delivery, State};
 use cu_core::mail::smtp::Mailer;
+use cu_core::mail::template as email_template;
 use cu_core::{account, settings, Database, ErrorCode};
 use mailin_embedded::{response, Handler, Response, Server, SslConfig};
 use serde_json::json;
@@ -126,7 +127,7 @@ fn store_with_smtp() -> (TestDb, Arc<Mutex<Vec<Mail>>>) {
 }
 
 fn deliver(db: &Database) -> Delivery {
-    let mailer = db.read(|c| Mailer::from_settings(c, None)).unwrap();
+    let mailer = db.read(|c| Mailer::from_settings(c, || Ok(None))).unwrap();
     outbox::deliver_due(db, &mailer).unwrap()
 }
 
@@ -278,7 +279,9 @@ fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can
     let (t, mails) = store_with_smtp();
     settings::set(&t.db, &admin(), "outboxMaxAttempts", &json!(2)).unwrap();
     create(&t.db, "bounce@example.com", json!({})).unwrap();
-    let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
+    let mailer =
+        t.db.read(|c| Mailer::from_settings(c, || Ok(None)))
+            .unwrap();
 
     let first = outbox::deliver_due(&t.db, &mailer).unwrap();
     assert_eq!(
@@ -337,7 +340,9 @@ fn refused_messages_retry_with_backoff_then_fail_with_the_servers_answer_and_can
         .unwrap()
         .port();
     settings::set(&t.db, &admin(), "smtpPort", &json!(closed)).unwrap();
-    let mailer = t.db.read(|c| Mailer::from_settings(c, None)).unwrap();
+    let mailer =
+        t.db.read(|c| Mailer::from_settings(c, || Ok(None)))
+            .unwrap();
     assert_eq!(outbox::deliver_due(&t.db, &mailer).unwrap().retrying, 1);
     let m = &outbox::list(&t.db, &outbox::Query::default()).unwrap()[0];
     assert!(
@@ -397,7 +402,10 @@ fn no_token_or_password_reaches_the_database_file() {
 #[test]
 fn without_an_smtp_host_delivery_says_what_to_set() {
     let t = store(0);
-    let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
+    let err =
+        t.db.read(|c| Mailer::from_settings(c, || Ok(None)))
+            .err()
+            .unwrap();
     assert_eq!(err.fields[0].field, "smtpHost");
     assert_eq!(
         err.fields[0].message,
@@ -551,7 +559,10 @@ fn starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for() {
         settings::set(&t.db, &admin(), "smtpCaFile", &json!("/nonexistent/ca.pem")).unwrap_err();
     assert_eq!(err.fields[0].field, "smtpCaFile");
     std::fs::remove_file(&cert_path).unwrap();
-    let err = t.db.read(|c| Mailer::from_settings(c, None)).err().unwrap();
+    let err =
+        t.db.read(|c| Mailer::from_settings(c, || Ok(None)))
+            .err()
+            .unwrap();
     assert_eq!(err.fields[0].field, "smtpCaFile");
 }
 
@@ -604,4 +615,86 @@ fn a_user_without_a_website_gets_links_to_the_default_website_and_never_a_link_w
         1,
         "no message without a host was queued"
     );
+}
+
+#[test]
+fn confirmation_links_expire_after_their_lifetime() {
+    let (t, mails) = store_with_smtp();
+    let default = t.db.read(|c| settings::int(c, "confirmationLinkTtl"));
+    assert_eq!(
+        default.unwrap(),
+        7 * 24 * 3600,
+        "a week unless the admin says otherwise"
+    );
+    settings::set(&t.db, &admin(), "confirmationLinkTtl", &json!(3600)).unwrap();
+    let user = create(&t.db, "late@example.com", json!({"website": "Default"})).unwrap();
+    let sent_at = Utc::now();
+    deliver(&t.db);
+    let stamped = t.db.read(|c| customer_user::get(c, &user.id)).unwrap();
+    let expires = stamped
+        .confirmation_link_expires_at
+        .expect("the link has an expiry");
+    let expires = chrono::DateTime::parse_from_rfc3339(&expires).unwrap();
+    let lifetime = expires.signed_duration_since(sent_at).num_seconds();
+    assert!((3590..=3610).contains(&lifetime), "{lifetime} s");
+    let token = mails.lock().unwrap()[0].token("/customer/user/confirm-email");
+    let late =
+        account::confirm_by_token_at(&t.db, &token, sent_at + Duration::hours(2)).unwrap_err();
+    assert_eq!(
+        late.message,
+        "This confirmation link may have already been used or is expired."
+    );
+    let confirmed = account::confirm_by_token_at(&t.db, &token, sent_at).unwrap();
+    assert!(confirmed.confirmed && confirmed.confirmation_link_expires_at.is_none());
+}
+
+#[test]
+fn templates_that_render_too_long_or_too_large_are_refused_when_saved() {
+    let (t, _mails) = store_with_smtp();
+    let name = email_template::FORCE_RESET_PASSWORD;
+    for (content, expected) in [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            "fuel",
+        ),
+        ("{{ 'a' * 100000000 }}", "longer than 1024 KiB"),
+        (
+            "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+            "recursion",
+        ),
+        (&"x".repeat(70_000), "65536 characters"),
+        ("Hello\u{0}", "control characters"),
+    ] {
+        let err = email_template::update(&t.db, &admin(), name, "Subject", content).unwrap_err();
+        assert_eq!(err.fields[0].field, "content");
+        assert!(
+            err.fields[0].message.contains(expected),
+            "{}",
+            err.fields[0].message
+        );
+    }
+    let err = email_template::update(&t.db, &admin(), name, "Sub\nject", "Hi").unwrap_err();
+    assert_eq!(err.fields[0].field, "subject");
+    // A body of several lines is what templates are.
+    email_template::update(&t.db, &admin(), name, "Subject", "Hello,\n\n\tbye\r\n").unwrap();
+}
+
+#[test]
+fn a_message_is_rendered_after_its_action_commits_not_under_the_write_lock() {
+    let (t, _mails) = store_with_smtp();
+    let user = create(&t.db, "render@example.com", json!({"confirmed": true})).unwrap();
+    let in_transaction =
+        t.db.write(&admin(), |tx| {
+            let id = outbox::enqueue(tx, email_template::FORCE_RESET_PASSWORD, &user)?;
+            Ok(tx.query_row(
+                "SELECT rendered, subject FROM email_outbox WHERE id = ?1",
+                [&id],
+                |r| Ok((r.get::<_, bool>(0)?, r.get::<_, String>(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(in_transaction, (false, String::new()));
+    outbox::render_queued(&t.db).unwrap();
+    let queued = outbox::list(&t.db, &outbox::Query::default()).unwrap();
+    assert_eq!(queued[0].subject, "Please reset your password");
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use common::*;
 use cu_core::account::sign_in::{self as auth, AttemptQuery, Outcome, Refusal, SignIn};
 use cu_core::account::update;
+use cu_core::csv::import::ImportKind;
 use cu_core::customer_user::{self, AuthStatus};
 use cu_core::{account, history, settings, Database, ErrorCode};
 use proptest::prelude::*;
@@ -374,4 +375,94 @@ proptest! {
             prop_assert_eq!(status(&t.db, &user.id) == AuthStatus::Locked, locked, "step {} of {:?}", i, steps);
         }
     }
+}
+
+/// A refused sign-in, as the caller sees it.
+fn answer(o: &Outcome) -> String {
+    serde_json::to_string(o).unwrap()
+}
+
+#[test]
+fn refusals_tell_nobody_who_has_an_account_or_what_state_it_is_in() {
+    let t = store(0);
+    let now = Utc::now();
+    settings::set(&t.db, &admin(), "lockoutMaxAttempts", &json!(3)).unwrap();
+    create(&t.db, "active@example.com", json!({"confirmed": true})).unwrap();
+    create(
+        &t.db,
+        "off@example.com",
+        json!({"confirmed": true, "enabled": false}),
+    )
+    .unwrap();
+    create(&t.db, "unconfirmed@example.com", json!({})).unwrap();
+    let locked = create(&t.db, "locked@example.com", json!({"confirmed": true})).unwrap();
+    for i in 0..3 {
+        sign_in(
+            &t.db,
+            "locked@example.com",
+            "Wrong1234",
+            now + Duration::seconds(i),
+        );
+    }
+    assert_eq!(status(&t.db, &locked.id), AuthStatus::Locked);
+    // Imported without a password: they set one through a link.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-password.csv");
+    std::fs::write(
+        &file,
+        "First Name,Last Name,Email Address,Customer Name,Roles 1 Role,Enabled,Confirmed\n\
+         Nora,Nopass,nopass@example.com,Acme Corporation,ROLE_FRONTEND_BUYER,1,1\n",
+    )
+    .unwrap();
+    import_file(&t.db, ImportKind::CustomerUsers, &file).unwrap();
+
+    let later = now + Duration::minutes(1);
+    let unknown = answer(&sign_in(&t.db, "nobody@example.com", "Wrong1234", later));
+    for email in [
+        "active@example.com",
+        "off@example.com",
+        "unconfirmed@example.com",
+        "locked@example.com",
+        "nopass@example.com",
+    ] {
+        for password in ["Wrong1234", GOOD] {
+            if password == GOOD && email != "nopass@example.com" {
+                continue;
+            }
+            let got = answer(&sign_in(&t.db, email, password, later));
+            assert_eq!(got, unknown, "{email} with {password}");
+        }
+    }
+    // Unknown e-mails are never locked, however often they are tried; known ones are, and
+    // still answer as unknown ones do.
+    for i in 0..5 {
+        let at = later + Duration::seconds(i);
+        assert_eq!(
+            answer(&sign_in(&t.db, "nobody@example.com", "x", at)),
+            unknown
+        );
+        assert_eq!(
+            answer(&sign_in(&t.db, "active@example.com", "x", at)),
+            unknown
+        );
+    }
+    // The right password, and only it, learns the account's state.
+    let reason = |email: &str| sign_in(&t.db, email, GOOD, later + Duration::minutes(1)).reason;
+    assert_eq!(reason("off@example.com"), Some(Refusal::Disabled));
+    assert_eq!(
+        reason("unconfirmed@example.com"),
+        Some(Refusal::Unconfirmed)
+    );
+    assert_eq!(reason("locked@example.com"), Some(Refusal::Locked));
+    assert_eq!(reason("active@example.com"), Some(Refusal::Locked));
+    // The log keeps who was tried, for the admin.
+    let tried = auth::attempts(
+        &t.db,
+        &AttemptQuery {
+            user: Some("nopass@example.com".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(tried[0].customer_user_id.is_some());
 }

@@ -8,7 +8,9 @@ import { fullName } from './fields';
 const EditForm = () => {
   const record = useRecordContext<CustomerUser>();
   const values = useMemo(() => (record ? recordToFormValues(record) : null), [record]);
-  return values ? <CustomerUserForm mode="edit" record={values} /> : null;
+  return values ? (
+    <CustomerUserForm mode="edit" record={values} emailWarning={record?.emailWarning} />
+  ) : null;
 };
 
 const EditTitle = () => {

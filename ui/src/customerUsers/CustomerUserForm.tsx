@@ -81,6 +81,20 @@ const ServerErrorBanner = () => {
   );
 };
 
+/**
+ * The core's warning about the stored address (it mixes scripts, so it can pass for another),
+ * while the field still holds that address: a new one is checked again when it is saved.
+ */
+const EmailWarning = ({ warning, stored }: { warning?: string; stored: string }) => {
+  const email = useWatch<CustomerUserFormValues>({ name: 'email' });
+  if (!warning || email !== stored) return null;
+  return (
+    <Alert severity="warning" sx={{ width: '100%', mt: 1 }}>
+      {warning}
+    </Alert>
+  );
+};
+
 // ---------------------------------------------------------------------------------------------
 
 const customerOption = (c: Customer | undefined) => (c ? c.path || c.name : '');
@@ -463,9 +477,12 @@ const FormToolbar = () => (
 export const CustomerUserForm = ({
   mode,
   record,
+  emailWarning,
 }: {
   mode: FormMode;
   record: CustomerUserFormValues;
+  /** The stored address's `emailWarning` (edit), shown under the e-mail field. */
+  emailWarning?: string;
 }) => {
   const maxBirthday = useMemo(() => todayIso(), []);
   return (
@@ -507,6 +524,7 @@ export const CustomerUserForm = ({
             inputProps={{ max: maxBirthday }}
           />
         </Row>
+        <EmailWarning warning={emailWarning} stored={record.email} />
       </Section>
       <CustomerSection mode={mode} />
       <PasswordSection mode={mode} />

@@ -26,6 +26,7 @@ import { fieldLabel } from './fieldTable';
 import { AuthStatusField, YesNoField } from './fields';
 import { RowActions } from './RowActions';
 import { call } from '../data/api';
+import { useReadOnly } from '../layout/StoreInfo';
 
 export const PAGE_SIZES = [10, 25, 50, 100, 200];
 
@@ -93,28 +94,35 @@ export const customerUserFilters = [
   <DateInput key="updatedTo" source="updatedTo" label="Updated to" />,
 ];
 
-const ListActions = () => (
-  <TopToolbar>
-    <FilterButton />
-    <SelectColumnsButton />
-    <ImportButton />
-    <ExportButton />
-    <CreateButton label="Create Customer User" />
-  </TopToolbar>
-);
+/** On a read-only store only what reads: filters, columns, Export. */
+const ListActions = () => {
+  const readOnly = useReadOnly();
+  return (
+    <TopToolbar>
+      <FilterButton />
+      <SelectColumnsButton />
+      {readOnly ? null : <ImportButton />}
+      <ExportButton />
+      {readOnly ? null : <CreateButton label="Create Customer User" />}
+    </TopToolbar>
+  );
+};
 
-const EmptyState = () => (
-  <Box sx={{ textAlign: 'center', py: 8, px: 2, width: '100%' }}>
-    <PeopleOutlineIcon sx={{ fontSize: 64, color: 'text.secondary' }} />
-    <Typography variant="h6" gutterBottom>
-      No customer users yet
-    </Typography>
-    <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-      Customer users are the people of your customers who sign in to the storefront.
-    </Typography>
-    <CreateButton variant="contained" label="Create Customer User" />
-  </Box>
-);
+const EmptyState = () => {
+  const readOnly = useReadOnly();
+  return (
+    <Box sx={{ textAlign: 'center', py: 8, px: 2, width: '100%' }}>
+      <PeopleOutlineIcon sx={{ fontSize: 64, color: 'text.secondary' }} />
+      <Typography variant="h6" gutterBottom>
+        No customer users yet
+      </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+        Customer users are the people of your customers who sign in to the storefront.
+      </Typography>
+      {readOnly ? null : <CreateButton variant="contained" label="Create Customer User" />}
+    </Box>
+  );
+};
 
 const NoResults = () => {
   const { setFilters } = useListContext();
@@ -169,59 +177,63 @@ const KeysetPagination = () => {
   return <Pagination rowsPerPageOptions={PAGE_SIZES} {...range} />;
 };
 
-export const CustomerUserList = () => (
-  <List
-    title="Customer Users"
-    sort={{ field: 'id', order: 'ASC' }}
-    perPage={25}
-    filters={customerUserFilters}
-    actions={<ListActions />}
-    pagination={<KeysetPagination />}
-    empty={<EmptyState />}
-    error={<ErrorState />}
-    // The toolbar keeps the window's width while a wide grid makes the page scroll sideways.
-    // Not a scrolling card: WebKitGTK 2.50 then hit-tests the lower rows at a stale place
-    // after the filters above the grid change, and clicks on them go nowhere.
-    sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 } }}
-  >
-    <ReportFirstPage />
-    <DatagridConfigurable
-      rowClick="show"
-      bulkActionButtons={<BulkActions />}
-      omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
-      empty={<NoResults />}
-      size="small"
-      sx={{
-        '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },
-        // The actions stay in view while a wide grid scrolls sideways. One icon button wide,
-        // so they cover no status column: the header's "Actions" is there for screen readers
-        // (and the column chooser) only.
-        '& .row-actions': {
-          position: 'sticky',
-          right: 0,
-          zIndex: 1,
-          width: 0,
-          px: 0.5,
-          textAlign: 'center',
-          bgcolor: 'background.paper',
-          boxShadow: (theme) => `-1px 0 0 ${theme.palette.divider}`,
-        },
-        '& thead .row-actions > span': visuallyHidden,
-      }}
+export const CustomerUserList = () => {
+  const readOnly = useReadOnly();
+  return (
+    <List
+      title="Customer Users"
+      sort={{ field: 'id', order: 'ASC' }}
+      perPage={25}
+      filters={customerUserFilters}
+      actions={<ListActions />}
+      pagination={<KeysetPagination />}
+      empty={<EmptyState />}
+      error={<ErrorState />}
+      // The toolbar keeps the window's width while a wide grid makes the page scroll sideways.
+      // Not a scrolling card: WebKitGTK 2.50 then hit-tests the lower rows at a stale place
+      // after the filters above the grid change, and clicks on them go nowhere.
+      sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 } }}
     >
-      <TextField source="customerName" label={fieldLabel('customer')} />
-      <TextField source="firstName" label={fieldLabel('firstName')} />
-      <TextField source="lastName" label={fieldLabel('lastName')} />
-      <TextField source="email" label={fieldLabel('email')} />
-      <YesNoField source="enabled" label={fieldLabel('enabled')} />
-      <YesNoField source="confirmed" label={fieldLabel('confirmed')} />
-      <YesNoField source="isGuest" label={fieldLabel('isGuest')} />
-      <AuthStatusField source="authStatus" label={fieldLabel('authStatus')} />
-      <DateField source="createdAt" label={fieldLabel('createdAt')} showTime />
-      <DateField source="updatedAt" label={fieldLabel('updatedAt')} showTime />
-      <TextField source="websiteName" label={fieldLabel('website')} />
-      <TextField source="roles" label={fieldLabel('userRoles')} />
-      <RowActions label="Actions" cellClassName="row-actions" headerClassName="row-actions" />
-    </DatagridConfigurable>
-  </List>
-);
+      <ReportFirstPage />
+      <DatagridConfigurable
+        rowClick="show"
+        // Every bulk action changes: a read-only store has no selection column.
+        bulkActionButtons={readOnly ? false : <BulkActions />}
+        omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
+        empty={<NoResults />}
+        size="small"
+        sx={{
+          '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },
+          // The actions stay in view while a wide grid scrolls sideways. One icon button wide,
+          // so they cover no status column: the header's "Actions" is there for screen readers
+          // (and the column chooser) only.
+          '& .row-actions': {
+            position: 'sticky',
+            right: 0,
+            zIndex: 1,
+            width: 0,
+            px: 0.5,
+            textAlign: 'center',
+            bgcolor: 'background.paper',
+            boxShadow: (theme) => `-1px 0 0 ${theme.palette.divider}`,
+          },
+          '& thead .row-actions > span': visuallyHidden,
+        }}
+      >
+        <TextField source="customerName" label={fieldLabel('customer')} />
+        <TextField source="firstName" label={fieldLabel('firstName')} />
+        <TextField source="lastName" label={fieldLabel('lastName')} />
+        <TextField source="email" label={fieldLabel('email')} />
+        <YesNoField source="enabled" label={fieldLabel('enabled')} />
+        <YesNoField source="confirmed" label={fieldLabel('confirmed')} />
+        <YesNoField source="isGuest" label={fieldLabel('isGuest')} />
+        <AuthStatusField source="authStatus" label={fieldLabel('authStatus')} />
+        <DateField source="createdAt" label={fieldLabel('createdAt')} showTime />
+        <DateField source="updatedAt" label={fieldLabel('updatedAt')} showTime />
+        <TextField source="websiteName" label={fieldLabel('website')} />
+        <TextField source="roles" label={fieldLabel('userRoles')} />
+        <RowActions label="Actions" cellClassName="row-actions" headerClassName="row-actions" />
+      </DatagridConfigurable>
+    </List>
+  );
+};

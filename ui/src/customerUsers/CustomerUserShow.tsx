@@ -36,6 +36,7 @@ import { AccountActionButtons } from './AccountActions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { fieldLabel } from './fieldTable';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
+import { useReadOnly } from '../layout/StoreInfo';
 
 const yesNo = (v: boolean | null | undefined) => (v ? 'Yes' : 'No');
 const orDash = (v: unknown) => (v == null || v === '' ? '—' : String(v));
@@ -223,6 +224,14 @@ const History = ({ id }: { id: string }) => {
 
 const ShowActions = () => {
   const record = useRecordContext<CustomerUser>();
+  const readOnly = useReadOnly();
+  // A read-only store is only looked at: back to the grid is all there is.
+  if (readOnly)
+    return (
+      <TopToolbar>
+        <ListButton label="Customer Users" />
+      </TopToolbar>
+    );
   return (
     <TopToolbar>
       <ListButton label="Customer Users" />
@@ -264,7 +273,14 @@ const CustomerUserDetails = () => {
               <Detail label={fieldLabel('middleName')}>{orDash(r.middleName)}</Detail>
               <Detail label={fieldLabel('lastName')}>{orDash(r.lastName)}</Detail>
               <Detail label={fieldLabel('nameSuffix')}>{orDash(r.nameSuffix)}</Detail>
-              <Detail label={fieldLabel('email')}>{r.email}</Detail>
+              <Detail label={fieldLabel('email')}>
+                {r.email}
+                {r.emailWarning ? (
+                  <Alert severity="warning" sx={{ mt: 0.5 }}>
+                    {r.emailWarning}
+                  </Alert>
+                ) : null}
+              </Detail>
               <Detail label={fieldLabel('birthday')}>{orDash(r.birthday)}</Detail>
               <Detail label={fieldLabel('enabled')}>{yesNo(r.enabled)}</Detail>
               <Detail label={fieldLabel('confirmed')}>{yesNo(r.confirmed)}</Detail>

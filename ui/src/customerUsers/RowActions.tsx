@@ -23,6 +23,7 @@ import { Link } from 'react-router-dom';
 import { accountActions, useAccountAction, type AccountState } from './AccountActions';
 import { useEnableToggle } from './EnableToggleButton';
 import { fullName } from './fields';
+import { useReadOnly } from '../layout/StoreInfo';
 
 type RowRecord = AccountState & { firstName?: string; lastName?: string };
 
@@ -47,6 +48,7 @@ const RowActionsMenu = ({ record }: { record: RowRecord }) => {
   const menuId = useId();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const readOnly = useReadOnly();
   const toggle = useEnableToggle(record);
   const account = useAccountAction(record);
   const { handleDelete, isPending: deleting } = useDeleteController({
@@ -57,7 +59,8 @@ const RowActionsMenu = ({ record }: { record: RowRecord }) => {
     mutationOptions: { onSettled: () => setConfirmingDelete(false) },
   });
   const close = () => setAnchor(null);
-  const actions = accountActions(record);
+  // A read-only store is only looked at: View is all there is.
+  const actions = readOnly ? [] : accountActions(record);
   const busy = toggle.isPending || account.isPending || deleting;
   return (
     // Clicks here (also in the menu and dialogs, which React bubbles through their portals)
@@ -85,37 +88,44 @@ const RowActionsMenu = ({ record }: { record: RowRecord }) => {
           </ListItemIcon>
           <ListItemText>View</ListItemText>
         </MenuItem>
-        <MenuItem
-          component={Link}
-          to={createPath({ resource, id: record.id, type: 'edit' })}
-          onClick={close}
-        >
-          <ListItemIcon>
-            <EditIcon />
-          </ListItemIcon>
-          <ListItemText>Edit</ListItemText>
-        </MenuItem>
-        <MenuItem
-          onClick={() => {
-            close();
-            toggle.toggle();
-          }}
-        >
-          <ListItemIcon>{toggle.icon}</ListItemIcon>
-          <ListItemText>{toggle.label}</ListItemText>
-        </MenuItem>
-        <MenuItem
-          onClick={() => {
-            close();
-            setConfirmingDelete(true);
-          }}
-          sx={{ color: 'error.main' }}
-        >
-          <ListItemIcon sx={{ color: 'inherit' }}>
-            <DeleteIcon />
-          </ListItemIcon>
-          <ListItemText>Delete</ListItemText>
-        </MenuItem>
+        {readOnly
+          ? null
+          : [
+              <MenuItem
+                key="edit"
+                component={Link}
+                to={createPath({ resource, id: record.id, type: 'edit' })}
+                onClick={close}
+              >
+                <ListItemIcon>
+                  <EditIcon />
+                </ListItemIcon>
+                <ListItemText>Edit</ListItemText>
+              </MenuItem>,
+              <MenuItem
+                key="toggle"
+                onClick={() => {
+                  close();
+                  toggle.toggle();
+                }}
+              >
+                <ListItemIcon>{toggle.icon}</ListItemIcon>
+                <ListItemText>{toggle.label}</ListItemText>
+              </MenuItem>,
+              <MenuItem
+                key="delete"
+                onClick={() => {
+                  close();
+                  setConfirmingDelete(true);
+                }}
+                sx={{ color: 'error.main' }}
+              >
+                <ListItemIcon sx={{ color: 'inherit' }}>
+                  <DeleteIcon />
+                </ListItemIcon>
+                <ListItemText>Delete</ListItemText>
+              </MenuItem>,
+            ]}
         {actions.length > 0 && <Divider />}
         {actions.map((action) => (
           <MenuItem

@@ -29,6 +29,7 @@ import type { OutboxMessage } from '../bindings/OutboxMessage';
 import type { OutboxQuery } from '../bindings/OutboxQuery';
 import type { RenderedEmail } from '../bindings/RenderedEmail';
 import type { Setting } from '../bindings/Setting';
+import type { StoreInfo } from '../bindings/StoreInfo';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
@@ -91,6 +92,8 @@ export interface AppDataProvider extends DataProvider {
   createBackOfficeUser(input: BackOfficeUserInput): Promise<User>;
   /** The back-office users (`list_users`), e.g. to choose who is working. */
   listUsers(): Promise<User[]>;
+  /** The database the window shows, and whether it is read-only (`store_info`). */
+  storeInfo(): Promise<StoreInfo>;
 }
 
 export type AccountCommand =
@@ -532,5 +535,6 @@ export function createDataProvider(): AppDataProvider {
     setCurrentAdmin: (id) => run('set_current_admin', { id }),
     createBackOfficeUser: (input) => run('create_back_office_user', { input }),
     listUsers: () => run('list_users'),
+    storeInfo: () => run('store_info'),
   };
 }

@@ -104,6 +104,9 @@ const CHANGES = new Set<CommandName>([
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Also refused on a read-only store: they write the store too, though they change no data. */
+const STORE_WRITES = new Set<CommandName>(['set_current_admin', 'create_back_office_user']);
+
 function setting(
   key: string,
   label: string,
@@ -236,15 +239,32 @@ export class FakeBackend {
   currentAdminId: string | null;
   /** Commands to fail with an error, checked before the command runs. */
   failures = new Map<CommandName, ApiError>();
+  /** The database file `store_info` names. */
+  storePath = '/home/admin/.local/share/customer-users/customer-users.db';
+  /**
+   * A file this user cannot write (`store_info`'s `readOnly`): every change is refused with the
+   * core's message, reading works. Set it, or pass `readOnly: true` to the constructor.
+   */
+  readOnly = false;
   generatedPassword = 'Gen3ratedPw';
 
   /**
    * `users`: how many customer users to seed (3). `currentAdmin`: the username (or id) of the
    * back-office user acting at start, as the app's `--as`; `null` starts with nobody chosen, so
-   * the app asks "Who is working here?". Defaults to `admin`.
+   * the app asks "Who is working here?". Defaults to `admin`. `readOnly`: the store is one
+   * this user cannot write (false); `storePath`: the file `store_info` names.
    */
-  constructor(options: { users?: number; currentAdmin?: string | null } = {}) {
+  constructor(
+    options: {
+      users?: number;
+      currentAdmin?: string | null;
+      readOnly?: boolean;
+      storePath?: string;
+    } = {},
+  ) {
     const n = options.users ?? 3;
+    this.readOnly = options.readOnly ?? false;
+    if (options.storePath) this.storePath = options.storePath;
     const admin = options.currentAdmin === undefined ? 'admin' : options.currentAdmin;
     if (admin === null) {
       this.currentAdminId = null;
@@ -363,6 +383,15 @@ export class FakeBackend {
     const failure = this.failures.get(cmd);
     if (failure) throw failure;
     if (
+      this.readOnly &&
+      (CHANGES.has(cmd) || STORE_WRITES.has(cmd)) &&
+      !(cmd === 'import_customer_users' && args?.mode === 'checkOnly')
+    )
+      throw apiError(
+        'storage',
+        `${this.storePath} is read-only: it can be looked at and exported, not changed.`,
+      );
+    if (
       CHANGES.has(cmd) &&
       !this.currentAdmin() &&
       !(cmd === 'import_customer_users' && args?.mode === 'checkOnly')
@@ -382,10 +411,13 @@ export class FakeBackend {
       }
       case 'first_page_shown':
         return null;
+      case 'store_info':
+        return { path: this.storePath, readOnly: this.readOnly };
       case 'list_customer_users':
         return this.list(args?.query ?? {});
       case 'get_customer_user':
         // A copy, as the real command's JSON is: react-query keeps an unchanged reference.
+        // An `emailWarning` is the core's to work out: here only a test sets one.
         return structuredClone(this.find(String(args?.id)));
       case 'create_customer_user':
         return this.create(args?.input as CustomerUserInput);

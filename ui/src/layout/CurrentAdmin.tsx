@@ -31,6 +31,7 @@ import type { User } from '../bindings/User';
 import type { BackOfficeUserInput } from '../bindings/BackOfficeUserInput';
 import type { AppDataProvider } from '../data/dataProvider';
 import { fieldErrors } from '../admin/shared';
+import { useReadOnly, useStoreInfo } from './StoreInfo';
 
 export const CURRENT_ADMIN = ['currentAdmin'];
 /** Under react-admin's `users` key, so what invalidates the Owner choices refreshes these too. */
@@ -63,10 +64,14 @@ export function useSetCurrentAdmin() {
 // ---------------------------------------------------------------------------------------------
 // Header
 
-/** The app bar's "John Doe (admin)"; nothing while nobody is chosen. */
+/**
+ * The app bar's "John Doe (admin)"; nothing while nobody is chosen, nor on a read-only store,
+ * where nobody acts.
+ */
 export const CurrentAdminLabel = () => {
   const { data } = useCurrentAdmin();
-  if (!data) return null;
+  const readOnly = useReadOnly();
+  if (!data || readOnly) return null;
   return (
     <Box
       role="status"
@@ -87,6 +92,7 @@ export const CurrentAdminLabel = () => {
 
 /** Settings › Current admin: switch to another back-office user. */
 export const CurrentAdminSwitch = () => {
+  const readOnly = useReadOnly();
   const current = useCurrentAdmin();
   const users = useBackOfficeUsers();
   const switchTo = useSetCurrentAdmin();
@@ -100,7 +106,9 @@ export const CurrentAdminSwitch = () => {
   return (
     <Box>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-        Changes made in this window are recorded under this back-office user.
+        {readOnly
+          ? 'This database is read-only: nobody makes changes in this window, so there is no one to switch to.'
+          : 'Changes made in this window are recorded under this back-office user.'}
       </Typography>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: 'flex-start' }}>
         <TextField
@@ -113,7 +121,7 @@ export const CurrentAdminSwitch = () => {
           }}
           error={!!switchTo.error || users.isError}
           helperText={switchTo.error?.message ?? users.error?.message}
-          disabled={users.isPending}
+          disabled={users.isPending || readOnly}
           size="small"
           sx={{ minWidth: 280 }}
         >
@@ -125,7 +133,7 @@ export const CurrentAdminSwitch = () => {
         </TextField>
         <Button
           variant="contained"
-          disabled={!value || value === current.data?.id || switchTo.isPending}
+          disabled={readOnly || !value || value === current.data?.id || switchTo.isPending}
           onClick={() =>
             switchTo.mutate(value, {
               onSuccess: (user) => {
@@ -325,11 +333,14 @@ const ChooseCurrentAdmin = ({ loadError }: { loadError: Error | null }) => {
 
 /**
  * Renders the app once a current admin is chosen; until then (first launch) only the dialog
- * that asks who is working.
+ * that asks who is working. A read-only store needs nobody (nothing can be changed, nor anyone
+ * chosen): the app shows at once. If `store_info` fails, the store is taken as writable.
  */
 export const CurrentAdminGate = ({ children }: { children: ReactNode }) => {
+  const store = useStoreInfo();
   const { data, error, isPending } = useCurrentAdmin();
-  if (data) return <>{children}</>;
+  if (store.isPending) return null;
+  if (store.data?.readOnly || data) return <>{children}</>;
   if (isPending) return null;
   return <ChooseCurrentAdmin loadError={error} />;
 };

@@ -15,6 +15,7 @@ import KeyboardIcon from '@mui/icons-material/Keyboard';
 import { Button } from 'react-admin';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { dialogOpen, isEditable, SHORTCUTS } from './shortcuts';
+import { useReadOnly } from './StoreInfo';
 
 const QUICK_SEARCH = 'input[name="q"]';
 
@@ -64,6 +65,8 @@ export const KeyboardShortcuts = () => {
   const location = useLocation();
   const [helpOpen, setHelpOpen] = useState(false);
   const pendingG = useRef(0);
+  // A read-only store creates nothing: N and Ctrl+N do nothing there.
+  const readOnly = useReadOnly();
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -83,7 +86,7 @@ export const KeyboardShortcuts = () => {
       }
       if (ctrl && !event.altKey && !event.shiftKey && (key === 'n' || key === 'N')) {
         event.preventDefault();
-        navigate('/customer-users/create');
+        if (!readOnly) navigate('/customer-users/create');
         return;
       }
       if (key === 'F1') {
@@ -103,7 +106,7 @@ export const KeyboardShortcuts = () => {
           };
           window.setTimeout(retry, 0);
         }
-      } else if (key === 'n' || key === 'N') {
+      } else if ((key === 'n' || key === 'N') && !readOnly) {
         event.preventDefault();
         navigate('/customer-users/create');
       } else if (key === '?') {
@@ -119,7 +122,7 @@ export const KeyboardShortcuts = () => {
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [navigate, location.pathname]);
+  }, [navigate, location.pathname, readOnly]);
 
   return (
     <>

@@ -22,6 +22,7 @@ import {
 } from 'react-admin';
 import { CurrentAdminGate, CurrentAdminLabel } from './CurrentAdmin';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
+import { ReadOnlyBanner } from './StoreInfo';
 
 /** A collapsible menu group, e.g. "Customers" holding "Customer Users" (Oro's main menu). */
 const MenuGroup = ({
@@ -94,6 +95,8 @@ export const AppLayout = ({ children }: { children: ReactNode }) => (
     appBar={AppAppBar}
     sx={{ minWidth: 0, '& .RaLayout-content': { minWidth: 0 } }}
   >
+    {/* Above every page, the gate's included: a read-only file shows so wherever one looks. */}
+    <ReadOnlyBanner />
     <CurrentAdminGate>{children}</CurrentAdminGate>
   </Layout>
 );

@@ -87,13 +87,16 @@ impl Cli {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
-    /// Runs a command that must fail and returns its exit code and JSON error.
+    /// Runs a command that must fail and returns its exit code and JSON error (after any
+    /// progress it reported on the same stream).
     pub fn error(&self, args: &[&str], stdin: Option<&str>) -> (i32, Value) {
         let out = self.run(args, stdin);
         assert!(!out.status.success(), "{args:?} should fail");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let json = &stderr[stderr.find("{\n").unwrap_or(0)..];
         (
             out.status.code().unwrap(),
-            serde_json::from_slice(&out.stderr).unwrap(),
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{args:?}: {e}: {stderr}")),
         )
     }
 }

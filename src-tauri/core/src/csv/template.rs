@@ -104,7 +104,7 @@ pub fn write(db: &Database, kind: ImportKind, target: &Target) -> Result<()> {
         ImportKind::CustomerUserAddresses => addresses(c),
     })?;
     let out = OutFile::create(db, target, &[], "path")?;
-    (&*out.file()).write_all(text.as_bytes()).map_err(|e| {
+    out.file().write_all(text.as_bytes()).map_err(|e| {
         CoreError::field(
             "path",
             format!("Cannot write {}: {e}", target.path.display()),

@@ -249,8 +249,7 @@ pub fn has_due(db: &Database) -> Result<bool> {
 /// One delivery run with the SMTP settings in force (the password from the keychain when an
 /// SMTP user is set).
 pub fn deliver_configured(db: &Database) -> Result<Delivery> {
-    let password = crate::secrets::smtp_password_if_needed(db)?;
-    let mailer = db.read(|c| Mailer::from_settings(c, password))?;
+    let mailer = db.read(|c| Mailer::from_settings(c, || crate::secrets::smtp_password(db)))?;
     deliver_due(db, &mailer)
 }
 

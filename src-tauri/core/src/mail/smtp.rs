@@ -79,8 +79,13 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// A mailer for the SMTP settings now in force, or why there cannot be one.
-    pub fn from_settings(conn: &Connection, password: Option<String>) -> Result<Self> {
+    /// A mailer for the SMTP settings now in force, or why there cannot be one. `password`
+    /// is asked only once the settings allow sending it (an SMTP user, and encryption or a
+    /// relay on this computer), so a refused configuration never reads the keychain.
+    pub fn from_settings(
+        conn: &Connection,
+        password: impl FnOnce() -> Result<Option<String>>,
+    ) -> Result<Self> {
         let host = settings::text(conn, "smtpHost")?;
         if host.is_empty() {
             return Err(CoreError::field(
@@ -106,7 +111,8 @@ impl Mailer {
             if encryption == "none" && !is_loopback(&host) {
                 return Err(CoreError::field("smtpEncryption", CLEAR_PASSWORD));
             }
-            builder = builder.credentials(Credentials::new(username, password.unwrap_or_default()));
+            let password = password()?.unwrap_or_default();
+            builder = builder.credentials(Credentials::new(username, password));
         }
         Ok(Mailer {
             transport: builder.build(),

@@ -272,10 +272,20 @@ fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
     // 16 KiB pages for a new store (an existing one keeps its own): a million-user import
     // writes a quarter as many WAL frames and finds them faster, and builds its sort
     // indexes in a third of the time, while grid pages read as fast (docs/benchmarks.md).
+    conn.execute_batch("PRAGMA page_size = 16384;")?;
+    // Turning a new file to WAL takes a lock SQLite does not wait for: processes creating
+    // the store at the same moment try again until one of them has done it.
+    let started = std::time::Instant::now();
+    while let Err(e) = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+        if e.sqlite_error_code() != Some(rusqlite::ErrorCode::DatabaseBusy)
+            || started.elapsed() > BUSY_TIMEOUT
+        {
+            return Err(e);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
     conn.execute_batch(
-        "PRAGMA page_size = 16384;
-         PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = NORMAL;
+        "PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA wal_autocheckpoint = 0;",

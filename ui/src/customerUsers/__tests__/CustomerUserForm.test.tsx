@@ -175,6 +175,32 @@ describe('Create / Edit customer user form', () => {
       { id: 'cu-0001', patch: { firstName: 'Amy' } },
     ]);
   });
+
+  it('warns under the e-mail field while it holds the stored look-alike address', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend();
+    // A Cyrillic "а" (U+0430) for the Latin "a", with the warning the core gives it.
+    backend.customerUsers[0].email = '\u0430manda@example.com';
+    backend.customerUsers[0].emailWarning =
+      'This email address mixes Cyrillic and Latin letters in "\u0430manda", so it can pass for another address.';
+    renderApp('/customer-users/cu-0001', { backend });
+    const email = await screen.findByDisplayValue('\u0430manda@example.com');
+    const warning = await screen.findByText(
+      'This email address mixes Cyrillic and Latin letters in "\u0430manda", so it can pass for another address.',
+    );
+    expect(warning.closest('[role="alert"]')).toBeInTheDocument();
+
+    // A new address is checked again when saved: the warning was about the old one.
+    await user.clear(email);
+    await fill(user, email, 'amanda@example.com');
+    expect(screen.queryByText(/can pass for another address/)).toBeNull();
+  });
+
+  it('shows no e-mail warning for a plain address', async () => {
+    renderApp('/customer-users/cu-0001');
+    expect(await screen.findByDisplayValue('user1@example.com')).toBeInTheDocument();
+    expect(screen.queryByText(/can pass for another address/)).toBeNull();
+  });
 });
 
 describe('Preferred Localization', () => {

@@ -99,6 +99,32 @@ describe('Customer user view page', () => {
     expect(await screen.findByRole('button', { name: 'Enable' })).toBeInTheDocument();
     expect(await screen.findByText(/Yes → No/)).toBeInTheDocument();
   });
+
+  it('warns under the e-mail address when it mixes scripts', async () => {
+    const backend = new FakeBackend();
+    const u = backend.customerUsers[0];
+    // A Cyrillic "а" (U+0430) for the Latin "a".
+    u.email = '\u0430manda@example.com';
+    u.emailWarning =
+      'This email address mixes Cyrillic and Latin letters in "\u0430manda", so it can pass for another address.';
+    renderApp(`/customer-users/${u.id}/show`, { backend });
+
+    await screen.findByRole('heading', { name: 'History' });
+    const dd = screen.getAllByText('Email Address').find((el) => el.tagName === 'DT')!
+      .nextElementSibling as HTMLElement;
+    expect(dd).toHaveTextContent('\u0430manda@example.com');
+    const warning = within(dd).getByRole('alert');
+    expect(warning).toHaveTextContent(
+      'This email address mixes Cyrillic and Latin letters in "\u0430manda", so it can pass for another address.',
+    );
+  });
+
+  it('shows no e-mail warning for a plain address', async () => {
+    renderApp('/customer-users/cu-0001/show');
+    await screen.findByRole('heading', { name: 'History' });
+    expect(detail('Email Address')).toBe('user1@example.com');
+    expect(screen.queryByText(/can pass for another address/)).toBeNull();
+  });
 });
 
 describe('Keyboard shortcuts', () => {
