@@ -85,7 +85,7 @@ const ServerErrorBanner = () => {
  * The core's warning about the stored address (it mixes scripts, so it can pass for another),
  * while the field still holds that address: a new one is checked again when it is saved.
  */
-const EmailWarning = ({ warning, stored }: { warning?: string; stored: string }) => {
+const EmailWarning = ({ warning, stored }: { warning?: string; stored?: string | null }) => {
   const email = useWatch<CustomerUserFormValues>({ name: 'email' });
   if (!warning || email !== stored) return null;
   return (
