@@ -1,0 +1,132 @@
+//! `customer-users-server`: the team server. It serves the desktops of the team's admins over
+//! HTTP, on an embedded SQLite file by default, and manages the admin accounts they sign in
+//! with.
+
+mod admins;
+mod error;
+mod http;
+mod store;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use error::ServerError;
+use store::{SqliteStore, Store};
+
+#[derive(Parser)]
+#[command(name = "customer-users-server", version, about)]
+struct Cli {
+    /// The server's SQLite database file (created when missing).
+    #[arg(
+        long,
+        env = "CUSTOMER_USERS_SERVER_DB",
+        default_value = "customer-users-server.sqlite3",
+        global = true
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Where to listen when serving.
+    #[arg(long, default_value = "127.0.0.1:8750", global = true)]
+    listen: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the team's desktops (what the server does without a command).
+    Serve,
+    /// The admin accounts the team's desktops sign in with.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Add an admin; the password is read from stdin.
+    Add { email: String },
+    /// Every admin, as JSON.
+    List,
+    /// Disable an admin: their desktops can no longer sign in or sync.
+    Disable { email: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CUSTOMER_USERS_SERVER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), ServerError> {
+    let store = SqliteStore::open(&cli.db)?;
+    match &cli.command {
+        None | Some(Command::Serve) => serve(Arc::new(store), &cli.listen),
+        Some(Command::Admin(AdminCommand::Add { email })) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| ServerError::invalid("password", format!("Cannot read stdin: {e}")))?;
+            let admin = admins::add(&store, email, password.trim_end_matches(['\r', '\n']))?;
+            print_json(&admin)
+        }
+        Some(Command::Admin(AdminCommand::List)) => print_json(&store.admins()?),
+        Some(Command::Admin(AdminCommand::Disable { email })) => {
+            print_json(&store.disable_admin(email)?)
+        }
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), ServerError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| ServerError::Storage(format!("Cannot write the answer: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests under way (so every write the
+/// server acknowledged is committed) and closes the store.
+fn serve(store: Arc<dyn Store>, listen: &str) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| ServerError::Storage(format!("Cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+            ServerError::invalid("listen", format!("Cannot listen on {listen}: {e}"))
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServerError::invalid("listen", e.to_string()))?;
+        tracing::info!(store = store.kind(), "listening on {addr}");
+        axum::serve(listener, http::router(store))
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| ServerError::Storage(format!("The server stopped: {e}")))?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM can be listened for");
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("shutting down: finishing the requests under way");
+}
