@@ -2,11 +2,6 @@
 //! HTTP, on an embedded SQLite file by default, and manages the admin accounts they sign in
 //! with.
 
-mod admins;
-mod error;
-mod http;
-mod store;
-
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,8 +9,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use error::ServerError;
-use store::{SqliteStore, Store};
+use customer_users_server::error::ServerError;
+use customer_users_server::store::{SqliteStore, Store};
+use customer_users_server::{admins, http};
 
 #[derive(Parser)]
 #[command(name = "customer-users-server", version, about)]

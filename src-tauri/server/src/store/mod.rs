@@ -3,6 +3,7 @@
 
 mod sqlite;
 
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse};
 use serde::Serialize;
 
 pub use sqlite::SqliteStore;
@@ -30,4 +31,8 @@ pub trait Store: Send + Sync {
     fn admins(&self) -> Result<Vec<Admin>>;
     /// Disables the admin with `email` (any case).
     fn disable_admin(&self, email: &str) -> Result<Admin>;
+    /// Settles a client's batch in one transaction ([`crate::sync::push`]).
+    fn push(&self, push: &PushRequest, now_ms: i64) -> Result<PushResponse>;
+    /// The records changed after `cursor`, at most `limit`, in version order.
+    fn pull(&self, cursor: u64, limit: usize) -> Result<PullResponse>;
 }

@@ -3,10 +3,13 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use cu_sync::merge::Fields;
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{Admin, Store};
 use crate::error::{Result, ServerError};
+use crate::sync::{self, SyncTx};
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -105,5 +108,109 @@ impl Store for SqliteStore {
         )
         .optional()?
         .ok_or_else(|| ServerError::NotFound(format!("No admin has the email \"{email}\".")))
+    }
+
+    fn push(&self, push: &PushRequest, now_ms: i64) -> Result<PushResponse> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let answer = sync::push(&mut SqliteTx(&tx), push, now_ms)?;
+        tx.commit()?;
+        Ok(answer)
+    }
+
+    fn pull(&self, cursor: u64, limit: usize) -> Result<PullResponse> {
+        let limit = limit.min(sync::MAX_PAGE);
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT version, entity, entity_id, fields FROM record WHERE version > ?1
+             ORDER BY version LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![cursor as i64, limit as i64 + 1], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .map(|row| {
+                let (version, entity, entity_id, fields) = row?;
+                Ok(Row {
+                    version: version as u64,
+                    entity,
+                    entity_id,
+                    fields: parse_fields(&fields)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(sync::page(cursor, limit, rows))
+    }
+}
+
+fn parse_fields(text: &str) -> Result<Fields> {
+    serde_json::from_str(text)
+        .map_err(|e| ServerError::Storage(format!("A stored record cannot be read: {e}")))
+}
+
+/// A push's transaction on the SQLite store.
+struct SqliteTx<'a>(&'a Transaction<'a>);
+
+impl SyncTx for SqliteTx<'_> {
+    fn last_seq(&mut self, client_id: &str) -> Result<u64> {
+        let seq: Option<i64> = self
+            .0
+            .query_row(
+                "SELECT last_seq FROM sync_client WHERE client_id = ?1",
+                [client_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(seq.unwrap_or(0) as u64)
+    }
+
+    fn set_last_seq(&mut self, client_id: &str, seq: u64) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO sync_client (client_id, last_seq) VALUES (?1, ?2)
+             ON CONFLICT (client_id) DO UPDATE SET last_seq = excluded.last_seq",
+            params![client_id, seq as i64],
+        )?;
+        Ok(())
+    }
+
+    fn record(&mut self, entity: &str, entity_id: &str) -> Result<Option<Fields>> {
+        let fields: Option<String> = self
+            .0
+            .prepare_cached("SELECT fields FROM record WHERE entity = ?1 AND entity_id = ?2")?
+            .query_row([entity, entity_id], |r| r.get(0))
+            .optional()?;
+        fields.as_deref().map(parse_fields).transpose()
+    }
+
+    fn put_record(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        fields: &Fields,
+        version: u64,
+    ) -> Result<()> {
+        let json = serde_json::to_string(fields)
+            .map_err(|e| ServerError::Storage(format!("A record cannot be written: {e}")))?;
+        self.0
+            .prepare_cached(
+                "INSERT INTO record (entity, entity_id, fields, version) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (entity, entity_id)
+                 DO UPDATE SET fields = excluded.fields, version = excluded.version",
+            )?
+            .execute(params![entity, entity_id, json, version as i64])?;
+        Ok(())
+    }
+
+    fn next_version(&mut self) -> Result<u64> {
+        Ok(self.0.query_row(
+            "UPDATE team_version SET version = version + 1 WHERE id = 1 RETURNING version",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 }
