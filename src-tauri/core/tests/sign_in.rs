@@ -466,3 +466,28 @@ fn refusals_tell_nobody_who_has_an_account_or_what_state_it_is_in() {
     .unwrap();
     assert!(tried[0].customer_user_id.is_some());
 }
+
+#[test]
+fn what_a_caller_sends_is_logged_capped_and_without_control_characters() {
+    let t = store(0);
+    let attempt = SignIn {
+        email: "nobody@example.com\u{1b}[2J".into(),
+        password: "x".into(),
+        source: Some("storefront\u{202e}".into()),
+        ip: Some("203.0.113.7\n".into()),
+        user_agent: Some(format!("Evil\u{0}{}", "A".repeat(10_000))),
+    };
+    let outcome = auth::check_at(&t.db, &attempt, Utc::now()).unwrap();
+    assert_eq!(outcome.reason, Some(Refusal::BadCredentials));
+    let logged = auth::attempts(&t.db, &AttemptQuery::default()).unwrap();
+    let a = &logged[0];
+    assert_eq!(a.username, "nobody@example.com\u{fffd}[2J");
+    assert_eq!(a.source, "storefront\u{fffd}");
+    assert_eq!(a.ip.as_deref(), Some("203.0.113.7\u{fffd}"));
+    let ua = a.user_agent.as_deref().unwrap();
+    assert!(
+        ua.starts_with("Evil\u{fffd}AAA") && ua.chars().count() == 512,
+        "{}",
+        ua.len()
+    );
+}

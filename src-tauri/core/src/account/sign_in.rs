@@ -259,16 +259,32 @@ fn log_attempt(
         params![
             new_id(),
             id,
-            attempt.email.trim(),
+            as_logged(attempt.email.trim(), 255),
             timestamp(now),
             refusal.is_none(),
             refusal.map(Refusal::as_str),
-            attempt.source.as_deref().unwrap_or("api"),
-            attempt.ip,
-            attempt.user_agent,
+            as_logged(attempt.source.as_deref().unwrap_or("api"), 64),
+            attempt.ip.as_deref().map(|ip| as_logged(ip, 64)),
+            attempt.user_agent.as_deref().map(|ua| as_logged(ua, 512)),
         ],
     )?;
     Ok(())
+}
+
+/// What the caller sent, as the log keeps it: at most `max` characters, and every control or
+/// direction character a U+FFFD, so the Login Attempts screen shows what it holds. A sign-in
+/// is never refused for its user agent.
+fn as_logged(text: &str, max: usize) -> String {
+    text.chars()
+        .take(max)
+        .map(|c| {
+            if c.is_control() || crate::rules::is_direction_control(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>> {
