@@ -237,6 +237,59 @@ enum Command {
     },
     /// Back-office users (owners and sales representatives).
     Users,
+    /// The team server this store syncs with.
+    #[command(subcommand)]
+    Server(ServerCommand),
+    /// Push this store's changes to the team server and pull everyone else's, until up to
+    /// date; prints what moved.
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+        /// On the first sync with a team that has records: replace this store's records
+        /// with the team's (they are not sent).
+        #[arg(long)]
+        replace_local: bool,
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+#[derive(clap::Args)]
+struct Connection {
+    /// A PEM file with the CA that signed the server's certificate (beside the system's).
+    #[arg(long, global = true)]
+    ca_file: Option<PathBuf>,
+    /// Allow plain http:// to another machine (the network must be private).
+    #[arg(long, global = true)]
+    insecure_http: bool,
+}
+
+#[derive(Subcommand)]
+enum ServerCommand {
+    /// Sign in to the team server as EMAIL; the password is read from stdin, the tokens go
+    /// to the OS keychain.
+    Login {
+        url: String,
+        email: String,
+        #[command(flatten)]
+        connection: Connection,
+    },
+    /// Sign out: the tokens are forgotten, the records stay.
+    Logout {
+        #[command(flatten)]
+        connection: Connection,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Pending changes, refused changes with their reasons, last sync, cursor.
+    Status,
+    /// Drop a change the server refused: the record goes back to the server's copy.
+    Discard {
+        /// The refused change's number (`sync status`).
+        seq: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -316,6 +369,8 @@ fn main() -> ExitCode {
                 ErrorCode::NotFound => 3,
                 ErrorCode::Conflict => 4,
                 ErrorCode::Storage | ErrorCode::Internal => 1,
+                ErrorCode::Unavailable => 8,
+                ErrorCode::Unauthorized => 9,
             })
         }
     }
@@ -388,6 +443,7 @@ fn dispatch(session: &mut Session<'_>, command: &Command) -> Result<(), CoreErro
         | Command::Websites
         | Command::Roles { .. }
         | Command::Users => commands::reference::run(session, command),
+        Command::Server(_) | Command::Sync { .. } => commands::sync::run(session, command),
     }
 }
 

@@ -41,6 +41,18 @@ pub(crate) fn create_in(
     organization: &str,
     input: &BackOfficeUserInput,
 ) -> Result<User> {
+    create_with_id(tx, &new_id(), organization, input, false)
+}
+
+/// [`create_in`] with the id given. `seeded`: the first admin, the same in every store, whose
+/// fields carry the clock of what every store seeds alike, so no store's copy wins.
+pub(crate) fn create_with_id(
+    tx: &mut Tx<'_>,
+    id: &str,
+    organization: &str,
+    input: &BackOfficeUserInput,
+    seeded: bool,
+) -> Result<User> {
     let mut problems = Violations::default();
     let trimmed = |s: &str| s.trim().to_string();
     let (username, first_name, last_name, email) = (
@@ -72,7 +84,7 @@ pub(crate) fn create_in(
         problems.add("email", problem);
     }
     problems.into_result()?;
-    let id = new_id();
+    let id = id.to_string();
     let fields = [
         ("username", &username),
         ("firstName", &first_name),
@@ -93,7 +105,11 @@ pub(crate) fn create_in(
             email,
             first_name,
             last_name,
-            clocks_with("{}", &fields, &hlc)
+            if seeded {
+                "{}".to_string()
+            } else {
+                clocks_with("{}", &fields, &hlc)
+            }
         ],
     )?;
     tx.record(ENTITY, &id, "create", &fields, &hlc)?;

@@ -7,10 +7,14 @@ use rusqlite::params;
 
 use crate::actor::{Actor, FIRST_ADMIN};
 use crate::back_office::BackOfficeUserInput;
-use crate::store::new_id;
 use crate::{Database, Result};
 
 pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
+
+/// The ids of what every store seeds alike, the same in every store (`V7__sync.sql` gave
+/// older stores them), so the desktops of a team never collide on them.
+pub const ORGANIZATION_ID: &str = "0190a000-0000-7000-8000-000000000010";
+pub const FIRST_ADMIN_ID: &str = "0190a000-0000-7000-8000-000000000020";
 
 impl Database {
     /// Opens (creating if needed) the database at `path`, brings its schema up to date and
@@ -50,7 +54,7 @@ fn ensure(db: &Database) -> Result<()> {
         if seeded {
             return Ok(());
         }
-        let org = new_id();
+        let org = ORGANIZATION_ID;
         tx.execute(
             "INSERT INTO organization (id, name) VALUES (?1, ?2)",
             params![org, DEFAULT_ORGANIZATION],
@@ -61,7 +65,7 @@ fn ensure(db: &Database) -> Result<()> {
             last_name: "Doe".into(),
             email: "admin@example.com".into(),
         };
-        crate::back_office::create_in(tx, &org, &admin)?;
+        crate::back_office::create_with_id(tx, FIRST_ADMIN_ID, org, &admin, true)?;
         Ok(())
     })
 }

@@ -56,7 +56,8 @@ pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
                 )?;
             }
         }
-        Ok(())
+        // Demo records are never sent to a team (`sync::join`).
+        crate::sync::state::set(tx, crate::sync::state::DEMO, Some("1"))
     })?;
     Ok(true)
 }

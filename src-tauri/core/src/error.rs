@@ -16,6 +16,10 @@ pub enum ErrorCode {
     InvalidInput,
     Storage,
     Internal,
+    /// The team server cannot be reached now; the work is kept and tried again.
+    Unavailable,
+    /// The team server wants the admin to sign in (again).
+    Unauthorized,
 }
 
 /// A message about one input, addressed by its dotted path (`addresses.0.city`).

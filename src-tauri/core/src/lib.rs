@@ -21,6 +21,7 @@ pub mod rules;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod sync;
 mod token;
 
 pub use error::{CoreError, ErrorCode, FieldError, Result};

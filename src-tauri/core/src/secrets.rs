@@ -50,3 +50,28 @@ pub fn set_smtp_password(db: &Database, password: Option<&str>) -> Result<()> {
         },
     }
 }
+
+/// The team server's tokens of this store's sign-in: `(access, refresh)`.
+pub fn sync_tokens(db: &Database) -> Result<Option<(String, String)>> {
+    match entry(db, "sync-tokens")?.get_password() {
+        Ok(text) => Ok(text
+            .split_once('\n')
+            .map(|(a, r)| (a.to_string(), r.to_string()))),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// Saves the team server's tokens, or forgets them (signing out).
+pub fn set_sync_tokens(db: &Database, tokens: Option<(&str, &str)>) -> Result<()> {
+    let entry = entry(db, "sync-tokens")?;
+    match tokens {
+        Some((access, refresh)) => entry
+            .set_password(&format!("{access}\n{refresh}"))
+            .map_err(unavailable),
+        None => match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        },
+    }
+}

@@ -278,6 +278,13 @@ pub fn text(conn: &Connection, key: &str) -> Result<String> {
     Ok(value(conn, key)?.as_str().unwrap_or_default().to_string())
 }
 
+/// Whether the setting is the team's, synced to every desktop: the account policies, the
+/// sender and the outbox's retries are; the SMTP relay (`smtp*`) is each desktop's own, as
+/// its password in the keychain is.
+pub fn is_team(key: &str) -> bool {
+    !key.starts_with("smtp")
+}
+
 /// Sets `key` after checking the value fits it. Text given for a number or a flag (the
 /// CLI's `settings set KEY VALUE`) is read as one.
 pub fn set(db: &Database, actor: &Actor, key: &str, raw: &Value) -> Result<Setting> {

@@ -31,10 +31,14 @@ pub fn add(store: &dyn Store, email: &str, password: &str) -> Result<Admin> {
             ),
         ));
     }
+    store.add_admin(email, &hash_password(password)?)
+}
+
+/// The argon2id hash of `password`, with a fresh salt.
+pub(crate) fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    let hash = Argon2::default()
+    Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map_err(|_| ServerError::Storage("The password could not be hashed.".into()))?
-        .to_string();
-    store.add_admin(email, &hash)
+        .to_string())
 }

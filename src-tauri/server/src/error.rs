@@ -10,6 +10,18 @@ pub enum ServerError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The caller must sign in (again).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts: wait.
+    #[error("{0}")]
+    TooMany(String),
+    /// What the caller asks for is no longer kept (a cursor older than the tombstones).
+    #[error("{0}")]
+    Gone(String),
     /// The storage failed; the message says what was being done.
     #[error("{0}")]
     Storage(String),
@@ -29,6 +41,8 @@ impl ServerError {
             ServerError::Invalid { .. } => 2,
             ServerError::NotFound(_) => 3,
             ServerError::Conflict(_) => 4,
+            ServerError::Unauthorized(_) | ServerError::Forbidden(_) | ServerError::TooMany(_) => 5,
+            ServerError::Gone(_) => 4,
             ServerError::Storage(_) => 1,
         }
     }

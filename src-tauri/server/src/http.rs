@@ -1,34 +1,144 @@
-//! The HTTP side: the routes and how an error answers.
+//! The HTTP side: the routes, who may call them, and how an error answers.
+//!
+//! Every answer that is not a success is `{"code", "message", "field"?}` with the status
+//! that says what to do: 400 malformed, 401 sign in (again), 403 not yours, 404, 409 resend
+//! from where the server says, 410 start again from the team's data, 413 too large, 429
+//! wait, 503 the store does not answer.
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::auth::{self, Policy, Session, Tokens};
+use crate::error::ServerError;
 use crate::store::Store;
+use crate::sync;
 
-pub type Shared = Arc<dyn Store>;
+/// The largest request body: a full push of [`sync::MAX_BATCH`] users with their addresses
+/// fits many times over.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
 
-pub fn router(store: Shared) -> Router {
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub policy: Policy,
+}
+
+pub fn router(store: Arc<dyn Store>, policy: Policy) -> Router {
     Router::new()
         .route("/health", get(health))
-        .with_state(store)
+        .route("/v1/session", post(sign_in).delete(sign_out))
+        .route("/v1/session/refresh", post(refresh))
+        .route("/v1/sync/push", post(push))
+        .route("/v1/sync/pull", get(pull))
+        .route("/v1/sync/record/{entity}/{id}", get(record))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(App { store, policy })
+}
+
+/// An error as it answers.
+pub struct ApiError(ServerError);
+
+impl From<ServerError> for ApiError {
+    fn from(e: ServerError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self.0 {
+            ServerError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
+            ServerError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ServerError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ServerError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ServerError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ServerError::TooMany(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many"),
+            ServerError::Gone(_) => (StatusCode::GONE, "gone"),
+            ServerError::Storage(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        };
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            tracing::error!("{}", self.0);
+        }
+        let mut body = json!({"code": code, "message": self.0.to_string()});
+        if let ServerError::Invalid { field, message } = &self.0 {
+            body = json!({"code": code, "message": message, "field": field});
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+/// A body that is not the JSON asked for: its own status (400, 413, 415) and axum's words,
+/// which name the field and the line.
+fn body_error(rejection: JsonRejection) -> Response {
+    let status = rejection.status();
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "The request is larger than the server takes ({} MiB): send fewer changes at once.",
+            MAX_BODY / (1024 * 1024)
+        )
+    } else {
+        rejection.body_text()
+    };
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "invalid"
+    };
+    (status, Json(json!({"code": code, "message": message}))).into_response()
+}
+
+type Answer<T> = Result<Json<T>, Response>;
+
+/// Runs store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
+) -> Result<T, Response> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(ApiError(e).into_response()),
+        Err(_) => Err(
+            ApiError(ServerError::Storage("The request did not finish.".into())).into_response(),
+        ),
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The session of the request's `Authorization: Bearer` token.
+async fn session_of(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .ok_or_else(|| {
+            ApiError(ServerError::Unauthorized(
+                "Sign in first: the request has no access token.".into(),
+            ))
+            .into_response()
+        })?;
+    let store = app.store.clone();
+    blocking(move || auth::session(store.as_ref(), &token, now_ms())).await
 }
 
 /// `200 {"status": "ok", "store": KIND}` while the store answers, else 503 with the reason.
-async fn health(State(store): State<Shared>) -> (StatusCode, Json<Value>) {
-    let checked = tokio::task::spawn_blocking({
-        let store = store.clone();
-        move || store.check()
-    })
-    .await;
-    match checked {
+async fn health(State(app): State<App>) -> (StatusCode, Json<Value>) {
+    let store = app.store.clone();
+    match tokio::task::spawn_blocking(move || store.check()).await {
         Ok(Ok(())) => (
             StatusCode::OK,
-            Json(json!({"status": "ok", "store": store.kind()})),
+            Json(json!({"status": "ok", "store": app.store.kind()})),
         ),
         Ok(Err(e)) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -39,4 +149,142 @@ async fn health(State(store): State<Shared>) -> (StatusCode, Json<Value>) {
             Json(json!({"status": "unavailable", "message": "The check did not finish."})),
         ),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignIn {
+    email: String,
+    password: String,
+    client_id: String,
+}
+
+async fn sign_in(
+    State(app): State<App>,
+    body: Result<Json<SignIn>, JsonRejection>,
+) -> Answer<Tokens> {
+    let Json(body) = body.map_err(body_error)?;
+    let email = body.email.clone();
+    let tokens = blocking(move || {
+        auth::sign_in(
+            app.store.as_ref(),
+            &app.policy,
+            &body.email,
+            &body.password,
+            &body.client_id,
+            now_ms(),
+        )
+    })
+    .await;
+    match &tokens {
+        Ok(_) => tracing::info!(admin = %email, "signed in"),
+        Err(_) => tracing::warn!("a sign-in was refused"),
+    }
+    tokens.map(Json)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RefreshBody {
+    refresh_token: String,
+}
+
+async fn refresh(
+    State(app): State<App>,
+    body: Result<Json<RefreshBody>, JsonRejection>,
+) -> Answer<Tokens> {
+    let Json(body) = body.map_err(body_error)?;
+    blocking(move || {
+        auth::refresh(
+            app.store.as_ref(),
+            &app.policy,
+            &body.refresh_token,
+            now_ms(),
+        )
+    })
+    .await
+    .map(Json)
+}
+
+async fn sign_out(State(app): State<App>, headers: HeaderMap) -> Result<StatusCode, Response> {
+    let session = session_of(&app, &headers).await?;
+    let store = app.store.clone();
+    blocking(move || store.revoke_session(&session.id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn push(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<Json<PushRequest>, JsonRejection>,
+) -> Answer<PushResponse> {
+    let session = session_of(&app, &headers).await?;
+    let Json(request) = body.map_err(body_error)?;
+    if request.client_id != session.client_id {
+        return Err(ApiError(ServerError::Forbidden(
+            "A desktop pushes only its own changes: the clientId is not this sign-in's.".into(),
+        ))
+        .into_response());
+    }
+    let store = app.store.clone();
+    let count = request.mutations.len();
+    let answer = blocking(move || store.push(&request, now_ms())).await?;
+    tracing::debug!(admin = %session.admin_email, count, acked = answer.acked_seq, "push");
+    Ok(Json(answer))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PullQuery {
+    #[serde(default)]
+    cursor: u64,
+    #[serde(default = "default_limit")]
+    limit: usize,
+}
+
+fn default_limit() -> usize {
+    sync::MAX_PAGE
+}
+
+async fn pull(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> Answer<PullResponse> {
+    session_of(&app, &headers).await?;
+    let Query(query) = query.map_err(|r| {
+        (
+            r.status(),
+            Json(json!({"code": "invalid", "message": r.body_text()})),
+        )
+            .into_response()
+    })?;
+    if query.limit == 0 {
+        return Err(ApiError(ServerError::invalid(
+            "limit",
+            "A page holds at least one row.",
+        ))
+        .into_response());
+    }
+    let store = app.store.clone();
+    blocking(move || store.pull(query.cursor, query.limit))
+        .await
+        .map(Json)
+}
+
+async fn record(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path((entity, id)): Path<(String, String)>,
+) -> Answer<Row> {
+    session_of(&app, &headers).await?;
+    let store = app.store.clone();
+    let (what, key) = (entity.clone(), id.clone());
+    blocking(move || {
+        store
+            .record(&entity, &id)?
+            .ok_or_else(|| ServerError::NotFound(format!("The server has no {what} \"{key}\".")))
+    })
+    .await
+    .map(Json)
 }

@@ -3,6 +3,7 @@
 //! embedded SQLite file or on PostgreSQL.
 
 pub mod admins;
+pub mod auth;
 pub mod error;
 pub mod http;
 pub mod store;

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 use customer_users_server::error::ServerError;
 use customer_users_server::store::{SqliteStore, Store};
-use customer_users_server::{admins, http};
+use customer_users_server::{admins, auth, http};
 
 #[derive(Parser)]
 #[command(name = "customer-users-server", version, about)]
@@ -29,6 +29,9 @@ struct Cli {
     /// Where to listen when serving.
     #[arg(long, default_value = "127.0.0.1:8750", global = true)]
     listen: String,
+    /// How long an access token lasts, in seconds (desktops refresh it on their own).
+    #[arg(long, default_value_t = 900, global = true)]
+    access_ttl_secs: i64,
 }
 
 #[derive(Subcommand)]
@@ -72,7 +75,13 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<(), ServerError> {
     let store = SqliteStore::open(&cli.db)?;
     match &cli.command {
-        None | Some(Command::Serve) => serve(Arc::new(store), &cli.listen),
+        None | Some(Command::Serve) => {
+            let policy = auth::Policy {
+                access_ttl_ms: cli.access_ttl_secs.max(1) * 1000,
+                ..auth::Policy::default()
+            };
+            serve(Arc::new(store), policy, &cli.listen)
+        }
         Some(Command::Admin(AdminCommand::Add { email })) => {
             let mut password = String::new();
             std::io::stdin()
@@ -97,7 +106,7 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), ServerError> {
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way (so every write the
 /// server acknowledged is committed) and closes the store.
-fn serve(store: Arc<dyn Store>, listen: &str) -> Result<(), ServerError> {
+fn serve(store: Arc<dyn Store>, policy: auth::Policy, listen: &str) -> Result<(), ServerError> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| ServerError::Storage(format!("Cannot start the server: {e}")))?;
     runtime.block_on(async move {
@@ -108,7 +117,7 @@ fn serve(store: Arc<dyn Store>, listen: &str) -> Result<(), ServerError> {
             .local_addr()
             .map_err(|e| ServerError::invalid("listen", e.to_string()))?;
         tracing::info!(store = store.kind(), "listening on {addr}");
-        axum::serve(listener, http::router(store))
+        axum::serve(listener, http::router(store, policy))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| ServerError::Storage(format!("The server stopped: {e}")))?;

@@ -8,9 +8,7 @@ use cu_sync::wire::{self, Mutation, PullResponse, PushRequest, PushResponse, Rej
 
 use crate::error::{Result, ServerError};
 
-/// How far ahead of the server's clock a change may be stamped: five minutes, as Actual
-/// allows. Further ahead, a fast clock would win every conflict for as long as it is fast.
-pub const MAX_DRIFT_MS: i64 = 5 * 60 * 1000;
+pub use cu_sync::hlc::MAX_DRIFT_MS;
 /// The most mutations one push may carry.
 pub const MAX_BATCH: usize = 500;
 /// The most rows one pull page may hold.
@@ -22,14 +20,26 @@ pub trait SyncTx {
     fn last_seq(&mut self, client_id: &str) -> Result<u64>;
     fn set_last_seq(&mut self, client_id: &str, seq: u64) -> Result<()>;
     fn record(&mut self, entity: &str, entity_id: &str) -> Result<Option<Fields>>;
-    /// Stores the record at `version`.
+    /// Stores the record at `version`, with the key of the unique e-mail rule (customer
+    /// users who are not guests and not deleted).
     fn put_record(
         &mut self,
         entity: &str,
         entity_id: &str,
         fields: &Fields,
         version: u64,
+        email_key: Option<&str>,
     ) -> Result<()>;
+    /// Whether a record other than `except` holds the e-mail key.
+    fn email_taken(&mut self, email_key: &str, except: &str) -> Result<bool>;
+    /// Remembers a refusal, so a replay of its batch answers with it again.
+    fn note_rejected(&mut self, client_id: &str, rejected: &Rejected) -> Result<()>;
+    /// The refusals of `client_id` with a sequence in `seqs`.
+    fn rejected_in(
+        &mut self,
+        client_id: &str,
+        seqs: std::ops::RangeInclusive<u64>,
+    ) -> Result<Vec<Rejected>>;
     /// The team's next version, one per record written: a page of a pull then ends between
     /// two versions, never inside one.
     fn next_version(&mut self) -> Result<u64>;
@@ -48,8 +58,15 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
         ));
     }
     let mut last = tx.last_seq(&push.client_id)?;
-    let mut rejected = Vec::new();
     let settled = last;
+    // A replay (its answer was lost) hears the refusals of what it repeats once more.
+    let mut rejected = match push.mutations.first() {
+        Some(first) if first.seq <= settled => {
+            tx.rejected_in(&push.client_id, first.seq..=settled)?
+        }
+        _ => Vec::new(),
+    };
+    let replayed = rejected.len();
     for m in push.mutations.iter().filter(|m| m.seq > settled) {
         if m.seq != last + 1 {
             // The whole batch rolls back, so the client resends from the last one settled
@@ -68,18 +85,64 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
                 let before = fields.clone();
                 merge::apply(&mut fields, &m.fields);
                 if fields != before {
-                    let version = tx.next_version()?;
-                    tx.put_record(&m.entity, &m.entity_id, &fields, version)?;
+                    let key = email_key(&m.entity, &fields);
+                    match &key {
+                        Some(key)
+                            if key_changed(&m.entity, &before, key)
+                                && tx.email_taken(key, &m.entity_id)? =>
+                        {
+                            rejected.push(Rejected {
+                                seq: m.seq,
+                                field: Some("email".into()),
+                                message: EMAIL_USED.into(),
+                            });
+                        }
+                        _ => {
+                            let version = tx.next_version()?;
+                            tx.put_record(
+                                &m.entity,
+                                &m.entity_id,
+                                &fields,
+                                version,
+                                key.as_deref(),
+                            )?;
+                        }
+                    }
                 }
             }
         }
         last = m.seq;
+    }
+    for r in &rejected[replayed..] {
+        tx.note_rejected(&push.client_id, r)?;
     }
     tx.set_last_seq(&push.client_id, last)?;
     Ok(PushResponse {
         acked_seq: last,
         rejected,
     })
+}
+
+/// Oro's message for the unique e-mail rule (`UniqueCustomerUserNameAndEmail`).
+pub const EMAIL_USED: &str = "This email is already used.";
+
+/// The key of the unique e-mail rule for a customer user who is not a guest and not
+/// deleted: the e-mail, lowercased as the desktop's rule compares them.
+fn email_key(entity: &str, fields: &Fields) -> Option<String> {
+    if entity != "customer_user" || merge::is_deleted(fields) {
+        return None;
+    }
+    let guest = fields
+        .get("isGuest")
+        .is_some_and(|v| v.value == serde_json::Value::Bool(true));
+    let email = fields.get("email")?.value.as_str()?;
+    (!guest && !email.is_empty()).then(|| email.to_lowercase())
+}
+
+/// Whether the record's e-mail key is not the one it had (a record that keeps its e-mail
+/// is never refused for it, even if an older duplicate slipped in).
+fn key_changed(entity: &str, before: &Fields, key: &str) -> bool {
+    email_key(entity, before).as_deref() != Some(key)
 }
 
 /// Why one mutation cannot be taken at all, before any rule about its data.

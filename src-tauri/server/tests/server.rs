@@ -1,11 +1,13 @@
 //! The server binary end to end: its admin accounts, and serving on loopback until SIGTERM.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_customer-users-server");
+use common::{Running, BIN};
 
 struct Server {
     dir: tempfile::TempDir,
@@ -116,43 +118,17 @@ fn admins_are_added_listed_and_disabled_and_passwords_are_kept_only_as_hashes() 
 #[test]
 fn it_serves_health_on_loopback_and_stops_cleanly_on_sigterm() {
     let server = Server::new();
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(server.db())
-        .args(["--listen", "127.0.0.1:0"])
-        .env("CUSTOMER_USERS_SERVER_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let addr = loop {
-        line.clear();
-        assert!(
-            log.read_line(&mut line).unwrap() > 0,
-            "the server exited before listening"
-        );
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
+    let running = Running::start(&server.db(), &[]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (status, body): (u16, Value) = runtime.block_on(async {
-        let answer = reqwest::get(format!("http://{addr}/health")).await.unwrap();
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let answer = reqwest::get(running.url("/health")).await.unwrap();
         (answer.status().as_u16(), answer.json().await.unwrap())
     });
     assert_eq!(status, 200);
     assert_eq!(body, serde_json::json!({"status": "ok", "store": "sqlite"}));
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut log, &mut rest).unwrap();
+    let (status, rest) = running.terminate();
     assert!(status.success(), "{rest}");
     assert!(
         rest.contains("shutting down") && rest.contains("stopped"),

@@ -126,6 +126,10 @@ impl Hlc {
     }
 }
 
+/// How far ahead of the server's clock a change may be stamped: five minutes, as Actual
+/// allows. Further ahead, a fast clock would win every conflict for as long as it is fast.
+pub const MAX_DRIFT_MS: i64 = 5 * 60 * 1000;
+
 /// Whether `stamp` is within `max_drift_ms` of `wall_ms` (behind is always fine: an offline
 /// client's old changes are what sync is for).
 pub fn check_drift(stamp: &Stamp, wall_ms: i64, max_drift_ms: i64) -> Result<(), Refused> {

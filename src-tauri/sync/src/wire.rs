@@ -6,15 +6,18 @@ use sha2::{Digest, Sha256};
 
 use crate::merge::Fields;
 
-/// The record types that sync.
+/// The record types that sync, each after those it refers to (the order a desktop writes
+/// them in). A customer user's addresses, roles and sales representatives travel as fields
+/// of the user.
 pub const ENTITIES: &[&str] = &[
-    "customer_user",
-    "customer_user_address",
+    "localization",
+    "app_user",
     "customer",
-    "website",
     "customer_user_role",
+    "website",
     "setting",
     "email_template",
+    "customer_user",
     "change_log",
 ];
 

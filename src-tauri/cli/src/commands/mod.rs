@@ -5,4 +5,5 @@ pub(crate) mod csv;
 pub(crate) mod mail;
 pub(crate) mod reference;
 pub(crate) mod settings;
+pub(crate) mod sync;
 pub(crate) mod users;

@@ -44,6 +44,9 @@ pub struct Database {
 struct Writer {
     conn: Connection,
     clock: Hlc,
+    /// Whether the store is connected to a team server, so each change also joins the sync
+    /// outbox (a desktop that never syncs keeps no outbox).
+    syncing: bool,
 }
 
 /// How the store's file can be opened.
@@ -114,11 +117,22 @@ impl Database {
             migrate(&mut conn)?;
         }
         let clock = load_clock(&conn, access)?;
+        let syncing = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM client_state WHERE key = ?1)",
+                [JOINED_KEY],
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
         Ok(Database {
             checkpoints: Checkpointer::start(path),
             path: path.to_path_buf(),
             access,
-            writer: Mutex::new(Writer { conn, clock }),
+            writer: Mutex::new(Writer {
+                conn,
+                clock,
+                syncing,
+            }),
             readers: Readers {
                 pool: Mutex::new(Pool {
                     idle: Vec::new(),
@@ -235,6 +249,7 @@ impl Database {
                 tx: conn.transaction()?,
                 // Its ticks are thrown away with the transaction.
                 clock: Hlc::new("dry-run".into()),
+                syncing: false,
                 actor,
                 now: Utc::now(),
                 last_hlc: None,
@@ -278,6 +293,7 @@ impl Writer {
         let mut ctx = Tx {
             tx,
             clock: self.clock.clone(),
+            syncing: self.syncing,
             actor,
             now: Utc::now(),
             last_hlc: None,
@@ -288,6 +304,7 @@ impl Writer {
             tx,
             clock,
             last_hlc,
+            syncing,
             ..
         } = ctx;
         if !commit {
@@ -303,6 +320,7 @@ impl Writer {
         }
         tx.commit()?;
         self.clock = clock;
+        self.syncing = syncing;
         Ok(out)
     }
 }
@@ -311,6 +329,7 @@ impl Writer {
 pub struct Tx<'a> {
     pub tx: rusqlite::Transaction<'a>,
     clock: Hlc,
+    syncing: bool,
     actor: Actor,
     now: DateTime<Utc>,
     last_hlc: Option<String>,
@@ -340,6 +359,38 @@ impl Tx<'_> {
         hlc
     }
 
+    /// Moves this client's clock past a stamp another desktop made, so its next change is
+    /// later than everything it has seen. The server has held each stamp to its own clock
+    /// already; this desktop's clock may be behind the server's, so only a stamp a day
+    /// ahead (a broken clock) is left out.
+    pub fn observe(&mut self, hlc: &str) {
+        const OBSERVE_DRIFT_MS: i64 = 24 * 60 * 60 * 1000;
+        let now = self.now.timestamp_millis();
+        if self.clock.observe(hlc, now, OBSERVE_DRIFT_MS).is_ok() {
+            // Kept as the last stamp, so a restart resumes past it too.
+            self.last_hlc = Some(self.clock.tick(now));
+        }
+    }
+
+    /// Whether the store is connected to a team server.
+    pub fn syncing(&self) -> bool {
+        self.syncing
+    }
+
+    /// Connects the store to a team server or disconnects it, from this commit on.
+    pub(crate) fn set_syncing(&mut self, syncing: bool) {
+        self.syncing = syncing;
+    }
+
+    /// Queues the record for the next push: a connected store's every change, and the
+    /// records a desktop shares when it starts a team.
+    pub(crate) fn queue_push(&self, entity: &str, entity_id: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT INTO sync_outbox (entity, entity_id) VALUES (?1, ?2)")?
+            .execute([entity, entity_id])?;
+        Ok(())
+    }
+
     /// Marks the change records written from now on as coming from the import `id`.
     pub fn set_import(&mut self, id: &str) {
         self.import_id = Some(id.to_string());
@@ -354,13 +405,14 @@ impl Tx<'_> {
         fields: &serde_json::Map<String, serde_json::Value>,
         hlc: &str,
     ) -> Result<()> {
+        let change_id = new_id();
         self.tx
             .prepare_cached(
                 "INSERT INTO change_log (id, entity, entity_id, op, fields, actor, via, at, hlc, import_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(rusqlite::params![
-                new_id(),
+                change_id,
                 entity,
                 entity_id,
                 op,
@@ -371,6 +423,19 @@ impl Tx<'_> {
                 hlc,
                 self.import_id,
             ])?;
+        if op == "delete" {
+            // Kept so an older edit from elsewhere cannot bring the record back.
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO sync_tombstone (entity, entity_id, hlc) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (entity, entity_id) DO UPDATE SET hlc = excluded.hlc",
+                )?
+                .execute([entity, entity_id, hlc])?;
+        }
+        if self.syncing {
+            self.queue_push(entity, entity_id)?;
+            self.queue_push(CHANGE_ENTITY, &change_id)?;
+        }
         Ok(())
     }
 }
@@ -390,6 +455,13 @@ pub fn new_id() -> String {
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
+
+/// The change records' kind of record, as they sync.
+pub const CHANGE_ENTITY: &str = "change_log";
+
+/// The `client_state` key set once the store has joined a team server: from then on, each
+/// change also joins the sync outbox.
+pub const JOINED_KEY: &str = "sync.joined";
 
 /// The desktop app's identifier (`tauri.conf.json`), which names its data folder.
 pub const APP_IDENTIFIER: &str = "org.customerusers.desktop";

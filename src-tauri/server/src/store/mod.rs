@@ -3,11 +3,12 @@
 
 mod sqlite;
 
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
 use serde::Serialize;
 
 pub use sqlite::SqliteStore;
 
+use crate::auth::{Refresh, Session, SessionKeys};
 use crate::error::Result;
 
 /// An admin account: a back-office user who signs desktops in.
@@ -29,8 +30,33 @@ pub trait Store: Send + Sync {
     fn add_admin(&self, email: &str, password_hash: &str) -> Result<Admin>;
     /// Every admin, in the order they were added.
     fn admins(&self) -> Result<Vec<Admin>>;
-    /// Disables the admin with `email` (any case).
+    /// Disables the admin with `email` (any case) and ends their sessions.
     fn disable_admin(&self, email: &str) -> Result<Admin>;
+    /// The admin with this lowercased e-mail and their password's hash.
+    fn admin_credentials(&self, email_lower: &str) -> Result<Option<(Admin, String)>>;
+    /// Failed sign-ins of this e-mail since `since_ms`.
+    fn sign_in_failures(&self, email_lower: &str, since_ms: i64) -> Result<u64>;
+    fn note_sign_in_failure(&self, email_lower: &str, at_ms: i64) -> Result<()>;
+    fn create_session(
+        &self,
+        id: &str,
+        admin_id: &str,
+        client_id: &str,
+        keys: &SessionKeys,
+        now_ms: i64,
+    ) -> Result<()>;
+    /// The session whose access token has this hash, if current and its admin enabled.
+    fn session(&self, access_hash: &str, now_ms: i64) -> Result<Option<Session>>;
+    /// Swaps the session's tokens for `keys` when `refresh_hash` is its current refresh token.
+    fn refresh_session(
+        &self,
+        refresh_hash: &str,
+        keys: &SessionKeys,
+        now_ms: i64,
+    ) -> Result<Refresh>;
+    fn revoke_session(&self, id: &str) -> Result<()>;
+    /// The server's copy of one record.
+    fn record(&self, entity: &str, entity_id: &str) -> Result<Option<Row>>;
     /// Settles a client's batch in one transaction ([`crate::sync::push`]).
     fn push(&self, push: &PushRequest, now_ms: i64) -> Result<PushResponse>;
     /// The records changed after `cursor`, at most `limit`, in version order.

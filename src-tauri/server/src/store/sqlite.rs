@@ -4,10 +4,11 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use cu_sync::merge::Fields;
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{Admin, Store};
+use crate::auth::{Refresh, Session, SessionKeys};
 use crate::error::{Result, ServerError};
 use crate::sync::{self, SyncTx};
 
@@ -96,11 +97,18 @@ impl Store for SqliteStore {
     }
 
     fn disable_admin(&self, email: &str) -> Result<Admin> {
-        let conn = self.conn();
-        conn.execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
             "UPDATE admin SET enabled = 0 WHERE email_lower = ?1",
             [email.to_lowercase()],
         )?;
+        tx.execute(
+            "UPDATE session SET revoked = 1
+             WHERE admin_id IN (SELECT id FROM admin WHERE email_lower = ?1)",
+            [email.to_lowercase()],
+        )?;
+        tx.commit()?;
         conn.query_row(
             "SELECT id, email, enabled, created_at FROM admin WHERE email_lower = ?1",
             [email.to_lowercase()],
@@ -108,6 +116,154 @@ impl Store for SqliteStore {
         )
         .optional()?
         .ok_or_else(|| ServerError::NotFound(format!("No admin has the email \"{email}\".")))
+    }
+
+    fn admin_credentials(&self, email_lower: &str) -> Result<Option<(Admin, String)>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT id, email, enabled, created_at, password_hash FROM admin
+                 WHERE email_lower = ?1",
+                [email_lower],
+                |r| Ok((admin(r)?, r.get(4)?)),
+            )
+            .optional()?)
+    }
+
+    fn sign_in_failures(&self, email_lower: &str, since_ms: i64) -> Result<u64> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM sign_in_failure WHERE email_lower = ?1 AND at >= ?2",
+            params![email_lower, since_ms],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    fn note_sign_in_failure(&self, email_lower: &str, at_ms: i64) -> Result<()> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO sign_in_failure (email_lower, at) VALUES (?1, ?2)",
+            params![email_lower, at_ms],
+        )?;
+        // Old failures count for nothing: keep the table small.
+        conn.execute(
+            "DELETE FROM sign_in_failure WHERE at < ?1",
+            [at_ms - 24 * 60 * 60 * 1000],
+        )?;
+        Ok(())
+    }
+
+    fn create_session(
+        &self,
+        id: &str,
+        admin_id: &str,
+        client_id: &str,
+        keys: &SessionKeys,
+        now_ms: i64,
+    ) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO session (id, admin_id, client_id, access_hash, access_expires_at,
+                refresh_hash, refresh_expires_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                admin_id,
+                client_id,
+                keys.access_hash,
+                keys.access_expires_ms,
+                keys.refresh_hash,
+                keys.refresh_expires_ms,
+                now_ms
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, access_hash: &str, now_ms: i64) -> Result<Option<Session>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT s.id, s.admin_id, a.email, s.client_id FROM session s
+                 JOIN admin a ON a.id = s.admin_id
+                 WHERE s.access_hash = ?1 AND s.access_expires_at > ?2 AND s.revoked = 0
+                    AND a.enabled = 1",
+                params![access_hash, now_ms],
+                session_row,
+            )
+            .optional()?)
+    }
+
+    fn refresh_session(
+        &self,
+        refresh_hash: &str,
+        keys: &SessionKeys,
+        now_ms: i64,
+    ) -> Result<Refresh> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let reused: Option<String> = tx
+            .query_row(
+                "SELECT id FROM session WHERE previous_refresh_hash = ?1",
+                [refresh_hash],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = reused {
+            tx.execute("UPDATE session SET revoked = 1 WHERE id = ?1", [&id])?;
+            tx.commit()?;
+            return Ok(Refresh::Reused);
+        }
+        let current = tx
+            .query_row(
+                "SELECT s.id, s.admin_id, a.email, s.client_id FROM session s
+                 JOIN admin a ON a.id = s.admin_id
+                 WHERE s.refresh_hash = ?1 AND s.refresh_expires_at > ?2 AND s.revoked = 0
+                    AND a.enabled = 1",
+                params![refresh_hash, now_ms],
+                session_row,
+            )
+            .optional()?;
+        let Some(session) = current else {
+            return Ok(Refresh::Invalid);
+        };
+        tx.execute(
+            "UPDATE session SET access_hash = ?2, access_expires_at = ?3, refresh_hash = ?4,
+                refresh_expires_at = ?5, previous_refresh_hash = refresh_hash WHERE id = ?1",
+            params![
+                session.id,
+                keys.access_hash,
+                keys.access_expires_ms,
+                keys.refresh_hash,
+                keys.refresh_expires_ms
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Refresh::Rotated(session))
+    }
+
+    fn revoke_session(&self, id: &str) -> Result<()> {
+        self.conn()
+            .execute("UPDATE session SET revoked = 1 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    fn record(&self, entity: &str, entity_id: &str) -> Result<Option<Row>> {
+        let row: Option<(i64, String)> = self
+            .conn()
+            .query_row(
+                "SELECT version, fields FROM record WHERE entity = ?1 AND entity_id = ?2",
+                [entity, entity_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(version, fields)| {
+            Ok(Row {
+                version: version as u64,
+                entity: entity.to_string(),
+                entity_id: entity_id.to_string(),
+                fields: parse_fields(&fields)?,
+            })
+        })
+        .transpose()
     }
 
     fn push(&self, push: &PushRequest, now_ms: i64) -> Result<PushResponse> {
@@ -146,6 +302,15 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         Ok(sync::page(cursor, limit, rows))
     }
+}
+
+fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: r.get(0)?,
+        admin_id: r.get(1)?,
+        admin_email: r.get(2)?,
+        client_id: r.get(3)?,
+    })
 }
 
 fn parse_fields(text: &str) -> Result<Fields> {
@@ -193,17 +358,65 @@ impl SyncTx for SqliteTx<'_> {
         entity_id: &str,
         fields: &Fields,
         version: u64,
+        email_key: Option<&str>,
     ) -> Result<()> {
         let json = serde_json::to_string(fields)
             .map_err(|e| ServerError::Storage(format!("A record cannot be written: {e}")))?;
         self.0
             .prepare_cached(
-                "INSERT INTO record (entity, entity_id, fields, version) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (entity, entity_id)
-                 DO UPDATE SET fields = excluded.fields, version = excluded.version",
+                "INSERT INTO record (entity, entity_id, fields, version, email_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
+                    version = excluded.version, email_key = excluded.email_key",
             )?
-            .execute(params![entity, entity_id, json, version as i64])?;
+            .execute(params![entity, entity_id, json, version as i64, email_key])?;
         Ok(())
+    }
+
+    fn email_taken(&mut self, email_key: &str, except: &str) -> Result<bool> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM record WHERE email_key = ?1 AND entity_id != ?2)",
+            )?
+            .query_row([email_key, except], |r| r.get(0))?)
+    }
+
+    fn note_rejected(&mut self, client_id: &str, rejected: &Rejected) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO sync_rejection (client_id, seq, field, message) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (client_id, seq) DO NOTHING",
+            )?
+            .execute(params![
+                client_id,
+                rejected.seq as i64,
+                rejected.field,
+                rejected.message
+            ])?;
+        Ok(())
+    }
+
+    fn rejected_in(
+        &mut self,
+        client_id: &str,
+        seqs: std::ops::RangeInclusive<u64>,
+    ) -> Result<Vec<Rejected>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT seq, field, message FROM sync_rejection
+             WHERE client_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(
+            params![client_id, *seqs.start() as i64, *seqs.end() as i64],
+            |r| {
+                Ok(Rejected {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    field: r.get(1)?,
+                    message: r.get(2)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn next_version(&mut self) -> Result<u64> {

@@ -4,6 +4,7 @@
 //! through this module; no other module issues SQL that writes `customer_user`.
 
 pub(crate) mod account;
+pub(crate) mod remote;
 pub(crate) mod row;
 
 use rusqlite::params;
@@ -188,7 +189,7 @@ impl Names {
 }
 
 /// The row of a user as read back.
-fn stored_row(user: &CustomerUser) -> Row<'_> {
+pub(crate) fn stored_row(user: &CustomerUser) -> Row<'_> {
     fn named(r: &Option<reference::Ref>) -> Option<Named<'_>> {
         r.as_ref().map(|r| Named {
             id: &r.id,
@@ -247,7 +248,7 @@ pub fn delete(db: &Database, actor: &Actor, id: &str) -> Result<()> {
 }
 
 /// "2 orders", "1 shopping list": what the user owns, for the refusal message.
-fn owned_records(tx: &Tx<'_>, id: &str) -> Result<Vec<String>> {
+pub(crate) fn owned_records(tx: &Tx<'_>, id: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for (table, one, many) in [
         ("sales_order", "order", "orders"),

@@ -1,0 +1,263 @@
+//! The team server over HTTP, for the desktop app and the CLI: signing in and out, and the
+//! core's sync [`Transport`]. TLS is rustls; plain HTTP is allowed only to this machine
+//! unless the admin says the network is safe. The tokens live in the OS keychain only,
+//! never in the database, a log or an error; an expired access token is refreshed (the
+//! refresh token rotates) and the request tried once more.
+
+use std::time::Duration;
+
+use cu_core::sync::{Failure, Transport};
+use cu_core::{secrets, CoreError, Database, ErrorCode, Result};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::json;
+use url::Url;
+
+/// How the desktop reaches its server.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A PEM file with the CA that signed the server's certificate, beside the system's.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Allows `http://` to another machine: the admin says the network is private.
+    pub insecure_http: bool,
+}
+
+/// A connection to the team server at one address.
+pub struct Remote<'a> {
+    db: &'a Database,
+    http: Client,
+    base: Url,
+    tokens: Option<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Tokens {
+    access_token: String,
+    refresh_token: String,
+    admin: String,
+}
+
+/// The server's error body.
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: String,
+}
+
+impl<'a> Remote<'a> {
+    pub fn new(db: &'a Database, url: &str, options: &Options) -> Result<Self> {
+        let base = check_url(url, options.insecure_http)?;
+        // reqwest takes the process's TLS provider; ring is the one already built in.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .user_agent(concat!("customer-users/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &options.ca_file {
+            let pem = std::fs::read(path).map_err(|e| {
+                CoreError::field("caFile", format!("Cannot read {}: {e}", path.display()))
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                CoreError::field(
+                    "caFile",
+                    format!("{} is not a PEM certificate: {e}", path.display()),
+                )
+            })?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| CoreError::internal(format!("The HTTP client cannot start: {e}")))?;
+        Ok(Remote {
+            db,
+            http,
+            base,
+            tokens: None,
+        })
+    }
+
+    /// The server this store is signed in to, with its tokens from the keychain.
+    pub fn signed_in(db: &'a Database, options: &Options) -> Result<Self> {
+        let url = cu_core::sync::state::server_url_of(db)?.ok_or_else(|| {
+            CoreError::new(
+                ErrorCode::Unauthorized,
+                "This store is not signed in to a team server: sign in first.",
+            )
+        })?;
+        let mut remote = Remote::new(db, &url, options)?;
+        remote.tokens = secrets::sync_tokens(db)?;
+        Ok(remote)
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.base.clone();
+        let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url
+    }
+
+    /// Signs `email` in; the tokens go to the keychain and the store remembers the server.
+    pub fn sign_in(&mut self, email: &str, password: &str) -> Result<String> {
+        let client_id = self.db.read(|c| cu_core::sync::state::client_id(c))?;
+        let response = self
+            .http
+            .post(self.url("/v1/session"))
+            .json(&json!({"email": email, "password": password, "clientId": client_id}))
+            .send()
+            .map_err(|e| offline(&e))?;
+        let tokens: Tokens = answer(response).map_err(CoreError::from)?;
+        secrets::set_sync_tokens(self.db, Some((&tokens.access_token, &tokens.refresh_token)))?;
+        cu_core::sync::connect(self.db, self.base.as_str(), &tokens.admin)?;
+        self.tokens = Some((tokens.access_token, tokens.refresh_token));
+        Ok(tokens.admin)
+    }
+
+    /// Ends the session on the server (when it answers) and forgets the tokens; the
+    /// records stay.
+    pub fn sign_out(&mut self) -> Result<()> {
+        if let Some((access, _)) = &self.tokens {
+            // Unreachable or already ended: the tokens are forgotten here all the same.
+            let _ = self
+                .http
+                .delete(self.url("/v1/session"))
+                .bearer_auth(access)
+                .send();
+        }
+        secrets::set_sync_tokens(self.db, None)?;
+        cu_core::sync::disconnect(self.db)
+    }
+
+    fn refresh(&mut self) -> std::result::Result<(), Failure> {
+        let Some((_, refresh)) = &self.tokens else {
+            return Err(Failure::SignedOut(
+                "Sign in to the team server first.".into(),
+            ));
+        };
+        let response = self
+            .http
+            .post(self.url("/v1/session/refresh"))
+            .json(&json!({"refreshToken": refresh}))
+            .send()
+            .map_err(|e| offline(&e))?;
+        let tokens: Tokens = answer(response)?;
+        secrets::set_sync_tokens(self.db, Some((&tokens.access_token, &tokens.refresh_token)))
+            .map_err(|e| Failure::Offline(e.message))?;
+        self.tokens = Some((tokens.access_token, tokens.refresh_token));
+        Ok(())
+    }
+
+    /// Sends a request with the access token; on 401 refreshes once and sends it again.
+    fn call<T: DeserializeOwned>(
+        &mut self,
+        request: impl Fn(&Client) -> RequestBuilder,
+    ) -> std::result::Result<T, Failure> {
+        for attempt in 0..2 {
+            let Some((access, _)) = &self.tokens else {
+                return Err(Failure::SignedOut(
+                    "Sign in to the team server first.".into(),
+                ));
+            };
+            let response = request(&self.http)
+                .bearer_auth(access)
+                .send()
+                .map_err(|e| offline(&e))?;
+            if response.status() == StatusCode::UNAUTHORIZED && attempt == 0 {
+                self.refresh()?;
+                continue;
+            }
+            return answer(response);
+        }
+        Err(Failure::SignedOut("The server refused the sign-in.".into()))
+    }
+}
+
+impl Transport for Remote<'_> {
+    fn push(&mut self, request: &PushRequest) -> std::result::Result<PushResponse, Failure> {
+        let url = self.url("/v1/sync/push");
+        self.call(|http| http.post(url.clone()).json(request))
+    }
+
+    fn pull(&mut self, cursor: u64, limit: usize) -> std::result::Result<PullResponse, Failure> {
+        let mut url = self.url("/v1/sync/pull");
+        url.query_pairs_mut()
+            .append_pair("cursor", &cursor.to_string())
+            .append_pair("limit", &limit.to_string());
+        self.call(|http| http.get(url.clone()))
+    }
+
+    fn fetch(&mut self, entity: &str, id: &str) -> std::result::Result<Option<Row>, Failure> {
+        let mut url = self.url("/v1/sync/record");
+        url.path_segments_mut()
+            .map_err(|_| Failure::Refused("The server's address cannot hold a path.".into()))?
+            .push(entity)
+            .push(id);
+        match self.call::<Row>(|http| http.get(url.clone())) {
+            Ok(row) => Ok(Some(row)),
+            Err(Failure::Refused(m)) if m.starts_with("404") => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// `https://…`, or `http://` to this machine (or anywhere, when the admin allows it).
+fn check_url(url: &str, insecure_http: bool) -> Result<Url> {
+    let parsed = Url::parse(url.trim())
+        .map_err(|e| CoreError::field("url", format!("\"{url}\" is not a server address: {e}")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(parsed),
+        "http" if loopback || insecure_http => Ok(parsed),
+        "http" => Err(CoreError::field(
+            "url",
+            "Plain http:// would send the password and every record unencrypted: use https://, \
+             or pass --insecure-http if this network is private.",
+        )),
+        other => Err(CoreError::field(
+            "url",
+            format!("\"{other}\" is not http or https."),
+        )),
+    }
+}
+
+/// Unreachable, in words (the URL in reqwest's message holds no secret: tokens travel in
+/// headers and bodies only).
+fn offline(e: &reqwest::Error) -> Failure {
+    let why = if e.is_timeout() {
+        "it did not answer in time".to_string()
+    } else if e.is_connect() {
+        "it cannot be reached".to_string()
+    } else {
+        e.to_string()
+    };
+    Failure::Offline(format!("The team server is offline: {why}."))
+}
+
+fn answer<T: DeserializeOwned>(response: Response) -> std::result::Result<T, Failure> {
+    let status = response.status();
+    if status.is_success() {
+        return response
+            .json()
+            .map_err(|e| Failure::Refused(format!("The server's answer cannot be read: {e}")));
+    }
+    let message = response
+        .json::<ErrorBody>()
+        .map(|b| b.message)
+        .unwrap_or_else(|_| status.to_string());
+    Err(match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Failure::SignedOut(message),
+        StatusCode::CONFLICT => Failure::Conflict(message),
+        StatusCode::GONE => Failure::Gone(message),
+        StatusCode::NOT_FOUND => Failure::Refused(format!("404 {message}")),
+        s if s.is_server_error() => Failure::Offline(format!("The team server failed: {message}")),
+        StatusCode::TOO_MANY_REQUESTS => Failure::SignedOut(message),
+        _ => Failure::Refused(message),
+    })
+}
