@@ -6,6 +6,7 @@
 
 mod commands;
 mod delivery;
+mod syncer;
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
@@ -343,10 +344,12 @@ fn main() -> ExitCode {
     let db = Arc::new(db);
     let deliverer = delivery::Deliverer::start(db.clone());
     deliverer.wake();
+    let syncer = syncer::Syncer::start(db.clone());
     app.manage(commands::AppState {
         db,
         launched,
         deliverer,
+        syncer,
         export_cancel: Default::default(),
         import_cancel: Default::default(),
     });

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use ts_rs::Config;
 
-use super::{account, csv, customer_users, mail, reference, settings, Signature};
+use super::{account, csv, customer_users, mail, reference, settings, sync, Signature};
 
 fn all(cfg: &Config) -> Vec<Signature> {
     [
@@ -17,6 +17,7 @@ fn all(cfg: &Config) -> Vec<Signature> {
         mail::signatures(cfg),
         settings::signatures(cfg),
         csv::signatures(cfg),
+        sync::signatures(cfg),
     ]
     .into_iter()
     .flatten()

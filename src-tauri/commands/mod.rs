@@ -14,6 +14,7 @@ use cu_core::{back_office, CoreError, Database};
 use ts_rs::{Config, Dependency, TypeVisitor, TS};
 
 use crate::delivery::Deliverer;
+use crate::syncer::Syncer;
 
 /// Declares commands: each `fn` becomes a `#[tauri::command]`, and `signatures()` lists what
 /// the UI sees of them. Parameters before `;` are Tauri's (state, app handle); those after
@@ -63,6 +64,7 @@ mod customer_users;
 mod mail;
 mod reference;
 mod settings;
+mod sync;
 
 pub struct AppState {
     pub db: Arc<Database>,
@@ -70,6 +72,8 @@ pub struct AppState {
     pub launched: Instant,
     /// Woken after every action that queues e-mail.
     pub deliverer: Deliverer,
+    /// Woken after every action, so a change goes to the team server soon.
+    pub syncer: Syncer,
     /// Set by `cancel_export` to stop the export under way.
     pub export_cancel: AtomicBool,
     /// Set by `cancel_import` to stop the import (or check) under way.
@@ -92,9 +96,11 @@ impl AppState {
             })
     }
 
-    /// Runs an action as the current admin.
+    /// Runs an action as the current admin, then asks for a sync.
     fn acting<T>(&self, action: impl FnOnce(&Database, &Actor) -> Reply<T>) -> Reply<T> {
-        action(&self.db, &self.actor()?)
+        let out = action(&self.db, &self.actor()?)?;
+        self.syncer.wake(false);
+        Ok(out)
     }
 
     /// Runs an action that may queue e-mail as the current admin, then asks for delivery.
@@ -194,6 +200,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         mail::update_email_template,
         mail::restore_email_template,
         mail::preview_email_template,
+        sync::sync_status,
+        sync::server_sign_in,
+        sync::server_sign_out,
+        sync::sync_now,
+        sync::sync_retry,
+        sync::sync_discard,
         settings::list_settings,
         settings::set_setting,
         settings::smtp_password_saved,

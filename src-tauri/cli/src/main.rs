@@ -33,10 +33,15 @@ struct Cli {
     /// The database file (default: the desktop app's, in the OS app-data folder).
     #[arg(long, global = true, env = "CUSTOMER_USERS_DB")]
     db: Option<PathBuf>,
-    /// The back-office user who acts: recorded as the actor of every change.
-    #[arg(long = "as", visible_alias = "actor", value_name = "USERNAME", global = true,
-          default_value = cu_core::actor::FIRST_ADMIN)]
-    actor: String,
+    /// The back-office user who acts: recorded as the actor of every change (default: the
+    /// admin signed in to the team server, else the store's first admin).
+    #[arg(
+        long = "as",
+        visible_alias = "actor",
+        value_name = "USERNAME",
+        global = true
+    )]
+    actor: Option<String>,
     /// Print JSON (the web API's field names) instead of tables.
     #[arg(long, global = true)]
     json: bool,
@@ -392,8 +397,17 @@ fn run_command(cli: &Cli) -> Result<u8, CoreError> {
         })?,
     };
     let db = Database::open(&path)?;
-    // A new store has only its first admin; they are the default actor.
-    let actor = db.read(|c| Actor::back_office(c, &cli.actor, Via::Cli))?;
+    // A new store has only its first admin; they are the default actor, until an admin
+    // signs the store in to a team server.
+    let actor = db.read(|c| {
+        let key = match &cli.actor {
+            Some(key) => key.clone(),
+            None => cu_core::sync::state::server_url(c)?
+                .and(cu_core::back_office::current_admin(c)?)
+                .map_or_else(|| cu_core::actor::FIRST_ADMIN.to_string(), |u| u.username),
+        };
+        Actor::back_office(c, &key, Via::Cli)
+    })?;
     let mut session = Session {
         db: &db,
         actor: &actor,

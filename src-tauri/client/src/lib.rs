@@ -30,6 +30,7 @@ pub struct Remote<'a> {
     db: &'a Database,
     http: Client,
     base: Url,
+    options: Options,
     tokens: Option<(String, String)>,
 }
 
@@ -39,6 +40,7 @@ struct Tokens {
     access_token: String,
     refresh_token: String,
     admin: String,
+    admin_id: String,
 }
 
 /// The server's error body.
@@ -75,19 +77,28 @@ impl<'a> Remote<'a> {
             db,
             http,
             base,
+            options: options.clone(),
             tokens: None,
         })
     }
 
-    /// The server this store is signed in to, with its tokens from the keychain.
-    pub fn signed_in(db: &'a Database, options: &Options) -> Result<Self> {
+    /// The server this store is signed in to, with its tokens from the keychain, reached as
+    /// the sign-in did unless `options` say otherwise.
+    pub fn signed_in(db: &'a Database, options: Option<&Options>) -> Result<Self> {
         let url = cu_core::sync::state::server_url_of(db)?.ok_or_else(|| {
             CoreError::new(
                 ErrorCode::Unauthorized,
                 "This store is not signed in to a team server: sign in first.",
             )
         })?;
-        let mut remote = Remote::new(db, &url, options)?;
+        let remembered = {
+            let (ca_file, insecure_http) = cu_core::sync::state::connection_of(db)?;
+            Options {
+                ca_file: ca_file.map(Into::into),
+                insecure_http,
+            }
+        };
+        let mut remote = Remote::new(db, &url, options.unwrap_or(&remembered))?;
         remote.tokens = secrets::sync_tokens(db)?;
         Ok(remote)
     }
@@ -110,7 +121,17 @@ impl<'a> Remote<'a> {
             .map_err(|e| offline(&e))?;
         let tokens: Tokens = answer(response).map_err(CoreError::from)?;
         secrets::set_sync_tokens(self.db, Some((&tokens.access_token, &tokens.refresh_token)))?;
-        cu_core::sync::connect(self.db, self.base.as_str(), &tokens.admin)?;
+        cu_core::sync::connect(self.db, self.base.as_str(), &tokens.admin, &tokens.admin_id)?;
+        let ca_file = self
+            .options
+            .ca_file
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned());
+        cu_core::sync::state::set_connection(
+            self.db,
+            ca_file.as_deref(),
+            self.options.insecure_http,
+        )?;
         self.tokens = Some((tokens.access_token, tokens.refresh_token));
         Ok(tokens.admin)
     }

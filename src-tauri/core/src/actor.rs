@@ -15,6 +15,10 @@ pub const SYSTEM: &str = "system";
 /// names another, and in whose name the app seeds demo data.
 pub const FIRST_ADMIN: &str = "admin";
 
+/// The first admin's id, the same in every store, so the desktops of a team never collide
+/// on them (`V7__sync.sql` gave older stores this id).
+pub const FIRST_ADMIN_ID: &str = "0190a000-0000-7000-8000-000000000020";
+
 /// How the acting user reaches the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

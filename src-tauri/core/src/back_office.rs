@@ -121,6 +121,34 @@ pub(crate) fn create_with_id(
     })
 }
 
+/// Makes the team server's admin `email` (server id `id`) this store's current admin,
+/// adding them as a back-office user (username: the e-mail) the first time: signing a
+/// desktop in makes them the actor of everything done there.
+pub(crate) fn sign_in_team_admin(tx: &mut Tx<'_>, id: &str, email: &str) -> Result<User> {
+    let known: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM app_user WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if !known {
+        let organization = reference::default_organization(tx, email)?;
+        let name = email.split('@').next().unwrap_or(email);
+        let input = BackOfficeUserInput {
+            username: email.to_string(),
+            first_name: name.to_string(),
+            last_name: "(team admin)".to_string(),
+            email: email.to_string(),
+        };
+        create_with_id(tx, id, &organization, &input, false)?;
+    }
+    tx.execute(
+        "INSERT INTO client_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![CURRENT_ADMIN, id],
+    )?;
+    current_admin(tx)?.ok_or_else(|| CoreError::not_found("Back-office user", email))
+}
+
 /// The back-office user who acts in the desktop's window, if one was chosen for this store.
 pub fn current_admin(conn: &Connection) -> Result<Option<User>> {
     let id: Option<String> = conn

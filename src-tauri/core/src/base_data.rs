@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::params;
 
-use crate::actor::{Actor, FIRST_ADMIN};
+use crate::actor::{Actor, FIRST_ADMIN, FIRST_ADMIN_ID};
 use crate::back_office::BackOfficeUserInput;
 use crate::{Database, Result};
 
@@ -14,7 +14,6 @@ pub const DEFAULT_ORGANIZATION: &str = "Main Organization";
 /// The ids of what every store seeds alike, the same in every store (`V7__sync.sql` gave
 /// older stores them), so the desktops of a team never collide on them.
 pub const ORGANIZATION_ID: &str = "0190a000-0000-7000-8000-000000000010";
-pub const FIRST_ADMIN_ID: &str = "0190a000-0000-7000-8000-000000000020";
 
 impl Database {
     /// Opens (creating if needed) the database at `path`, brings its schema up to date and

@@ -70,6 +70,7 @@ pub struct Tokens {
     /// Seconds until the access token ends.
     pub expires_in: i64,
     pub admin: String,
+    pub admin_id: String,
 }
 
 /// Why a sign-in was refused: the same answer whether or not the e-mail has an account.
@@ -138,6 +139,7 @@ pub fn sign_in(
         refresh_token: refresh,
         expires_in: policy.access_ttl_ms / 1000,
         admin: admin.email,
+        admin_id: admin.id,
     })
 }
 
@@ -159,6 +161,7 @@ pub fn refresh(
             refresh_token: refresh,
             expires_in: policy.access_ttl_ms / 1000,
             admin: session.admin_email,
+            admin_id: session.admin_id,
         }),
         Refresh::Reused => Err(ServerError::Unauthorized(
             "This sign-in was used from somewhere else, so it has ended: sign in again.".into(),

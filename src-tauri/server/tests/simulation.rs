@@ -341,7 +341,13 @@ fn run(seed: u64) -> Result<(), String> {
     // The first desktop brings its records to the new team; the others start from them.
     generate::generate(desktops[0].db(), &actor(), 12, |_| {}).unwrap();
     for d in desktops.iter_mut() {
-        sync::connect(d.db(), "sim://server", "admin@example.com").unwrap();
+        sync::connect(
+            d.db(),
+            "sim://server",
+            "admin@example.com",
+            cu_core::actor::FIRST_ADMIN_ID,
+        )
+        .unwrap();
     }
     let mut emails = Vec::new();
     for _ in 0..3 {

@@ -31,6 +31,7 @@ import type { RenderedEmail } from './RenderedEmail';
 import type { RoleRef } from './RoleRef';
 import type { Setting } from './Setting';
 import type { StoreInfo } from './StoreInfo';
+import type { SyncView } from './SyncView';
 import type { User } from './User';
 import type { Website } from './Website';
 
@@ -82,6 +83,12 @@ export interface Commands {
   cancel_import: { args: Record<string, never>; returns: null };
   save_import_template: { args: { path?: string | null; kind?: ImportKind | null }; returns: string | null };
   list_imports: { args: Record<string, never>; returns: Array<ImportRecord> };
+  sync_status: { args: Record<string, never>; returns: SyncView };
+  server_sign_in: { args: { url: string; email: string; password: string; caFile?: string | null; insecureHttp: boolean }; returns: SyncView };
+  server_sign_out: { args: Record<string, never>; returns: SyncView };
+  sync_now: { args: { replaceLocal: boolean }; returns: SyncView };
+  sync_retry: { args: { seq: bigint }; returns: SyncView };
+  sync_discard: { args: { seq: bigint }; returns: SyncView };
 }
 
 export type CommandName = keyof Commands;

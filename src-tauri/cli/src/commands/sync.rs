@@ -12,6 +12,11 @@ fn options(connection: &Connection) -> Options {
     }
 }
 
+/// The options given on this command line, or `None` to connect as the sign-in did.
+fn given(connection: &Connection) -> Option<Options> {
+    (connection.ca_file.is_some() || connection.insecure_http).then(|| options(connection))
+}
+
 pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), CoreError> {
     let Session { db, out, .. } = session;
     match command {
@@ -29,7 +34,7 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             ))
         }
         Command::Server(ServerCommand::Logout { connection }) => {
-            match Remote::signed_in(db, &options(connection)) {
+            match Remote::signed_in(db, given(connection).as_ref()) {
                 Ok(mut remote) => remote.sign_out()?,
                 // Not signed in: there is nothing to end on a server, only tokens to forget.
                 Err(_) => {
@@ -90,7 +95,7 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             connection,
             ..
         } => {
-            let mut remote = Remote::signed_in(db, &options(connection))?;
+            let mut remote = Remote::signed_in(db, given(connection).as_ref())?;
             sync::discard(db, &mut remote, *seq)?;
             out.done(&format!(
                 "Change #{seq} discarded: the record is the server's copy again."
@@ -101,7 +106,7 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             replace_local,
             connection,
         } => {
-            let mut remote = Remote::signed_in(db, &options(connection))?;
+            let mut remote = Remote::signed_in(db, given(connection).as_ref())?;
             let how = if *replace_local {
                 Join::ReplaceLocal
             } else {

@@ -41,6 +41,19 @@ struct Table {
     columns: &'static [(&'static str, &'static str, Kind)],
     /// Columns a new row needs that do not sync, as SQL expressions.
     on_insert: &'static [(&'static str, &'static str)],
+    /// A list of ids kept in a table of its own that travels as one field of the record.
+    relation: Option<Relation>,
+}
+
+/// `field` is the sorted ids in `table`'s `target` column of the rows whose `owner` column
+/// is the record's id.
+struct Relation {
+    field: &'static str,
+    table: &'static str,
+    owner: &'static str,
+    target: &'static str,
+    /// The table the ids are of, which syncs before this record.
+    of: &'static str,
 }
 
 const ORGANIZATION: &str = "(SELECT id FROM organization ORDER BY id LIMIT 1)";
@@ -53,6 +66,7 @@ const TABLES: &[Table] = &[
         key: "id",
         columns: &[("name", "name", Kind::Text), ("code", "code", Kind::Text)],
         on_insert: &[],
+        relation: None,
     },
     Table {
         entity: "app_user",
@@ -66,6 +80,7 @@ const TABLES: &[Table] = &[
             ("enabled", "enabled", Kind::Flag),
         ],
         on_insert: &[("organization_id", ORGANIZATION)],
+        relation: None,
     },
     Table {
         entity: "customer",
@@ -80,6 +95,13 @@ const TABLES: &[Table] = &[
             ("created_at", NOW),
             ("updated_at", NOW),
         ],
+        relation: Some(Relation {
+            field: "salesRepresentatives",
+            table: "customer_sales_rep",
+            owner: "customer_id",
+            target: "user_id",
+            of: "app_user",
+        }),
     },
     Table {
         entity: "customer_user_role",
@@ -93,6 +115,7 @@ const TABLES: &[Table] = &[
             ("public", "public", Kind::Flag),
         ],
         on_insert: &[("organization_id", ORGANIZATION)],
+        relation: None,
     },
     Table {
         entity: "website",
@@ -103,8 +126,16 @@ const TABLES: &[Table] = &[
             ("url", "url", Kind::Text),
             ("defaultRole", "default_role_id", Kind::Text),
             ("guestRole", "guest_role_id", Kind::Text),
+            ("isDefault", "is_default", Kind::Flag),
         ],
         on_insert: &[("organization_id", ORGANIZATION)],
+        relation: Some(Relation {
+            field: "localizations",
+            table: "website_localization",
+            owner: "website_id",
+            target: "localization_id",
+            of: "localization",
+        }),
     },
     Table {
         entity: "setting",
@@ -112,6 +143,7 @@ const TABLES: &[Table] = &[
         key: "key",
         columns: &[("value", "value", Kind::Json)],
         on_insert: &[],
+        relation: None,
     },
     Table {
         entity: "email_template",
@@ -122,6 +154,7 @@ const TABLES: &[Table] = &[
             ("content", "content", Kind::Text),
         ],
         on_insert: &[],
+        relation: None,
     },
 ];
 
@@ -188,24 +221,25 @@ fn table_state(conn: &Connection, t: &Table, id: &str) -> Result<Option<Fields>>
         return Ok(None);
     };
     let clocks: Map<String, Value> = serde_json::from_str(&clocks).unwrap_or_default();
-    if t.entity == "customer" {
-        // The representatives are a relation of their own; they travel with the customer.
-        let mut reps: Vec<String> = conn
-            .prepare_cached("SELECT user_id FROM customer_sales_rep WHERE customer_id = ?1")?
+    let mut fields = fields_of(t, values, &clocks);
+    if let Some(rel) = &t.relation {
+        let mut ids: Vec<String> = conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM {} WHERE {} = ?1",
+                rel.target, rel.table, rel.owner
+            ))?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        reps.sort_unstable();
-        let mut fields = fields_of(t, values, &clocks);
+        ids.sort_unstable();
         fields.insert(
-            "salesRepresentatives".into(),
+            rel.field.into(),
             Versioned {
-                value: serde_json::json!(reps),
-                hlc: clock(&clocks, "salesRepresentatives"),
+                value: serde_json::json!(ids),
+                hlc: clock(&clocks, rel.field),
             },
         );
-        return Ok(Some(fields));
     }
-    Ok(Some(fields_of(t, values, &clocks)))
+    Ok(Some(fields))
 }
 
 fn fields_of(t: &Table, values: Vec<Value>, clocks: &Map<String, Value>) -> Fields {
@@ -392,6 +426,24 @@ fn apply_table(tx: &mut Tx<'_>, t: &Table, id: &str, fields: &Fields) -> Result<
             }
         }
     }
+    if let Some(rel) = &t.relation {
+        for other in value(rel.field).as_array().into_iter().flatten() {
+            let Some(other) = other.as_str() else {
+                continue;
+            };
+            let here: bool = tx.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", rel.of),
+                [other],
+                |r| r.get(0),
+            )?;
+            if !here {
+                return Ok(Some(format!(
+                    "{} {other} is not here yet",
+                    rel.of.replace('_', " ")
+                )));
+            }
+        }
+    }
     let clocks: Map<String, Value> = fields
         .iter()
         .map(|(name, v)| (name.clone(), Value::String(v.hlc.clone())))
@@ -434,19 +486,19 @@ fn apply_table(tx: &mut Tx<'_>, t: &Table, id: &str, fields: &Fields) -> Result<
         }
         Err(e) => return Err(e.into()),
     }
-    if t.entity == "customer" {
-        let reps: Vec<String> =
-            serde_json::from_value(value("salesRepresentatives").clone()).unwrap_or_default();
+    if let Some(rel) = &t.relation {
+        let ids: Vec<String> = serde_json::from_value(value(rel.field).clone()).unwrap_or_default();
         tx.execute(
-            "DELETE FROM customer_sales_rep WHERE customer_id = ?1",
+            &format!("DELETE FROM {} WHERE {} = ?1", rel.table, rel.owner),
             [id],
         )?;
-        for rep in &reps {
-            // Back-office users come before customers, so each is here.
+        for other in &ids {
             tx.execute(
-                "INSERT INTO customer_sales_rep (customer_id, user_id)
-                 SELECT ?1, id FROM app_user WHERE id = ?2",
-                [id, rep],
+                &format!(
+                    "INSERT INTO {} ({}, {}) VALUES (?1, ?2)",
+                    rel.table, rel.owner, rel.target
+                ),
+                [id, other],
             )?;
         }
     }

@@ -42,6 +42,11 @@ pub fn join(db: &Database, transport: &mut dyn Transport, server: &str, how: Joi
             queue_everything(tx)?;
         } else {
             clear_records(tx)?;
+            // The admin signed in here is one of the team's: the others learn of them.
+            let admin: Option<String> = state::get(tx, "current_admin")?;
+            if let Some(admin) = admin.filter(|a| a != crate::actor::FIRST_ADMIN_ID) {
+                tx.queue_push("app_user", &admin)?;
+            }
         }
         state::set(tx, state::JOINED, Some(server))?;
         state::set(tx, state::CURSOR, Some("0"))?;
@@ -89,14 +94,17 @@ fn clear_records(tx: &mut crate::store::Tx<'_>) -> Result<()> {
          UPDATE customer SET parent_id = NULL;
          DELETE FROM customer;
          DELETE FROM localization;
-         DELETE FROM app_user WHERE id != '0190a000-0000-7000-8000-000000000020';
-         DELETE FROM client_state WHERE key = 'current_admin'
-            AND value NOT IN (SELECT id FROM app_user);
          DELETE FROM change_log;
          DELETE FROM sync_outbox;
          DELETE FROM sync_inbox;
          DELETE FROM sync_rejected;
          DELETE FROM sync_tombstone;",
+    )?;
+    // The first admin and the admin signed in stay: the others are this desktop's own.
+    tx.execute(
+        "DELETE FROM app_user WHERE id != ?1
+            AND id NOT IN (SELECT value FROM client_state WHERE key = 'current_admin')",
+        [crate::actor::FIRST_ADMIN_ID],
     )?;
     let keys: Vec<String> = tx
         .prepare("SELECT key FROM setting")?

@@ -74,7 +74,7 @@ pub trait Transport {
 /// What one sync moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "SyncReport")]
 pub struct Report {
     /// Records sent (each change counts once per record it touched).
     #[ts(type = "number")]
@@ -96,7 +96,7 @@ pub struct Report {
 /// Where a sync stands, for `sync status` and the window's indicator.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
+#[ts(export, rename = "SyncStatus")]
 pub struct Status {
     pub server: Option<String>,
     pub admin: Option<String>,
@@ -137,11 +137,13 @@ pub struct WaitingRecord {
     pub reason: String,
 }
 
-/// Remembers the server this store talks to and the admin signed in to it; the tokens go
-/// to the keychain (the caller's). Signing in to another team's server than the one this
-/// store joined is allowed: the first sync then asks to replace the local records.
-pub fn connect(db: &Database, url: &str, admin: &str) -> Result<()> {
+/// Remembers the server this store talks to and the admin signed in to it (the server's
+/// id `admin_id` and e-mail), who becomes the store's current admin; the tokens go to the
+/// keychain (the caller's). Signing in to another team's server than the one this store
+/// joined is allowed: the first sync then asks to replace the local records.
+pub fn connect(db: &Database, url: &str, admin: &str, admin_id: &str) -> Result<()> {
     db.write(&Actor::system(), |tx| {
+        crate::back_office::sign_in_team_admin(tx, admin_id, admin)?;
         state::set(tx, state::SERVER, Some(url))?;
         state::set(tx, state::ADMIN, Some(admin))?;
         state::set(tx, state::LAST_ERROR, None)

@@ -11,6 +11,8 @@ pub(crate) const ADMIN: &str = "sync.admin";
 pub(crate) const CURSOR: &str = "sync.cursor";
 pub(crate) const LAST_SYNC: &str = "sync.last_sync";
 pub(crate) const LAST_ERROR: &str = "sync.last_error";
+const CA_FILE: &str = "sync.ca_file";
+const INSECURE_HTTP: &str = "sync.insecure_http";
 /// Set once the desktop has joined its team (shared its records or taken the team's).
 pub(crate) const JOINED: &str = crate::store::JOINED_KEY;
 /// Set when the store's customer users are the demo data set, which is never pushed.
@@ -55,4 +57,22 @@ pub(crate) fn cursor(conn: &Connection) -> Result<u64> {
 /// The node id this store signs its changes with: its client id on the server.
 pub fn client_id(conn: &Connection) -> Result<String> {
     get(conn, "node")?.ok_or_else(|| crate::CoreError::internal("The store has no node id."))
+}
+
+/// How this store reaches its server besides the address: an extra CA file, and whether
+/// plain HTTP to another machine was allowed. Kept so a background sync connects as the
+/// sign-in did.
+pub fn connection_of(db: &crate::Database) -> Result<(Option<String>, bool)> {
+    db.read(|c| Ok((get(c, CA_FILE)?, get(c, INSECURE_HTTP)?.is_some())))
+}
+
+pub fn set_connection(
+    db: &crate::Database,
+    ca_file: Option<&str>,
+    insecure_http: bool,
+) -> Result<()> {
+    db.write(&crate::actor::Actor::system(), |tx| {
+        set(tx, CA_FILE, ca_file)?;
+        set(tx, INSECURE_HTTP, insecure_http.then_some("1"))
+    })
 }

@@ -3,7 +3,7 @@
 /**
  * What one sync moved.
  */
-export type Report = { 
+export type SyncReport = { 
 /**
  * Records sent (each change counts once per record it touched).
  */

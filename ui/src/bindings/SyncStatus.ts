@@ -5,7 +5,7 @@ import type { WaitingRecord } from "./WaitingRecord";
 /**
  * Where a sync stands, for `sync status` and the window's indicator.
  */
-export type Status = { server: string | null, admin: string | null, 
+export type SyncStatus = { server: string | null, admin: string | null, 
 /**
  * The server this store has joined (its records are the team's).
  */

@@ -1,0 +1,282 @@
+//! Two desktops' stores and the real team server on loopback, through the CLI: signing in
+//! (tokens in the real keychain), joining a team, concurrent edits that both survive, the
+//! server's unique e-mail rule across admins, and where a sync stands.
+//!
+//! The server binary is the workspace's (`cargo test --workspace` builds it beside this
+//! one); `./test.sh` runs this on a private D-Bus session with its own gnome-keyring.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::Cli;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "Correct horse 1";
+
+fn server_bin() -> PathBuf {
+    let bin =
+        Path::new(env!("CARGO_BIN_EXE_customer-users")).with_file_name("customer-users-server");
+    assert!(
+        bin.exists(),
+        "{} is missing: `cargo test --workspace` builds it",
+        bin.display()
+    );
+    bin
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(dir: &Path) -> Server {
+    let db = dir.join("server.sqlite3");
+    for email in ["ann@example.com", "bob@example.com"] {
+        let mut add = Command::new(server_bin())
+            .arg("--db")
+            .arg(&db)
+            .args(["admin", "add", email])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(PASSWORD.as_bytes())
+            .unwrap();
+        assert!(add.wait().unwrap().success());
+    }
+    let mut child = Command::new(server_bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert!(log.read_line(&mut line).unwrap() > 0, "the server stopped");
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_string();
+        }
+    };
+    // The log goes on being read, so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in log.lines() {});
+    Server {
+        child,
+        url: format!("http://{addr}"),
+    }
+}
+
+/// A second store in the same folder, driven through the same binary.
+struct Desktop<'a> {
+    cli: &'a Cli,
+    db: PathBuf,
+}
+
+impl Desktop<'_> {
+    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.cli.run_on(&self.db, &all, stdin);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str], stdin: Option<&str>) -> (i32, String) {
+        let out = self.cli.run_on(&self.db, args, stdin);
+        assert!(!out.status.success(), "{args:?} should fail");
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn user(&self, id: &str) -> Value {
+        self.json(&["show", id], None)
+    }
+}
+
+#[test]
+fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
+    let cli = Cli::new();
+    let server = start_server(cli.dir.path());
+    let a = Desktop {
+        cli: &cli,
+        db: cli.db(),
+    };
+    let b = Desktop {
+        cli: &cli,
+        db: cli.path("b.sqlite3"),
+    };
+    b.json(&["demo"], None);
+
+    // Plain http:// is for this machine only.
+    let (code, err) = a.fails(
+        &[
+            "server",
+            "login",
+            "http://192.0.2.1:8750",
+            "ann@example.com",
+        ],
+        Some(PASSWORD),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("Plain http://"), "{err}");
+    let (code, err) = a.fails(
+        &["server", "login", &server.url, "ann@example.com"],
+        Some("wrong password"),
+    );
+    assert_eq!(code, 9, "{err}");
+    assert!(err.contains("The e-mail or the password is wrong"), "{err}");
+
+    a.json(
+        &["server", "login", &server.url, "ann@example.com"],
+        Some(PASSWORD),
+    );
+    b.json(
+        &["server", "login", &server.url, "bob@example.com"],
+        Some(PASSWORD),
+    );
+    for store in [&a.db, &b.db] {
+        let bytes = std::fs::read(store).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(PASSWORD),
+            "the password stays out of the store"
+        );
+    }
+
+    // A has records of its own and the team none: A shares them.
+    let shared = a.json(&["sync"], None);
+    assert!(shared["pushed"].as_u64().unwrap() >= 30, "{shared}");
+    // B has only demo data: it starts from the team's and sends none of it, only who its
+    // admin is.
+    let joined = b.json(&["sync"], None);
+    assert_eq!(joined["pushed"].as_u64(), Some(1), "{joined}");
+    let count = |desktop: &Desktop| {
+        desktop.json(&["list", "--page-size", "200"], None)["rows"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(&b), 30);
+
+    // A disables a user while B, offline, renames the same one.
+    let id = b.json(&["list"], None)["rows"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a.json(&["disable", &id], None);
+    a.json(&["sync"], None);
+    b.json(&["update", &id], Some(r#"{"firstName": "Renamed"}"#));
+    b.json(&["sync"], None);
+    a.json(&["sync"], None);
+    for desktop in [&a, &b] {
+        let user = desktop.user(&id);
+        assert_eq!(
+            (user["enabled"].as_bool(), user["firstName"].as_str()),
+            (Some(false), Some("Renamed")),
+            "both edits survive on {}",
+            desktop.db.display()
+        );
+        let history = desktop.json(&["history", &id], None);
+        let actors: Vec<&str> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["actor"].as_str().unwrap())
+            .collect();
+        assert!(
+            actors.contains(&"ann@example.com") && actors.contains(&"bob@example.com"),
+            "History shows both admins: {actors:?}"
+        );
+    }
+
+    // Both rename the same user offline: the later write wins, and History says whose
+    // change was overwritten, by whom.
+    a.json(&["update", &id], Some(r#"{"lastName": "FromAnn"}"#));
+    b.json(&["update", &id], Some(r#"{"lastName": "FromBob"}"#));
+    a.json(&["sync"], None);
+    b.json(&["sync"], None);
+    a.json(&["sync"], None);
+    assert_eq!(a.user(&id)["lastName"], "FromBob");
+    assert_eq!(b.user(&id)["lastName"], "FromBob");
+    let history = a.json(&["history", &id], None);
+    let lost = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["fields"]["lastName"][1] == "FromAnn")
+        .unwrap();
+    assert_eq!(lost["overwritten"]["lastName"]["by"], "bob@example.com");
+
+    // Two admins give one e-mail to two users: the second is refused for that change alone.
+    let new_user = |email: &str| {
+        json!({
+            "firstName": "Dup", "lastName": "User", "email": email,
+            "customer": a.user(&id)["customer"]["id"],
+            "userRoles": ["ROLE_FRONTEND_BUYER"],
+            "password": "Secret123", "passwordConfirm": "Secret123",
+        })
+        .to_string()
+    };
+    a.json(&["create"], Some(&new_user("shared@example.com")));
+    let bobs = b.json(&["create"], Some(&new_user("SHARED@example.com")));
+    b.json(&["update", &id], Some(r#"{"middleName": "Kept"}"#));
+    a.json(&["sync"], None);
+    let refused = b.json(&["sync"], None);
+    assert_eq!(refused["refused"].as_u64(), Some(1), "{refused}");
+    let status = b.json(&["sync", "status"], None);
+    let reasons: Vec<&str> = status["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["This email is already used."]);
+    assert_eq!(status["refused"][0]["entityId"], bobs["id"]);
+    a.json(&["sync"], None);
+    assert_eq!(
+        a.user(&id)["middleName"],
+        "Kept",
+        "the rest of the batch applied"
+    );
+
+    // Bob fixes the e-mail; the next sync takes it and the refusal is gone.
+    b.json(
+        &["update", bobs["id"].as_str().unwrap()],
+        Some(r#"{"email": "bobs.own@example.com"}"#),
+    );
+    b.json(&["sync"], None);
+    assert_eq!(b.json(&["sync", "status"], None)["refused"], json!([]));
+    a.json(&["sync"], None);
+    assert_eq!(
+        a.user(bobs["id"].as_str().unwrap())["email"],
+        "bobs.own@example.com"
+    );
+
+    // Signing out keeps the records; a sync then says to sign in.
+    a.json(&["server", "logout"], None);
+    assert_eq!(count(&a), 32);
+    let (code, err) = a.fails(&["sync"], None);
+    assert_eq!(code, 9, "{err}");
+    assert!(err.contains("sign in"), "{err}");
+}
