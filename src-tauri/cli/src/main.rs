@@ -290,6 +290,11 @@ enum ServerCommand {
 enum SyncCommand {
     /// Pending changes, refused changes with their reasons, last sync, cursor.
     Status,
+    /// Send a refused change again at the next sync (a clock that was ahead, now right).
+    Retry {
+        /// The refused change's number (`sync status`).
+        seq: u64,
+    },
     /// Drop a change the server refused: the record goes back to the server's copy.
     Discard {
         /// The refused change's number (`sync status`).

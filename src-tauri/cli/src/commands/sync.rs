@@ -91,6 +91,15 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             Ok(())
         }
         Command::Sync {
+            command: Some(SyncCommand::Retry { seq }),
+            ..
+        } => {
+            sync::retry(db, *seq)?;
+            out.done(&format!(
+                "Change #{seq} goes to the server again at the next sync."
+            ))
+        }
+        Command::Sync {
             command: Some(SyncCommand::Discard { seq }),
             connection,
             ..
