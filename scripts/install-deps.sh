@@ -32,6 +32,8 @@ APT_PACKAGES=(
     xvfb xauth webkit2gtk-driver fonts-dejavu-core dbus-daemon
     # tools and keychain tests (Secret Service under dbus-run-session)
     sqlite3 dbus-x11 gnome-keyring libdbus-1-dev
+    # the team server's PostgreSQL tests (initdb in a temporary folder, a random port)
+    postgresql
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then

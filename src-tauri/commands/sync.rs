@@ -61,7 +61,7 @@ ui_commands! {
 
     /// Sends a refused change again at the next sync.
     #[command(async)]
-    fn sync_retry(state: State<'_, AppState>; seq: u64) -> Reply<SyncView> {
+    fn sync_retry(state: State<'_, AppState>; seq: u64 as f64) -> Reply<SyncView> {
         sync::retry(&state.db, seq)?;
         state.syncer.wake(false);
         state.syncer.view()
@@ -69,7 +69,7 @@ ui_commands! {
 
     /// Drops a refused change: the record becomes the server's copy again.
     #[command(async)]
-    fn sync_discard(state: State<'_, AppState>; seq: u64) -> Reply<SyncView> {
+    fn sync_discard(state: State<'_, AppState>; seq: u64 as f64) -> Reply<SyncView> {
         let mut remote = Remote::signed_in(&state.db, None)?;
         sync::discard(&state.db, &mut remote, seq)?;
         state.syncer.view()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use customer_users_server::error::ServerError;
-use customer_users_server::store::{SqliteStore, Store};
+use customer_users_server::store::{PgStore, SqliteStore, Store};
 use customer_users_server::{admins, auth, http};
 
 #[derive(Parser)]
@@ -24,6 +24,10 @@ struct Cli {
         global = true
     )]
     db: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file: `postgres://user@host:port/db`.
+    /// Several server processes may share it.
+    #[arg(long, env = "CUSTOMER_USERS_SERVER_DATABASE", global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
     /// Where to listen when serving.
@@ -73,21 +77,28 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<(), ServerError> {
-    let store = SqliteStore::open(&cli.db)?;
+    let store: Arc<dyn Store> = match &cli.database {
+        Some(url) => Arc::new(PgStore::open(url)?),
+        None => Arc::new(SqliteStore::open(&cli.db)?),
+    };
     match &cli.command {
         None | Some(Command::Serve) => {
             let policy = auth::Policy {
                 access_ttl_ms: cli.access_ttl_secs.max(1) * 1000,
                 ..auth::Policy::default()
             };
-            serve(Arc::new(store), policy, &cli.listen)
+            serve(store, policy, &cli.listen)
         }
         Some(Command::Admin(AdminCommand::Add { email })) => {
             let mut password = String::new();
             std::io::stdin()
                 .read_to_string(&mut password)
                 .map_err(|e| ServerError::invalid("password", format!("Cannot read stdin: {e}")))?;
-            let admin = admins::add(&store, email, password.trim_end_matches(['\r', '\n']))?;
+            let admin = admins::add(
+                store.as_ref(),
+                email,
+                password.trim_end_matches(['\r', '\n']),
+            )?;
             print_json(&admin)
         }
         Some(Command::Admin(AdminCommand::List)) => print_json(&store.admins()?),

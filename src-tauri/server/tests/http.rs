@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{add_admin, Running};
+use common::{add_admin, add_admin_with, Running};
 use cu_sync::wire::{self, PullResponse, PushResponse};
 use reqwest::blocking::{Client, Response};
 use serde_json::{json, Value};
@@ -365,4 +365,117 @@ fn two_admins_giving_one_email_to_two_users_see_the_second_refused_alone() {
         replay.1["rejected"][0]["message"],
         "This email is already used."
     );
+}
+
+#[test]
+fn two_server_processes_over_one_postgresql_behave_as_one() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cluster = common::postgres::start();
+    let url = cluster.url();
+    add_admin_with(&["--database", &url], "ann@example.com", PASSWORD);
+    let dir = tempfile::tempdir().unwrap();
+    let unused = dir.path().join("unused.sqlite3");
+    let first = Running::start(&unused, &["--database", &url]);
+    let second = Running::start(&unused, &["--database", &url]);
+    let http = Client::new();
+    let health: Value = http
+        .get(second.url("/health"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(health["store"], "postgresql");
+
+    // Signed in through one process, the tokens work on the other: no state in memory.
+    let tokens: Value = http
+        .post(first.url("/v1/session"))
+        .json(&json!({"email": "ann@example.com", "password": PASSWORD, "clientId": "desk"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let access = tokens["accessToken"].as_str().unwrap().to_string();
+    let rotated: Value = http
+        .post(second.url("/v1/session/refresh"))
+        .json(&json!({"refreshToken": tokens["refreshToken"]}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(rotated["accessToken"].is_string(), "{rotated}");
+    let access_b = rotated["accessToken"].as_str().unwrap().to_string();
+    assert_eq!(
+        http.get(first.url("/v1/sync/pull"))
+            .bearer_auth(&access)
+            .send()
+            .unwrap()
+            .status(),
+        401,
+        "the refresh on the second process ended the first token everywhere"
+    );
+
+    // Two desktops push at once, each through its own process.
+    let second_tokens: Value = http
+        .post(second.url("/v1/session"))
+        .json(&json!({"email": "ann@example.com", "password": PASSWORD, "clientId": "laptop"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let access_laptop = second_tokens["accessToken"].as_str().unwrap().to_string();
+    std::thread::scope(|s| {
+        for (server, token, client) in [
+            (&first, &access_b, "desk"),
+            (&second, &access_laptop, "laptop"),
+        ] {
+            let http = http.clone();
+            s.spawn(move || {
+                for batch in 0..20u64 {
+                    let mutations: Vec<Value> = (1..=10)
+                        .map(|i| {
+                            let seq = batch * 10 + i;
+                            mutation(
+                                seq,
+                                &format!("{client}-{seq}"),
+                                &format!("{client}{seq}@example.com"),
+                            )
+                        })
+                        .collect();
+                    let answer = http
+                        .post(server.url("/v1/sync/push"))
+                        .bearer_auth(token)
+                        .json(&json!({"clientId": client, "mutations": mutations}))
+                        .send()
+                        .unwrap();
+                    assert_eq!(answer.status(), 200);
+                }
+            });
+        }
+    });
+    for server in [&first, &second] {
+        let (mut cursor, mut versions, mut ids) =
+            (0, Vec::new(), std::collections::BTreeSet::new());
+        loop {
+            let page: PullResponse = http
+                .get(server.url(&format!("/v1/sync/pull?cursor={cursor}&limit=77")))
+                .bearer_auth(&access_laptop)
+                .send()
+                .unwrap()
+                .json()
+                .unwrap();
+            assert_eq!(page.checksum, wire::checksum(&page.rows));
+            versions.extend(page.rows.iter().map(|r| r.version));
+            ids.extend(page.rows.iter().map(|r| r.entity_id.clone()));
+            cursor = page.next_cursor;
+            if !page.has_more {
+                break;
+            }
+        }
+        assert_eq!(ids.len(), 400, "every record, once");
+        assert_eq!(
+            versions,
+            (1..=400).collect::<Vec<u64>>(),
+            "one version per commit, none skipped"
+        );
+    }
 }

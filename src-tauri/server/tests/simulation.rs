@@ -10,6 +10,8 @@
 //! Each seed is one run; a failing seed is printed, and `SIM_SEED=N cargo test -p
 //! customer-users-server --test simulation` replays it alone. `SIM_SEEDS=N` runs more.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -19,7 +21,7 @@ use cu_core::{account, customer_user, generate, settings, Database};
 use cu_sync::merge::{self, Fields};
 use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
 use customer_users_server::error::ServerError;
-use customer_users_server::store::{SqliteStore, Store};
+use customer_users_server::store::{PgStore, SqliteStore, Store};
 use serde_json::{json, Value};
 
 const CLIENTS: usize = 5;
@@ -58,7 +60,7 @@ struct Ledger {
 
 /// The link between one desktop and the server, with its faults.
 struct Link<'a> {
-    server: &'a SqliteStore,
+    server: &'a dyn Store,
     rng: &'a mut Rng,
     ledger: &'a mut Ledger,
     /// How far this desktop's clock is ahead of the server's.
@@ -273,7 +275,7 @@ fn act(rng: &mut Rng, db: &Database, step: usize, emails: &mut Vec<String>) {
 }
 
 fn sync_once(
-    server: &SqliteStore,
+    server: &dyn Store,
     rng: &mut Rng,
     ledger: &mut Ledger,
     desktop: &mut Desktop,
@@ -302,7 +304,7 @@ fn sync_once(
 }
 
 /// Everything the server holds, by kind and id.
-fn server_records(server: &SqliteStore) -> BTreeMap<(String, String), Fields> {
+fn server_records(server: &dyn Store) -> BTreeMap<(String, String), Fields> {
     let mut out = BTreeMap::new();
     let mut cursor = 0;
     loop {
@@ -317,9 +319,8 @@ fn server_records(server: &SqliteStore) -> BTreeMap<(String, String), Fields> {
     }
 }
 
-fn run(seed: u64) -> Result<(), String> {
+fn run(seed: u64, server: &dyn Store) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
-    let server = SqliteStore::open(&dir.path().join("server.sqlite3")).unwrap();
     let mut rng = Rng(seed);
     let mut ledger = Ledger::default();
     let mut desktops: Vec<Desktop> = (0..CLIENTS)
@@ -352,7 +353,7 @@ fn run(seed: u64) -> Result<(), String> {
     let mut emails = Vec::new();
     for _ in 0..3 {
         for d in desktops.iter_mut() {
-            let _ = sync_once(&server, &mut rng, &mut ledger, d, false);
+            let _ = sync_once(server, &mut rng, &mut ledger, d, false);
         }
     }
     for step in 0..STEPS {
@@ -360,7 +361,7 @@ fn run(seed: u64) -> Result<(), String> {
         match rng.below(10) {
             0..=4 => act(&mut rng, desktops[i].db(), step, &mut emails),
             5..=7 => {
-                let _ = sync_once(&server, &mut rng, &mut ledger, &mut desktops[i], true);
+                let _ = sync_once(server, &mut rng, &mut ledger, &mut desktops[i], true);
             }
             8 => {
                 // A crash after a local commit, before its push: the store is closed as is.
@@ -381,7 +382,7 @@ fn run(seed: u64) -> Result<(), String> {
     }
     for _ in 0..3 {
         for d in desktops.iter_mut() {
-            sync_once(&server, &mut rng, &mut ledger, d, false)
+            sync_once(server, &mut rng, &mut ledger, d, false)
                 .map_err(|e| format!("a quiet sync failed: {}", e.message))?;
         }
     }
@@ -426,7 +427,7 @@ fn run(seed: u64) -> Result<(), String> {
             let mut delayed = None;
             let mut gone = false;
             let mut link = Link {
-                server: &server,
+                server,
                 rng: &mut rng,
                 ledger: &mut ledger,
                 skew_ms: 0,
@@ -441,12 +442,12 @@ fn run(seed: u64) -> Result<(), String> {
     }
     for _ in 0..2 {
         for d in desktops.iter_mut() {
-            sync_once(&server, &mut rng, &mut ledger, d, false)
+            sync_once(server, &mut rng, &mut ledger, d, false)
                 .map_err(|e| format!("a quiet sync failed: {}", e.message))?;
         }
     }
 
-    let records = server_records(&server);
+    let records = server_records(server);
     // No acknowledged change is lost unless a strictly later stamp replaced it.
     for ((entity, id, field), latest) in &ledger.latest {
         let Some(fields) = records.get(&(entity.clone(), id.clone())) else {
@@ -498,21 +499,29 @@ fn run(seed: u64) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn five_desktops_converge_on_the_server_through_every_fault() {
-    let seeds: Vec<u64> = match std::env::var("SIM_SEED") {
+/// The seeds to run: `SIM_SEED`, or the first `SIM_SEEDS` (else `default`).
+fn seeds(default: u64) -> Vec<u64> {
+    match std::env::var("SIM_SEED") {
         Ok(seed) => vec![seed.parse().expect("SIM_SEED is a number")],
         Err(_) => {
             let n = std::env::var("SIM_SEEDS")
                 .ok()
                 .and_then(|n| n.parse().ok())
-                .unwrap_or(16u64);
+                .unwrap_or(default);
             (1..=n).collect()
         }
-    };
+    }
+}
+
+fn check(seeds: &[u64], store: impl Fn() -> (Box<dyn std::any::Any>, Box<dyn Store>)) {
     let failed: Vec<String> = seeds
         .iter()
-        .filter_map(|&seed| run(seed).err().map(|e| format!("seed {seed}: {e}")))
+        .filter_map(|&seed| {
+            let (_guard, server) = store();
+            run(seed, server.as_ref())
+                .err()
+                .map(|e| format!("seed {seed}: {e}"))
+        })
         .collect();
     assert!(
         failed.is_empty(),
@@ -521,4 +530,22 @@ fn five_desktops_converge_on_the_server_through_every_fault() {
         seeds.len(),
         failed.join("\n")
     );
+}
+
+#[test]
+fn five_desktops_converge_on_the_server_through_every_fault() {
+    check(&seeds(16), || {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("server.sqlite3")).unwrap();
+        (Box::new(dir), Box::new(store))
+    });
+}
+
+#[test]
+fn five_desktops_converge_on_a_postgresql_server_through_every_fault() {
+    check(&seeds(4), || {
+        let cluster = common::postgres::start();
+        let store = PgStore::open(&cluster.url()).unwrap();
+        (Box::new(cluster), Box::new(store))
+    });
 }

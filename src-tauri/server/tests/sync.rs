@@ -2,19 +2,41 @@
 //! come, fields merge by clock, a mutation it cannot take is refused alone, and pulls page
 //! through every change exactly once.
 
+mod common;
+
 use cu_sync::merge::{Fields, Versioned};
 use cu_sync::wire::{self, Mutation, PushRequest};
 use customer_users_server::error::ServerError;
-use customer_users_server::store::{SqliteStore, Store};
+use customer_users_server::store::{PgStore, SqliteStore, Store};
 use customer_users_server::sync::MAX_DRIFT_MS;
 use serde_json::{json, Value};
 
 const NOW: i64 = 1_800_000_000_000;
 
-fn store() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("server.sqlite3")).unwrap();
-    (dir, store)
+/// Each test runs on both stores: an SQLite file and a real PostgreSQL.
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    let store = super::SqliteStore::open(&dir.path().join("server.sqlite3")).unwrap();
+                    super::$name(&store);
+                }
+            )*
+        }
+        mod postgresql {
+            $(
+                #[test]
+                fn $name() {
+                    let cluster = super::common::postgres::start();
+                    let store = super::PgStore::open(&cluster.url()).unwrap();
+                    super::$name(&store);
+                }
+            )*
+        }
+    };
 }
 
 fn stamp(ms: i64, node: &str) -> String {
@@ -36,7 +58,7 @@ fn set(seq: u64, id: &str, field: &str, value: Value, ms: i64, node: &str) -> Mu
     }
 }
 
-fn push(store: &SqliteStore, client: &str, mutations: Vec<Mutation>) -> wire::PushResponse {
+fn push(store: &dyn Store, client: &str, mutations: Vec<Mutation>) -> wire::PushResponse {
     store
         .push(
             &PushRequest {
@@ -49,7 +71,7 @@ fn push(store: &SqliteStore, client: &str, mutations: Vec<Mutation>) -> wire::Pu
 }
 
 /// Every record the server holds, by pulling from the start in pages of `limit`.
-fn pull_all(store: &SqliteStore, limit: usize) -> (Vec<wire::Row>, usize) {
+fn pull_all(store: &dyn Store, limit: usize) -> (Vec<wire::Row>, usize) {
     let (mut rows, mut pages, mut cursor) = (Vec::new(), 0, 0);
     loop {
         let page = store.pull(cursor, limit).unwrap();
@@ -68,20 +90,18 @@ fn pull_all(store: &SqliteStore, limit: usize) -> (Vec<wire::Row>, usize) {
     }
 }
 
-#[test]
-fn a_replayed_or_overlapping_batch_changes_nothing() {
-    let (_dir, store) = store();
+fn a_replayed_or_overlapping_batch_changes_nothing(store: &dyn Store) {
     let batch = vec![
         set(1, "u1", "firstName", json!("Ann"), NOW - 10, "a"),
         set(2, "u1", "lastName", json!("Lee"), NOW - 9, "a"),
     ];
-    assert_eq!(push(&store, "a", batch.clone()).acked_seq, 2);
-    let (before, _) = pull_all(&store, 100);
-    assert_eq!(push(&store, "a", batch.clone()).acked_seq, 2);
+    assert_eq!(push(store, "a", batch.clone()).acked_seq, 2);
+    let (before, _) = pull_all(store, 100);
+    assert_eq!(push(store, "a", batch.clone()).acked_seq, 2);
     let mut overlapping = batch[1..].to_vec();
     overlapping.push(set(3, "u2", "firstName", json!("Bob"), NOW - 8, "a"));
-    assert_eq!(push(&store, "a", overlapping).acked_seq, 3);
-    let (after, _) = pull_all(&store, 100);
+    assert_eq!(push(store, "a", overlapping).acked_seq, 3);
+    let (after, _) = pull_all(store, 100);
     assert_eq!(
         after[..before.len()],
         before[..],
@@ -90,11 +110,9 @@ fn a_replayed_or_overlapping_batch_changes_nothing() {
     assert_eq!(after.len(), 2);
 }
 
-#[test]
-fn a_gap_in_the_sequence_is_a_conflict_naming_where_to_resend_from() {
-    let (_dir, store) = store();
+fn a_gap_in_the_sequence_is_a_conflict_naming_where_to_resend_from(store: &dyn Store) {
     push(
-        &store,
+        store,
         "a",
         vec![set(1, "u1", "firstName", json!("Ann"), NOW, "a")],
     );
@@ -114,16 +132,14 @@ fn a_gap_in_the_sequence_is_a_conflict_naming_where_to_resend_from() {
         matches!(&err, ServerError::Conflict(m) if m.contains("send from #2")),
         "{err}"
     );
-    let (rows, _) = pull_all(&store, 10);
+    let (rows, _) = pull_all(store, 10);
     assert_eq!(rows.len(), 1, "nothing of the refused batch was kept");
     assert!(!rows[0].fields.contains_key("lastName"));
 }
 
-#[test]
-fn fields_merge_by_clock_across_clients() {
-    let (_dir, store) = store();
+fn fields_merge_by_clock_across_clients(store: &dyn Store) {
     push(
-        &store,
+        store,
         "a",
         vec![
             set(1, "u1", "firstName", json!("Ann"), NOW - 100, "a"),
@@ -132,27 +148,25 @@ fn fields_merge_by_clock_across_clients() {
     );
     // B, offline, renamed the user earlier than A's edit of the name, and disabled them later.
     push(
-        &store,
+        store,
         "b",
         vec![
             set(1, "u1", "firstName", json!("Anna"), NOW - 200, "b"),
             set(2, "u1", "enabled", json!(false), NOW - 50, "b"),
         ],
     );
-    let (rows, _) = pull_all(&store, 10);
+    let (rows, _) = pull_all(store, 10);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].fields["firstName"].value, "Ann");
     assert_eq!(rows[0].fields["enabled"].value, false);
 }
 
-#[test]
-fn a_mutation_it_cannot_take_is_refused_alone_and_never_retried() {
-    let (_dir, store) = store();
+fn a_mutation_it_cannot_take_is_refused_alone_and_never_retried(store: &dyn Store) {
     let ahead = NOW + MAX_DRIFT_MS + 1_000;
     let mut unknown = set(2, "x1", "name", json!("?"), NOW, "a");
     unknown.entity = "password".into();
     let answer = push(
-        &store,
+        store,
         "a",
         vec![
             set(1, "u1", "firstName", json!("Ann"), NOW, "a"),
@@ -177,16 +191,14 @@ fn a_mutation_it_cannot_take_is_refused_alone_and_never_retried() {
         reasons,
         [(2, None, true), (3, Some("lastName".into()), true)]
     );
-    let (rows, _) = pull_all(&store, 10);
+    let (rows, _) = pull_all(store, 10);
     assert_eq!(
         rows[0].fields["lastName"].value, "Lee",
         "the far-ahead stamp was not applied"
     );
 }
 
-#[test]
-fn pulls_page_through_every_change_once_whatever_the_page_size() {
-    let (_dir, store) = store();
+fn pulls_page_through_every_change_once_whatever_the_page_size(store: &dyn Store) {
     for n in 0..3u64 {
         let mutations = (1..=10)
             .map(|i| {
@@ -201,12 +213,12 @@ fn pulls_page_through_every_change_once_whatever_the_page_size() {
                 )
             })
             .collect();
-        push(&store, "a", mutations);
+        push(store, "a", mutations);
     }
-    let (all, _) = pull_all(&store, 1000);
+    let (all, _) = pull_all(store, 1000);
     assert_eq!(all.len(), 7, "one row per record, at its latest version");
     for (limit, pages) in [(1, 7), (7, 1), (3, 3), (1000, 1)] {
-        let (rows, got) = pull_all(&store, limit);
+        let (rows, got) = pull_all(store, limit);
         assert_eq!(rows, all, "page size {limit}");
         assert_eq!(got, pages, "page size {limit}");
     }
@@ -216,3 +228,11 @@ fn pulls_page_through_every_change_once_whatever_the_page_size() {
     let versions: Vec<u64> = all.iter().map(|r| r.version).collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
 }
+
+on_every_store!(
+    a_replayed_or_overlapping_batch_changes_nothing,
+    a_gap_in_the_sequence_is_a_conflict_naming_where_to_resend_from,
+    fields_merge_by_clock_across_clients,
+    a_mutation_it_cannot_take_is_refused_alone_and_never_retried,
+    pulls_page_through_every_change_once_whatever_the_page_size,
+);

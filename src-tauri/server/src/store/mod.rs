@@ -1,11 +1,13 @@
 //! Where the server keeps the team's data, behind one trait so the same server runs on an
 //! embedded SQLite file or on PostgreSQL: nothing that matters stays in a process's memory.
 
+mod postgres;
 mod sqlite;
 
 use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
 use serde::Serialize;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::auth::{Refresh, Session, SessionKeys};

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStderr, Command, Stdio};
@@ -69,10 +71,14 @@ impl Drop for Running {
 
 /// Adds the admin `email` with `password` through the server's command line.
 pub fn add_admin(db: &Path, email: &str, password: &str) {
+    add_admin_with(&["--db", &db.to_string_lossy()], email, password);
+}
+
+/// [`add_admin`] on the store that `store_args` name (`--database URL`).
+pub fn add_admin_with(store_args: &[&str], email: &str, password: &str) {
     use std::io::Write;
     let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
+        .args(store_args)
         .args(["admin", "add", email])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
