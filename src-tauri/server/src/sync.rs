@@ -6,6 +6,8 @@ use cu_sync::hlc::{self, Stamp};
 use cu_sync::merge::{self, Fields};
 use cu_sync::wire::{self, Mutation, PullResponse, PushRequest, PushResponse, Rejected, Row};
 
+use std::collections::HashMap;
+
 use crate::error::{Result, ServerError};
 
 pub use cu_sync::hlc::MAX_DRIFT_MS;
@@ -14,24 +16,32 @@ pub const MAX_BATCH: usize = 500;
 /// The most rows one pull page may hold.
 pub const MAX_PAGE: usize = 1000;
 
+/// A record as a push leaves it: written in one statement with the others of its batch.
+pub struct Put {
+    pub entity: String,
+    pub entity_id: String,
+    pub fields: Fields,
+    pub version: u64,
+    /// The key of the unique e-mail rule (customer users who are not guests and not
+    /// deleted).
+    pub email_key: Option<String>,
+}
+
+/// A record's kind and id.
+pub type Key = (String, String);
+
 /// What a push needs of the store, inside one transaction that commits only when the whole
-/// batch is settled.
+/// batch is settled. Pushes never run side by side (the store serializes them), so a
+/// check made here holds until the commit.
 pub trait SyncTx {
     fn last_seq(&mut self, client_id: &str) -> Result<u64>;
     fn set_last_seq(&mut self, client_id: &str, seq: u64) -> Result<()>;
-    fn record(&mut self, entity: &str, entity_id: &str) -> Result<Option<Fields>>;
-    /// Stores the record at `version`, with the key of the unique e-mail rule (customer
-    /// users who are not guests and not deleted).
-    fn put_record(
-        &mut self,
-        entity: &str,
-        entity_id: &str,
-        fields: &Fields,
-        version: u64,
-        email_key: Option<&str>,
-    ) -> Result<()>;
-    /// Whether a record other than `except` holds the e-mail key.
-    fn email_taken(&mut self, email_key: &str, except: &str) -> Result<bool>;
+    /// The stored fields of those of `keys` the server has, in one read.
+    fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Fields>>;
+    /// The records written by the batch, in one statement.
+    fn put_records(&mut self, puts: &[Put]) -> Result<()>;
+    /// The id of the record that holds the e-mail key, if any.
+    fn email_holder(&mut self, email_key: &str) -> Result<Option<String>>;
     /// Remembers a refusal, so a replay of its batch answers with it again.
     fn note_rejected(&mut self, client_id: &str, rejected: &Rejected) -> Result<()>;
     /// The refusals of `client_id` with a sequence in `seqs`.
@@ -40,16 +50,17 @@ pub trait SyncTx {
         client_id: &str,
         seqs: std::ops::RangeInclusive<u64>,
     ) -> Result<Vec<Rejected>>;
-    /// The team's next version, one per record written: a page of a pull then ends between
-    /// two versions, never inside one.
-    fn next_version(&mut self) -> Result<u64>;
+    /// Advances the team's version by `n` and returns the first of the `n` versions: one per
+    /// record written, so a page of a pull ends between two versions, never inside one.
+    fn reserve_versions(&mut self, n: u64) -> Result<u64>;
 }
 
 /// Settles `push` as of `now_ms`: skips the mutations settled before (a replay changes
 /// nothing), applies the rest field by field, refuses a mutation it cannot take with a
 /// reason and goes on with the others. A gap (a `seq` that is not one after the one before)
 /// is a conflict that keeps nothing of the batch and names the last `seq` settled before it,
-/// so the client resends from there.
+/// so the client resends from there. The batch reads its records in one go and writes them
+/// in one go.
 pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<PushResponse> {
     if push.mutations.len() > MAX_BATCH {
         return Err(ServerError::invalid(
@@ -67,7 +78,16 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
         _ => Vec::new(),
     };
     let replayed = rejected.len();
-    for m in push.mutations.iter().filter(|m| m.seq > settled) {
+    let fresh: Vec<&Mutation> = push.mutations.iter().filter(|m| m.seq > settled).collect();
+    let keys: Vec<Key> = fresh
+        .iter()
+        .map(|m| (m.entity.clone(), m.entity_id.clone()))
+        .collect();
+    let mut stored = tx.records(&keys)?;
+    // What the batch writes, in the order each record was last written.
+    let mut written: Vec<Key> = Vec::new();
+    let mut keys_now: HashMap<String, String> = HashMap::new();
+    for m in fresh {
         if m.seq != last + 1 {
             // The whole batch rolls back, so the client resends from the last one settled
             // before it.
@@ -78,41 +98,53 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
                 settled + 1
             )));
         }
-        match check(m, now_ms) {
-            Err(reason) => rejected.push(reason),
-            Ok(()) => {
-                let mut fields = tx.record(&m.entity, &m.entity_id)?.unwrap_or_default();
-                let before = fields.clone();
-                merge::apply(&mut fields, &m.fields);
-                if fields != before {
-                    let key = email_key(&m.entity, &fields);
-                    match &key {
-                        Some(key)
-                            if key_changed(&m.entity, &before, key)
-                                && tx.email_taken(key, &m.entity_id)? =>
-                        {
-                            rejected.push(Rejected {
-                                seq: m.seq,
-                                field: Some("email".into()),
-                                message: EMAIL_USED.into(),
-                            });
-                        }
-                        _ => {
-                            let version = tx.next_version()?;
-                            tx.put_record(
-                                &m.entity,
-                                &m.entity_id,
-                                &fields,
-                                version,
-                                key.as_deref(),
-                            )?;
-                        }
-                    }
-                }
-            }
-        }
         last = m.seq;
+        if let Err(reason) = check(m, now_ms) {
+            rejected.push(reason);
+            continue;
+        }
+        let key = (m.entity.clone(), m.entity_id.clone());
+        let before = stored.get(&key).cloned().unwrap_or_default();
+        let mut fields = before.clone();
+        merge::apply(&mut fields, &m.fields);
+        if fields == before {
+            continue;
+        }
+        if let Some(email) = email_key(&m.entity, &fields) {
+            if key_changed(&m.entity, &before, &email)
+                && email_taken(tx, &stored, &keys_now, &email, &m.entity_id)?
+            {
+                rejected.push(Rejected {
+                    seq: m.seq,
+                    field: Some("email".into()),
+                    message: EMAIL_USED.into(),
+                });
+                continue;
+            }
+            keys_now.insert(email, m.entity_id.clone());
+        }
+        written.retain(|k| *k != key);
+        written.push(key.clone());
+        stored.insert(key, fields);
     }
+    let first = tx.reserve_versions(written.len() as u64)?;
+    let puts: Vec<Put> = written
+        .into_iter()
+        .enumerate()
+        .map(|(i, (entity, entity_id))| {
+            let fields = stored
+                .remove(&(entity.clone(), entity_id.clone()))
+                .unwrap_or_default();
+            Put {
+                email_key: email_key(&entity, &fields),
+                entity,
+                entity_id,
+                fields,
+                version: first + i as u64,
+            }
+        })
+        .collect();
+    tx.put_records(&puts)?;
     for r in &rejected[replayed..] {
         tx.note_rejected(&push.client_id, r)?;
     }
@@ -121,6 +153,31 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
         acked_seq: last,
         rejected,
     })
+}
+
+/// Whether another customer user holds `email` once the batch so far is applied: one the
+/// batch gave it to, or one stored with it that the batch has not moved to another.
+fn email_taken(
+    tx: &mut dyn SyncTx,
+    batch: &HashMap<Key, Fields>,
+    given: &HashMap<String, String>,
+    email: &str,
+    except: &str,
+) -> Result<bool> {
+    // A holder the batch rewrote holds the key only if its new state still has it.
+    let holds = |holder: &str| match batch.get(&("customer_user".to_string(), holder.to_string())) {
+        Some(fields) => email_key("customer_user", fields).as_deref() == Some(email),
+        None => true,
+    };
+    if let Some(holder) = given.get(email) {
+        if holder != except && holds(holder) {
+            return Ok(true);
+        }
+    }
+    match tx.email_holder(email)? {
+        Some(holder) if holder != except => Ok(holds(&holder)),
+        _ => Ok(false),
+    }
 }
 
 /// Oro's message for the unique e-mail rule (`UniqueCustomerUserNameAndEmail`).

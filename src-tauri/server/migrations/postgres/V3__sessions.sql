@@ -22,7 +22,9 @@ CREATE TABLE sign_in_failure (
 CREATE INDEX sign_in_failure_by_email ON sign_in_failure (email_lower, at);
 
 ALTER TABLE record ADD COLUMN email_key TEXT;
-CREATE UNIQUE INDEX record_email_key ON record (email_key) WHERE email_key IS NOT NULL;
+-- Unique by the rule, which pushes check one at a time (the store serializes them); a plain
+-- index, so one batch may move an e-mail from one user to another.
+CREATE INDEX record_email_key ON record (email_key) WHERE email_key IS NOT NULL;
 
 CREATE TABLE sync_rejection (
     client_id TEXT NOT NULL,

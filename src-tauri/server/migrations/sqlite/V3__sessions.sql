@@ -27,7 +27,9 @@ CREATE INDEX sign_in_failure_by_email ON sign_in_failure (email_lower, at);
 -- The lowercased e-mail of each customer user who is not a guest and not deleted: the key
 -- of the rule that two users never share one, across every admin's changes.
 ALTER TABLE record ADD COLUMN email_key TEXT;
-CREATE UNIQUE INDEX record_email_key ON record (email_key) WHERE email_key IS NOT NULL;
+-- Unique by the rule, which pushes check one at a time (the store serializes them); a plain
+-- index, so one batch may move an e-mail from one user to another.
+CREATE INDEX record_email_key ON record (email_key) WHERE email_key IS NOT NULL;
 
 -- The changes refused from each client, so a replayed batch (its answer was lost) answers
 -- with the same refusals: a refused change is never silent.

@@ -11,7 +11,9 @@ use postgres::{Client, NoTls, Transaction};
 use super::{Admin, Store};
 use crate::auth::{Refresh, Session, SessionKeys};
 use crate::error::{Result, ServerError};
-use crate::sync::{self, SyncTx};
+use std::collections::HashMap;
+
+use crate::sync::{self, Key, Put, SyncTx};
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -341,43 +343,63 @@ impl SyncTx for PgTx<'_, '_> {
         Ok(())
     }
 
-    fn record(&mut self, entity: &str, entity_id: &str) -> Result<Option<Fields>> {
-        let row = self.0.query_opt(
-            "SELECT fields FROM record WHERE entity = $1 AND entity_id = $2",
-            &[&entity, &entity_id],
+    fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Fields>> {
+        let (entities, ids): (Vec<&str>, Vec<&str>) =
+            keys.iter().map(|(e, i)| (e.as_str(), i.as_str())).unzip();
+        let rows = self.0.query(
+            "SELECT r.entity, r.entity_id, r.fields FROM record r
+             JOIN UNNEST($1::text[], $2::text[]) AS k (entity, entity_id)
+               ON r.entity = k.entity AND r.entity_id = k.entity_id",
+            &[&entities, &ids],
         )?;
-        row.map(|r| parse_fields(&r.get::<_, String>(0)))
-            .transpose()
+        rows.iter()
+            .map(|r| {
+                let fields: String = r.get(2);
+                Ok(((r.get(0), r.get(1)), parse_fields(&fields)?))
+            })
+            .collect()
     }
 
-    fn put_record(
-        &mut self,
-        entity: &str,
-        entity_id: &str,
-        fields: &Fields,
-        version: u64,
-        email_key: Option<&str>,
-    ) -> Result<()> {
-        let json = serde_json::to_string(fields)
-            .map_err(|e| ServerError::Storage(format!("A record cannot be written: {e}")))?;
+    fn put_records(&mut self, puts: &[Put]) -> Result<()> {
+        if puts.is_empty() {
+            return Ok(());
+        }
+        let mut columns: (
+            Vec<&str>,
+            Vec<&str>,
+            Vec<String>,
+            Vec<i64>,
+            Vec<Option<&str>>,
+        ) = Default::default();
+        for put in puts {
+            columns.0.push(&put.entity);
+            columns.1.push(&put.entity_id);
+            columns.2.push(
+                serde_json::to_string(&put.fields).map_err(|e| {
+                    ServerError::Storage(format!("A record cannot be written: {e}"))
+                })?,
+            );
+            columns.3.push(put.version as i64);
+            columns.4.push(put.email_key.as_deref());
+        }
         self.0.execute(
             "INSERT INTO record (entity, entity_id, fields, version, email_key)
-             VALUES ($1, $2, $3, $4, $5)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
              ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
                 version = excluded.version, email_key = excluded.email_key",
-            &[&entity, &entity_id, &json, &(version as i64), &email_key],
+            &[&columns.0, &columns.1, &columns.2, &columns.3, &columns.4],
         )?;
         Ok(())
     }
 
-    fn email_taken(&mut self, email_key: &str, except: &str) -> Result<bool> {
+    fn email_holder(&mut self, email_key: &str) -> Result<Option<String>> {
         Ok(self
             .0
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM record WHERE email_key = $1 AND entity_id != $2)",
-                &[&email_key, &except],
+            .query_opt(
+                "SELECT entity_id FROM record WHERE email_key = $1 LIMIT 1",
+                &[&email_key],
             )?
-            .get(0))
+            .map(|r| r.get(0)))
     }
 
     fn note_rejected(&mut self, client_id: &str, rejected: &Rejected) -> Result<()> {
@@ -415,14 +437,14 @@ impl SyncTx for PgTx<'_, '_> {
             .collect())
     }
 
-    fn next_version(&mut self) -> Result<u64> {
-        let v: i64 = self
+    fn reserve_versions(&mut self, n: u64) -> Result<u64> {
+        let after: i64 = self
             .0
             .query_one(
-                "UPDATE team_version SET version = version + 1 WHERE id = 1 RETURNING version",
-                &[],
+                "UPDATE team_version SET version = version + $1 WHERE id = 1 RETURNING version",
+                &[&(n as i64)],
             )?
             .get(0);
-        Ok(v as u64)
+        Ok(after as u64 + 1 - n)
     }
 }

@@ -10,7 +10,9 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use super::{Admin, Store};
 use crate::auth::{Refresh, Session, SessionKeys};
 use crate::error::{Result, ServerError};
-use crate::sync::{self, SyncTx};
+use std::collections::HashMap;
+
+use crate::sync::{self, Key, Put, SyncTx};
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -343,43 +345,48 @@ impl SyncTx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn record(&mut self, entity: &str, entity_id: &str) -> Result<Option<Fields>> {
-        let fields: Option<String> = self
+    fn records(&mut self, keys: &[Key]) -> Result<HashMap<Key, Fields>> {
+        let mut stmt = self
             .0
-            .prepare_cached("SELECT fields FROM record WHERE entity = ?1 AND entity_id = ?2")?
-            .query_row([entity, entity_id], |r| r.get(0))
-            .optional()?;
-        fields.as_deref().map(parse_fields).transpose()
+            .prepare_cached("SELECT fields FROM record WHERE entity = ?1 AND entity_id = ?2")?;
+        let mut found = HashMap::new();
+        for key in keys {
+            let fields: Option<String> =
+                stmt.query_row([&key.0, &key.1], |r| r.get(0)).optional()?;
+            if let Some(fields) = fields {
+                found.insert(key.clone(), parse_fields(&fields)?);
+            }
+        }
+        Ok(found)
     }
 
-    fn put_record(
-        &mut self,
-        entity: &str,
-        entity_id: &str,
-        fields: &Fields,
-        version: u64,
-        email_key: Option<&str>,
-    ) -> Result<()> {
-        let json = serde_json::to_string(fields)
-            .map_err(|e| ServerError::Storage(format!("A record cannot be written: {e}")))?;
-        self.0
-            .prepare_cached(
-                "INSERT INTO record (entity, entity_id, fields, version, email_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
-                    version = excluded.version, email_key = excluded.email_key",
-            )?
-            .execute(params![entity, entity_id, json, version as i64, email_key])?;
+    fn put_records(&mut self, puts: &[Put]) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(
+            "INSERT INTO record (entity, entity_id, fields, version, email_key)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
+                version = excluded.version, email_key = excluded.email_key",
+        )?;
+        for put in puts {
+            let json = serde_json::to_string(&put.fields)
+                .map_err(|e| ServerError::Storage(format!("A record cannot be written: {e}")))?;
+            stmt.execute(params![
+                put.entity,
+                put.entity_id,
+                json,
+                put.version as i64,
+                put.email_key
+            ])?;
+        }
         Ok(())
     }
 
-    fn email_taken(&mut self, email_key: &str, except: &str) -> Result<bool> {
+    fn email_holder(&mut self, email_key: &str) -> Result<Option<String>> {
         Ok(self
             .0
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM record WHERE email_key = ?1 AND entity_id != ?2)",
-            )?
-            .query_row([email_key, except], |r| r.get(0))?)
+            .prepare_cached("SELECT entity_id FROM record WHERE email_key = ?1 LIMIT 1")?
+            .query_row([email_key], |r| r.get(0))
+            .optional()?)
     }
 
     fn note_rejected(&mut self, client_id: &str, rejected: &Rejected) -> Result<()> {
@@ -419,11 +426,12 @@ impl SyncTx for SqliteTx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn next_version(&mut self) -> Result<u64> {
-        Ok(self.0.query_row(
-            "UPDATE team_version SET version = version + 1 WHERE id = 1 RETURNING version",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? as u64)
+    fn reserve_versions(&mut self, n: u64) -> Result<u64> {
+        let after: i64 = self.0.query_row(
+            "UPDATE team_version SET version = version + ?1 WHERE id = 1 RETURNING version",
+            [n as i64],
+            |r| r.get(0),
+        )?;
+        Ok(after as u64 + 1 - n)
     }
 }
