@@ -7,7 +7,9 @@ import { EmailTemplates } from './admin/EmailTemplates';
 import { LoginAttempts } from './admin/LoginAttempts';
 import { Imports } from './admin/Imports';
 import { Outbox } from './admin/Outbox';
+import { Server } from './admin/Server';
 import { Settings } from './admin/Settings';
+import { Sync } from './admin/Sync';
 import { darkTheme, lightTheme } from './app/theme';
 import { i18nProvider } from './app/i18n';
 import { CustomerUserCreate } from './customerUsers/CustomerUserCreate';
@@ -66,6 +68,8 @@ export const App = ({ store, dataProvider, queryClient }: AppProps) => {
         <Route path="/outbox" element={<Outbox />} />
         <Route path="/login-attempts" element={<LoginAttempts />} />
         <Route path="/imports" element={<Imports />} />
+        <Route path="/server" element={<Server />} />
+        <Route path="/sync" element={<Sync />} />
       </CustomRoutes>
     </Admin>
   );

@@ -87,8 +87,8 @@ export interface Commands {
   server_sign_in: { args: { url: string; email: string; password: string; caFile?: string | null; insecureHttp: boolean }; returns: SyncView };
   server_sign_out: { args: Record<string, never>; returns: SyncView };
   sync_now: { args: { replaceLocal: boolean }; returns: SyncView };
-  sync_retry: { args: { seq: bigint }; returns: SyncView };
-  sync_discard: { args: { seq: bigint }; returns: SyncView };
+  sync_retry: { args: { seq: number }; returns: SyncView };
+  sync_discard: { args: { seq: number }; returns: SyncView };
 }
 
 export type CommandName = keyof Commands;

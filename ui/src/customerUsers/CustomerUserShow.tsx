@@ -32,6 +32,7 @@ import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
 import type { AppDataProvider } from '../data/dataProvider';
 import { Link } from 'react-router-dom';
 import { CustomerUserEmails } from '../admin/Outbox';
+import { RefusedChangeAlerts } from '../admin/Sync';
 import { AccountActionButtons } from './AccountActions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { fieldLabel } from './fieldTable';
@@ -205,10 +206,17 @@ const History = ({ id }: { id: string }) => {
             <TableCell>
               {Object.entries(change.fields ?? {}).map(([field, pair]) => {
                 const [before, after] = (pair ?? [null, null]) as [unknown, unknown];
+                const overwrite = change.overwritten?.[field];
                 return (
                   <Typography key={field} variant="body2">
                     <strong>{FIELD_LABELS[field] ?? field}:</strong> {formatHistoryValue(before)} →{' '}
                     {formatHistoryValue(after)}
+                    {overwrite && (
+                      <Typography component="span" variant="body2" color="text.secondary">
+                        {' '}
+                        (overwritten by {overwrite.by} at {formatDateTime(overwrite.at)})
+                      </Typography>
+                    )}
                   </Typography>
                 );
               })}
@@ -259,6 +267,7 @@ const CustomerUserDetails = () => {
   if (!r) return null;
   return (
     <Box sx={{ p: 2 }}>
+      <RefusedChangeAlerts entity="customer_user" id={r.id} />
       {!r.confirmed ? (
         <Alert severity="warning" sx={{ mb: 2 }}>
           This customer user has not confirmed their e-mail address.

@@ -22,6 +22,8 @@ const CODES: ReadonlyArray<ApiError['code']> = [
   'invalid_input',
   'storage',
   'internal',
+  'unavailable',
+  'unauthorized',
 ];
 
 /** Turns whatever a rejected `invoke` gave us into an `ApiError`. */

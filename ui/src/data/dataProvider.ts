@@ -30,6 +30,7 @@ import type { OutboxQuery } from '../bindings/OutboxQuery';
 import type { RenderedEmail } from '../bindings/RenderedEmail';
 import type { Setting } from '../bindings/Setting';
 import type { StoreInfo } from '../bindings/StoreInfo';
+import type { SyncView } from '../bindings/SyncView';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
@@ -94,7 +95,25 @@ export interface AppDataProvider extends DataProvider {
   listUsers(): Promise<User[]>;
   /** The database the window shows, and whether it is read-only (`store_info`). */
   storeInfo(): Promise<StoreInfo>;
+  /** Where the team server sync stands (`sync_status`): the indicator's state and counts. */
+  syncStatus(): Promise<SyncView>;
+  /** Signs in to the team server; waits for the network, unlike the other sync commands. */
+  serverSignIn(input: ServerSignIn): Promise<SyncView>;
+  /** Forgets the sign-in; every record stays on this desktop. */
+  serverSignOut(): Promise<SyncView>;
+  /**
+   * Wakes the background sync and answers at once (it does not wait for the sync):
+   * `replaceLocal` is the admin's word that the team's records replace this desktop's.
+   */
+  syncNow(replaceLocal: boolean): Promise<SyncView>;
+  /** Sends a change the server refused again, at the next sync. */
+  syncRetry(seq: number): Promise<SyncView>;
+  /** Drops a change the server refused: the record becomes the team's copy again. */
+  syncDiscard(seq: number): Promise<SyncView>;
 }
+
+/** What `server_sign_in` is given: the server, the admin's credentials, how to connect. */
+export type ServerSignIn = Commands['server_sign_in']['args'];
 
 export type AccountCommand =
   | 'confirm_customer_user'
@@ -113,6 +132,8 @@ const STATUS: Record<string, number> = {
   conflict: 409,
   storage: 500,
   internal: 500,
+  unavailable: 503,
+  unauthorized: 401,
 };
 
 /**
@@ -536,5 +557,11 @@ export function createDataProvider(): AppDataProvider {
     createBackOfficeUser: (input) => run('create_back_office_user', { input }),
     listUsers: () => run('list_users'),
     storeInfo: () => run('store_info'),
+    syncStatus: () => run('sync_status'),
+    serverSignIn: (input) => run('server_sign_in', input),
+    serverSignOut: () => run('server_sign_out'),
+    syncNow: (replaceLocal) => run('sync_now', { replaceLocal }),
+    syncRetry: (seq) => run('sync_retry', { seq }),
+    syncDiscard: (seq) => run('sync_discard', { seq }),
   };
 }

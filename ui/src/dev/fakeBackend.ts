@@ -27,6 +27,7 @@ import type { Localization } from '../bindings/Localization';
 import type { Page } from '../bindings/Page';
 import type { Ref } from '../bindings/Ref';
 import type { RoleRef } from '../bindings/RoleRef';
+import type { SyncView } from '../bindings/SyncView';
 import type { User } from '../bindings/User';
 import type { Website } from '../bindings/Website';
 import { PLAIN_VALUE_FIELDS, WRITABLE_FIELDS } from '../customerUsers/fieldTable';
@@ -103,6 +104,30 @@ const CHANGES = new Set<CommandName>([
 ]);
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The client's refusal of plain HTTP to another machine (`check_url`). */
+export const PLAIN_HTTP_REFUSAL =
+  'Plain http:// would send the password and every record unencrypted: use https://, or pass --insecure-http if this network is private.';
+/** The team server's answer to a wrong e-mail or password. */
+export const BAD_CREDENTIALS = 'The e-mail or the password is wrong, or the account is disabled.';
+
+/** A store that has never been signed in to a team server. */
+export const signedOutSyncView = (): SyncView => ({
+  state: 'signedOut',
+  status: {
+    server: null,
+    admin: null,
+    joined: null,
+    pending: 0,
+    refused: [],
+    waiting: [],
+    lastSync: null,
+    lastError: null,
+    cursor: 0,
+  },
+  received: null,
+  decision: null,
+});
 
 /** Also refused on a read-only store: they write the store too, though they change no data. */
 const STORE_WRITES = new Set<CommandName>(['set_current_admin', 'create_back_office_user']);
@@ -247,6 +272,19 @@ export class FakeBackend {
    */
   readOnly = false;
   generatedPassword = 'Gen3ratedPw';
+  /**
+   * The team server sync as `sync_status` answers it: signed out at start. Tests set its
+   * `state` (`offline`, `syncing` with `received`, …), `decision`, `status.refused` or
+   * `status.waiting` to show those.
+   */
+  sync: SyncView = signedOutSyncView();
+  /**
+   * Set, signing in to a team not joined yet stops at `needsDecision` with this text, as for
+   * a desktop with records of its own joining a team that has some.
+   */
+  joinDecision: string | null = null;
+  /** Set, the team server takes only this password (any other is refused); else any. */
+  serverPassword: string | null = null;
 
   /**
    * `users`: how many customer users to seed (3). `currentAdmin`: the username (or id) of the
@@ -653,6 +691,52 @@ export class FakeBackend {
         Object.assign(t, seeded, { updatedAt: now() });
         return { ...t };
       }
+      case 'sync_status':
+        return structuredClone(this.sync);
+      case 'server_sign_in':
+        return this.serverSignIn(args ?? {});
+      case 'server_sign_out':
+        // The tokens are forgotten; every record, the outbox and the joined team stay.
+        this.sync.state = 'signedOut';
+        this.sync.status.server = null;
+        this.sync.status.admin = null;
+        this.sync.received = null;
+        this.sync.decision = null;
+        return structuredClone(this.sync);
+      case 'sync_now': {
+        // The fake's sync is instant: the team has nothing new, and takes what is pending.
+        const { state } = this.sync;
+        if (state === 'needsDecision' && args?.replaceLocal) {
+          // The team's records replace this desktop's: the fake's team has these same ones.
+          this.sync.decision = null;
+          this.sync.status.joined = this.sync.status.server;
+        }
+        if (state === 'signedOut' || state === 'signInAgain' || this.sync.decision)
+          return structuredClone(this.sync);
+        this.sync.state = 'upToDate';
+        this.sync.received = null;
+        this.sync.status.pending = 0;
+        this.sync.status.lastSync = now();
+        this.sync.status.lastError = null;
+        return structuredClone(this.sync);
+      }
+      case 'sync_retry': {
+        // Sent again, and taken this time.
+        this.refusedChange(args?.seq);
+        this.sync.status.refused = this.sync.status.refused.filter(
+          (c) => c.seq !== Number(args?.seq),
+        );
+        return structuredClone(this.sync);
+      }
+      case 'sync_discard': {
+        this.refusedChange(args?.seq);
+        if (!this.sync.status.server)
+          throw apiError('unauthorized', 'Sign in to the team server first.');
+        this.sync.status.refused = this.sync.status.refused.filter(
+          (c) => c.seq !== Number(args?.seq),
+        );
+        return structuredClone(this.sync);
+      }
       case 'preview_email_template': {
         const broken = (['subject', 'content'] as const).filter((field) =>
           String(args?.[field]).includes('{% if %}'),
@@ -678,6 +762,81 @@ export class FakeBackend {
       default:
         throw `command ${String(cmd)} not found`;
     }
+  }
+
+  /** Starts signed in to (and joined with) a team server, up to date: for tests. */
+  signedInToServer(server = 'https://team.example.com/', admin = 'admin@example.com') {
+    Object.assign(this.sync.status, {
+      server,
+      admin,
+      joined: server,
+      lastSync: '2026-03-01T09:30:00Z',
+    });
+    this.sync.state = 'upToDate';
+    return this;
+  }
+
+  /** The refused change numbered `seq` (JSON carries a number; ts-rs types it as bigint). */
+  private refusedChange(seq: unknown) {
+    const found = this.sync.status.refused.find((c) => c.seq === Number(seq));
+    if (!found) throw apiError('not_found', `No refused change has the number ${String(seq)}.`);
+    return found;
+  }
+
+  /**
+   * `server_sign_in`: the client's checks of the address and the CA file, then the server's
+   * of the credentials. The admin signed in becomes the one acting in the window.
+   */
+  private serverSignIn(args: Args<'server_sign_in'> & object): SyncView {
+    const raw = String(args.url ?? '').trim();
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw apiError('validation', `url: "${raw}" is not a server address.`, [
+        { field: 'url', message: `"${raw}" is not a server address: relative URL without a base` },
+      ]);
+    }
+    const scheme = url.protocol.replace(/:$/, '');
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname.toLowerCase());
+    if (scheme === 'http' && !loopback && !args.insecureHttp)
+      throw apiError('validation', `url: ${PLAIN_HTTP_REFUSAL}`, [
+        { field: 'url', message: PLAIN_HTTP_REFUSAL },
+      ]);
+    if (scheme !== 'http' && scheme !== 'https')
+      throw apiError('validation', `url: "${scheme}" is not http or https.`, [
+        { field: 'url', message: `"${scheme}" is not http or https.` },
+      ]);
+    const caFile = args.caFile?.trim();
+    if (caFile && !/\.(pem|crt)$/i.test(caFile)) {
+      const message = `${caFile} is not a PEM certificate: no certificate found`;
+      throw apiError('validation', `caFile: ${message}`, [{ field: 'caFile', message }]);
+    }
+    const email = String(args.email ?? '').trim();
+    const password = String(args.password ?? '');
+    if (!email || !password || (this.serverPassword !== null && password !== this.serverPassword))
+      throw apiError('unauthorized', BAD_CREDENTIALS);
+
+    let admin = this.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
+    if (!admin) {
+      admin = { id: newId('user'), username: email.split('@')[0], name: email, email };
+      this.users.push(admin);
+    }
+    this.currentAdminId = admin.id;
+    const server = url.href;
+    const joining = this.sync.status.joined !== server;
+    const decision = joining ? this.joinDecision : null;
+    Object.assign(this.sync.status, {
+      server,
+      admin: email,
+      joined: decision ? this.sync.status.joined : server,
+      lastError: null,
+      lastSync: decision ? this.sync.status.lastSync : now(),
+    });
+    this.sync.state = decision ? 'needsDecision' : 'upToDate';
+    this.sync.decision = decision;
+    this.sync.received = null;
+    return structuredClone(this.sync);
   }
 
   /** The back-office user with this id or username. */
@@ -1009,6 +1168,7 @@ export class FakeBackend {
       at: now(),
       hlc: `${Date.now()}-0`,
       import: null,
+      overwritten: {},
     });
   }
 }

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import { Collapse, List, ListItemButton, ListItemIcon, ListItemText } from '@mui/material';
 import BusinessIcon from '@mui/icons-material/Business';
+import CloudSyncIcon from '@mui/icons-material/CloudSync';
+import DnsIcon from '@mui/icons-material/Dns';
 import DescriptionIcon from '@mui/icons-material/Description';
 import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
@@ -23,6 +25,7 @@ import {
 import { CurrentAdminGate, CurrentAdminLabel } from './CurrentAdmin';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { ReadOnlyBanner } from './StoreInfo';
+import { SyncIndicator } from './Sync';
 
 /** A collapsible menu group, e.g. "Customers" holding "Customer Users" (Oro's main menu). */
 const MenuGroup = ({
@@ -69,6 +72,8 @@ export const AppMenu = () => (
       <Menu.Item to="/outbox" primaryText="Email Outbox" leftIcon={<OutboxIcon />} />
       <Menu.Item to="/login-attempts" primaryText="Login Attempts" leftIcon={<LoginIcon />} />
       <Menu.Item to="/imports" primaryText="Imports" leftIcon={<UploadFileIcon />} />
+      <Menu.Item to="/server" primaryText="Server" leftIcon={<DnsIcon />} />
+      <Menu.Item to="/sync" primaryText="Sync" leftIcon={<CloudSyncIcon />} />
     </MenuGroup>
   </Menu>
 );
@@ -85,6 +90,7 @@ const AppAppBar = () => (
   <AppBar toolbar={<AppToolbar />} userMenu={false}>
     <TitlePortal />
     <CurrentAdminLabel />
+    <SyncIndicator />
   </AppBar>
 );
 

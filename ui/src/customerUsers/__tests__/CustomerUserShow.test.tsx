@@ -57,6 +57,7 @@ describe('Customer user view page', () => {
         outcome: 'imported',
         counts: { read: 1200, added: 1000, updated: 200, replaced: 0, unchanged: 0, errors: 0 },
       },
+      overwritten: {},
     });
     renderApp(`/customer-users/${u.id}/show`, { backend });
 
@@ -84,6 +85,32 @@ describe('Customer user view page', () => {
       within(history).getByText(/by import of crm\.csv \(1,200 rows read\)/),
     ).toBeInTheDocument();
     expect(within(history).getByText(/No → Yes/)).toBeInTheDocument();
+  });
+
+  it('says which changed fields a later change by another admin overwrote', async () => {
+    const backend = new FakeBackend();
+    const u = backend.customerUsers[1];
+    backend.history.push({
+      id: 'chg-overwritten',
+      entity: 'customer_user',
+      entityId: u.id,
+      op: 'update',
+      fields: { firstName: ['Brendan', 'Brandon'], lastName: ['Dun', 'Dunn'] },
+      actor: 'admin',
+      via: 'window',
+      at: '2026-02-01T10:00:00Z',
+      hlc: '1',
+      import: null,
+      overwritten: { lastName: { by: 'bob@example.com', at: '2026-02-02T09:30:00Z' } },
+    });
+    renderApp(`/customer-users/${u.id}/show`, { backend });
+
+    const history = await screen.findByRole('table', { name: 'History' });
+    const lastName = within(history).getByText(/Dun → Dunn/);
+    expect(lastName).toHaveTextContent('overwritten by bob@example.com');
+    expect(lastName).toHaveTextContent(new Date('2026-02-02T09:30:00Z').toLocaleString());
+    expect(within(history).getByText(/Brendan → Brandon/)).not.toHaveTextContent(/overwritten/);
+    expect(within(history).getAllByText(/overwritten by bob@example\.com/)).toHaveLength(1);
   });
 
   it('disables from the view page and records it in the history', async () => {

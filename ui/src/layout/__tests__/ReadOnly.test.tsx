@@ -85,6 +85,7 @@ describe('Read-only database', () => {
       at: '2026-02-01T10:00:00Z',
       hlc: '1',
       import: null,
+      overwritten: {},
     });
     renderApp('/customer-users/cu-0001/show', { backend });
 
