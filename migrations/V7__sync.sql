@@ -31,6 +31,14 @@ CREATE TABLE sync_inbox (
 ) STRICT;
 CREATE INDEX idx_sync_inbox_record ON sync_inbox (entity, entity_id);
 
+-- While a desktop starts again from the team's data (the server forgot deletes it missed),
+-- the records the server still has: what is not among them was deleted meanwhile.
+CREATE TABLE sync_seen (
+    entity    TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_id)
+) STRICT, WITHOUT ROWID;
+
 -- Changes the server refused, with its reason, until the admin fixes or discards them.
 CREATE TABLE sync_rejected (
     seq       INTEGER PRIMARY KEY,

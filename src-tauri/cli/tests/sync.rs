@@ -273,9 +273,44 @@ fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
         "bobs.own@example.com"
     );
 
+    // B deletes a user while A is away; the server forgets the delete (purge); A's next
+    // sync starts again from the team's data and the user is gone there too.
+    let doomed = b.json(&["list"], None)["rows"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a.json(&["sync"], None);
+    b.json(&["delete", &doomed], None);
+    b.json(&["sync"], None);
+    let purged = Command::new(server_bin())
+        .arg("--db")
+        .arg(cli.dir.path().join("server.sqlite3"))
+        .args(["purge", "--older-than-days", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        purged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&purged.stderr)
+    );
+    assert!(a
+        .cli
+        .run_on(&a.db, &["show", &doomed], None)
+        .status
+        .success());
+    a.json(&["sync"], None);
+    assert!(
+        !a.cli
+            .run_on(&a.db, &["show", &doomed], None)
+            .status
+            .success(),
+        "the user deleted while A was away is gone from A"
+    );
+    assert_eq!(count(&a), 31);
+
     // Signing out keeps the records; a sync then says to sign in.
     a.json(&["server", "logout"], None);
-    assert_eq!(count(&a), 32);
+    assert_eq!(count(&a), 31);
     let (code, err) = a.fails(&["sync"], None);
     assert_eq!(code, 9, "{err}");
     assert!(err.contains("sign in"), "{err}");

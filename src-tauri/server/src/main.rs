@@ -45,6 +45,12 @@ enum Command {
     /// The admin accounts the team's desktops sign in with.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Forget records deleted more than DAYS ago; a desktop that has not synced since starts
+    /// again from the team's data at its next sync.
+    Purge {
+        #[arg(long, default_value_t = customer_users_server::sync::TOMBSTONE_DAYS)]
+        older_than_days: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -102,6 +108,11 @@ fn run(cli: &Cli) -> Result<(), ServerError> {
             print_json(&admin)
         }
         Some(Command::Admin(AdminCommand::List)) => print_json(&store.admins()?),
+        Some(Command::Purge { older_than_days }) => {
+            let before =
+                chrono::Utc::now().timestamp_millis() - older_than_days * 24 * 60 * 60 * 1000;
+            print_json(&serde_json::json!({"purged": store.purge(before)?}))
+        }
         Some(Command::Admin(AdminCommand::Disable { email })) => {
             print_json(&store.disable_admin(email)?)
         }

@@ -25,6 +25,8 @@ pub struct Put {
     /// The key of the unique e-mail rule (customer users who are not guests and not
     /// deleted).
     pub email_key: Option<String>,
+    /// When the record was deleted (the push's time), for the tombstones' expiry.
+    pub deleted_at: Option<i64>,
 }
 
 /// A record's kind and id.
@@ -137,6 +139,7 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
                 .unwrap_or_default();
             Put {
                 email_key: email_key(&entity, &fields),
+                deleted_at: merge::is_deleted(&fields).then_some(now_ms),
                 entity,
                 entity_id,
                 fields,
@@ -238,6 +241,20 @@ fn check(m: &Mutation, now_ms: i64) -> std::result::Result<(), Rejected> {
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// How long a deleted record is kept by default: longer than any admin stays offline.
+pub const TOMBSTONE_DAYS: i64 = 90;
+
+/// The refusal of a pull from before what `purge` forgot: the desktop starts again.
+pub fn gone(cursor: u64, purged_through: u64) -> Result<()> {
+    if cursor > 0 && cursor < purged_through {
+        return Err(ServerError::Gone(format!(
+            "This desktop last synced at version {cursor}; records deleted since were forgotten \
+             up to version {purged_through}."
+        )));
     }
     Ok(())
 }

@@ -13,6 +13,35 @@ use serde_json::{json, Value};
 
 const NOW: i64 = 1_800_000_000_000;
 
+fn a_purged_tombstone_sends_a_desktop_that_missed_it_back_to_the_start(store: &dyn Store) {
+    push(
+        store,
+        "a",
+        vec![
+            set(1, "u1", "firstName", json!("Ann"), NOW - 100, "a"),
+            set(2, "u2", "firstName", json!("Bob"), NOW - 100, "a"),
+        ],
+    );
+    let behind = store.pull(0, 1).unwrap().next_cursor;
+    push(
+        store,
+        "a",
+        vec![set(3, "u1", "deleted", json!(true), NOW - 50, "a")],
+    );
+    // Not yet forgotten: a desktop that was away sees the delete.
+    assert!(store.pull(behind, 10).is_ok());
+    assert_eq!(
+        store.purge(i64::MAX).unwrap(),
+        1,
+        "the tombstone is forgotten"
+    );
+    let err = store.pull(behind, 10).unwrap_err();
+    assert!(matches!(err, ServerError::Gone(_)), "{err}");
+    let (rows, _) = pull_all(store, 10);
+    let ids: Vec<&str> = rows.iter().map(|r| r.entity_id.as_str()).collect();
+    assert_eq!(ids, ["u2"], "starting again finds only what is still there");
+}
+
 /// Each test runs on both stores: an SQLite file and a real PostgreSQL.
 macro_rules! on_every_store {
     ($($name:ident),* $(,)?) => {
@@ -235,4 +264,5 @@ on_every_store!(
     fields_merge_by_clock_across_clients,
     a_mutation_it_cannot_take_is_refused_alone_and_never_retried,
     pulls_page_through_every_change_once_whatever_the_page_size,
+    a_purged_tombstone_sends_a_desktop_that_missed_it_back_to_the_start,
 );

@@ -162,6 +162,22 @@ fn table(entity: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.entity == entity)
 }
 
+/// The ids of every record of `entity` here.
+pub fn ids(conn: &Connection, entity: &str) -> Result<Vec<String>> {
+    let (table, key) = match entity {
+        CUSTOMER_USER => ("customer_user", "id"),
+        CHANGE => ("change_log", "id"),
+        other => match table(other) {
+            Some(t) => (t.table, t.key),
+            None => return Ok(Vec::new()),
+        },
+    };
+    Ok(conn
+        .prepare(&format!("SELECT {key} FROM {table} ORDER BY rowid"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// Whether a change to this record goes to the team: every synced record but the settings
 /// that belong to one desktop (its own SMTP relay and its sign-in to it).
 pub fn syncs(entity: &str, id: &str) -> bool {

@@ -53,12 +53,59 @@ pub(super) fn pull_all(
             break;
         }
     }
-    retry_waiting(db, report)
+    retry_waiting(db, report)?;
+    sweep(db)
+}
+
+/// After starting again from the team's data: removes what the server no longer has (it
+/// was deleted while this desktop was away, and the server has forgotten the delete), but
+/// not what this desktop still has to send, nor a refused change still to fix.
+fn sweep(db: &Database) -> Result<()> {
+    if db.read(|c| state::get(c, state::RESTARTED))?.is_none() {
+        return Ok(());
+    }
+    db.write(&Actor::system(), |tx| {
+        for name in entity::ORDER.iter().rev() {
+            for id in entity::ids(tx, name)? {
+                let kept: bool = tx.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM sync_seen WHERE entity = ?1 AND entity_id = ?2)
+                        OR EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ?1 AND entity_id = ?2)
+                        OR EXISTS (SELECT 1 FROM sync_rejected WHERE entity = ?1 AND entity_id = ?2)",
+                    [name, &id.as_str()],
+                    |r| r.get(0),
+                )?;
+                if !kept && entity::syncs(name, &id) && *name != entity::CHANGE {
+                    let gone = merge::Fields::from([(
+                        merge::DELETED.to_string(),
+                        merge::Versioned {
+                            value: serde_json::Value::Bool(true),
+                            hlc: entity::SEEDED.to_string(),
+                        },
+                    )]);
+                    // A record that cannot go (it is still used here) stays.
+                    tx.execute_batch("SAVEPOINT sweep_one")?;
+                    match entity::apply(tx, name, &id, &gone)? {
+                        None => tx.execute_batch("RELEASE sweep_one")?,
+                        Some(_) => tx.execute_batch("ROLLBACK TO sweep_one; RELEASE sweep_one")?,
+                    }
+                }
+            }
+        }
+        tx.execute("DELETE FROM sync_seen", [])?;
+        state::set(tx, state::RESTARTED, None)
+    })
 }
 
 fn store_page(db: &Database, rows: &[Row], next_cursor: u64) -> Result<()> {
     db.write(&Actor::system(), |tx| {
+        let restarted = state::get(tx, state::RESTARTED)?.is_some();
         for row in rows {
+            if restarted {
+                tx.prepare_cached(
+                    "INSERT INTO sync_seen (entity, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )?
+                .execute([&row.entity, &row.entity_id])?;
+            }
             // The server's row is the record's whole state: an older one waiting is stale.
             tx.prepare_cached("DELETE FROM sync_inbox WHERE entity = ?1 AND entity_id = ?2")?
                 .execute([&row.entity, &row.entity_id])?;
@@ -208,6 +255,8 @@ fn rank_sql() -> String {
 pub(super) fn restart(db: &Database) -> Result<()> {
     db.write(&Actor::system(), |tx| {
         tx.execute("DELETE FROM sync_inbox", [])?;
+        tx.execute("DELETE FROM sync_seen", [])?;
+        state::set(tx, state::RESTARTED, Some("1"))?;
         state::set(tx, state::CURSOR, Some("0"))
     })
 }

@@ -60,18 +60,10 @@ pub fn join(db: &Database, transport: &mut dyn Transport, server: &str, how: Joi
 fn queue_everything(tx: &mut crate::store::Tx<'_>) -> Result<()> {
     tx.execute("DELETE FROM sync_outbox", [])?;
     for name in entity::ORDER {
-        let (table, key) = match *name {
-            "setting" => ("setting", "key"),
-            "email_template" => ("email_template", "name"),
-            entity::CUSTOMER_USER => ("customer_user", "id"),
-            entity::CHANGE => ("change_log", "id"),
-            other => (other, "id"),
-        };
-        let ids: Vec<String> = tx
-            .prepare(&format!("SELECT {key} FROM {table} ORDER BY rowid"))?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for id in ids.iter().filter(|id| entity::syncs(name, id)) {
+        for id in entity::ids(tx, name)?
+            .iter()
+            .filter(|id| entity::syncs(name, id))
+        {
             tx.queue_push(name, id)?;
         }
     }

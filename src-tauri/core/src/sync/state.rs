@@ -15,6 +15,8 @@ const CA_FILE: &str = "sync.ca_file";
 const INSECURE_HTTP: &str = "sync.insecure_http";
 /// Set once the desktop has joined its team (shared its records or taken the team's).
 pub(crate) const JOINED: &str = crate::store::JOINED_KEY;
+/// Set while a desktop starts again from the team's data (`inbox::restart`).
+pub(crate) const RESTARTED: &str = "sync.restarted";
 /// Set when the store's customer users are the demo data set, which is never pushed.
 pub(crate) const DEMO: &str = "demo";
 

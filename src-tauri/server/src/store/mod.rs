@@ -57,6 +57,8 @@ pub trait Store: Send + Sync {
         now_ms: i64,
     ) -> Result<Refresh>;
     fn revoke_session(&self, id: &str) -> Result<()>;
+    /// Forgets the records deleted before `before_ms`; returns how many.
+    fn purge(&self, before_ms: i64) -> Result<u64>;
     /// The server's copy of one record.
     fn record(&self, entity: &str, entity_id: &str) -> Result<Option<Row>>;
     /// Settles a client's batch in one transaction ([`crate::sync::push`]).

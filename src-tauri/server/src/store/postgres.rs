@@ -298,9 +298,38 @@ impl Store for PgStore {
         Ok(answer)
     }
 
+    fn purge(&self, before_ms: i64) -> Result<u64> {
+        let mut client = self.client();
+        let mut tx = client.transaction()?;
+        tx.execute(
+            "SELECT version FROM team_version WHERE id = 1 FOR UPDATE",
+            &[],
+        )?;
+        let newest: Option<i64> = tx
+            .query_one(
+                "SELECT max(version) FROM record WHERE deleted_at < $1",
+                &[&before_ms],
+            )?
+            .get(0);
+        let purged = tx.execute("DELETE FROM record WHERE deleted_at < $1", &[&before_ms])?;
+        if let Some(newest) = newest {
+            tx.execute(
+                "UPDATE team_version SET purged_through = greatest(purged_through, $1) WHERE id = 1",
+                &[&newest],
+            )?;
+        }
+        tx.commit()?;
+        Ok(purged)
+    }
+
     fn pull(&self, cursor: u64, limit: usize) -> Result<PullResponse> {
         let limit = limit.min(sync::MAX_PAGE);
-        let rows = self.client().query(
+        let mut client = self.client();
+        let purged: i64 = client
+            .query_one("SELECT purged_through FROM team_version WHERE id = 1", &[])?
+            .get(0);
+        sync::gone(cursor, purged as u64)?;
+        let rows = client.query(
             "SELECT version, entity, entity_id, fields FROM record WHERE version > $1
              ORDER BY version LIMIT $2",
             &[&(cursor as i64), &(limit as i64 + 1)],
@@ -364,30 +393,25 @@ impl SyncTx for PgTx<'_, '_> {
         if puts.is_empty() {
             return Ok(());
         }
-        let mut columns: (
-            Vec<&str>,
-            Vec<&str>,
-            Vec<String>,
-            Vec<i64>,
-            Vec<Option<&str>>,
-        ) = Default::default();
-        for put in puts {
-            columns.0.push(&put.entity);
-            columns.1.push(&put.entity_id);
-            columns.2.push(
-                serde_json::to_string(&put.fields).map_err(|e| {
-                    ServerError::Storage(format!("A record cannot be written: {e}"))
-                })?,
-            );
-            columns.3.push(put.version as i64);
-            columns.4.push(put.email_key.as_deref());
-        }
+        // One array per column, for one multi-row statement.
+        let entities: Vec<&str> = puts.iter().map(|p| p.entity.as_str()).collect();
+        let ids: Vec<&str> = puts.iter().map(|p| p.entity_id.as_str()).collect();
+        let fields = puts
+            .iter()
+            .map(|p| serde_json::to_string(&p.fields))
+            .collect::<std::result::Result<Vec<String>, _>>()
+            .map_err(|e| ServerError::Storage(format!("A record cannot be written: {e}")))?;
+        let versions: Vec<i64> = puts.iter().map(|p| p.version as i64).collect();
+        let email_keys: Vec<Option<&str>> = puts.iter().map(|p| p.email_key.as_deref()).collect();
+        let deleted: Vec<Option<i64>> = puts.iter().map(|p| p.deleted_at).collect();
         self.0.execute(
-            "INSERT INTO record (entity, entity_id, fields, version, email_key)
-             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+            "INSERT INTO record (entity, entity_id, fields, version, email_key, deleted_at)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[],
+                $6::bigint[])
              ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
-                version = excluded.version, email_key = excluded.email_key",
-            &[&columns.0, &columns.1, &columns.2, &columns.3, &columns.4],
+                version = excluded.version, email_key = excluded.email_key,
+                deleted_at = excluded.deleted_at",
+            &[&entities, &ids, &fields, &versions, &email_keys, &deleted],
         )?;
         Ok(())
     }

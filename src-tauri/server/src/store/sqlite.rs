@@ -276,9 +276,34 @@ impl Store for SqliteStore {
         Ok(answer)
     }
 
+    fn purge(&self, before_ms: i64) -> Result<u64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let newest: Option<i64> = tx.query_row(
+            "SELECT max(version) FROM record WHERE deleted_at < ?1",
+            [before_ms],
+            |r| r.get(0),
+        )?;
+        let purged = tx.execute("DELETE FROM record WHERE deleted_at < ?1", [before_ms])?;
+        if let Some(newest) = newest {
+            tx.execute(
+                "UPDATE team_version SET purged_through = max(purged_through, ?1) WHERE id = 1",
+                [newest],
+            )?;
+        }
+        tx.commit()?;
+        Ok(purged as u64)
+    }
+
     fn pull(&self, cursor: u64, limit: usize) -> Result<PullResponse> {
         let limit = limit.min(sync::MAX_PAGE);
         let conn = self.conn();
+        let purged: i64 = conn.query_row(
+            "SELECT purged_through FROM team_version WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        sync::gone(cursor, purged as u64)?;
         let mut stmt = conn.prepare_cached(
             "SELECT version, entity, entity_id, fields FROM record WHERE version > ?1
              ORDER BY version LIMIT ?2",
@@ -362,10 +387,11 @@ impl SyncTx for SqliteTx<'_> {
 
     fn put_records(&mut self, puts: &[Put]) -> Result<()> {
         let mut stmt = self.0.prepare_cached(
-            "INSERT INTO record (entity, entity_id, fields, version, email_key)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO record (entity, entity_id, fields, version, email_key, deleted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (entity, entity_id) DO UPDATE SET fields = excluded.fields,
-                version = excluded.version, email_key = excluded.email_key",
+                version = excluded.version, email_key = excluded.email_key,
+                deleted_at = excluded.deleted_at",
         )?;
         for put in puts {
             let json = serde_json::to_string(&put.fields)
@@ -375,7 +401,8 @@ impl SyncTx for SqliteTx<'_> {
                 put.entity_id,
                 json,
                 put.version as i64,
-                put.email_key
+                put.email_key,
+                put.deleted_at
             ])?;
         }
         Ok(())
