@@ -73,6 +73,17 @@ pub fn apply(stored: &mut Fields, incoming: &Fields) -> Vec<Lost> {
     lost
 }
 
+/// A record's state as a delete leaves it: only `deleted`, stamped `hlc`.
+pub fn deleted(hlc: String) -> Fields {
+    Fields::from([(
+        DELETED.to_string(),
+        Versioned {
+            value: Value::Bool(true),
+            hlc,
+        },
+    )])
+}
+
 /// Whether the merged state says the record is deleted.
 pub fn is_deleted(fields: &Fields) -> bool {
     fields

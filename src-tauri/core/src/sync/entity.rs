@@ -195,13 +195,7 @@ pub fn state(conn: &Connection, entity: &str, id: &str) -> Result<Option<Fields>
         .query_row([entity, id], |r| r.get(0))
         .optional()?;
     if let Some(hlc) = tombstone {
-        return Ok(Some(Fields::from([(
-            cu_sync::merge::DELETED.to_string(),
-            Versioned {
-                value: Value::Bool(true),
-                hlc,
-            },
-        )])));
+        return Ok(Some(cu_sync::merge::deleted(hlc)));
     }
     match entity {
         CUSTOMER_USER => customer_users::state(conn, id),

@@ -75,13 +75,7 @@ fn sweep(db: &Database) -> Result<()> {
                     |r| r.get(0),
                 )?;
                 if !kept && entity::syncs(name, &id) && *name != entity::CHANGE {
-                    let gone = merge::Fields::from([(
-                        merge::DELETED.to_string(),
-                        merge::Versioned {
-                            value: serde_json::Value::Bool(true),
-                            hlc: entity::SEEDED.to_string(),
-                        },
-                    )]);
+                    let gone = merge::deleted(entity::SEEDED.to_string());
                     // A record that cannot go (it is still used here) stays.
                     tx.execute_batch("SAVEPOINT sweep_one")?;
                     match entity::apply(tx, name, &id, &gone)? {

@@ -298,13 +298,7 @@ pub fn discard(db: &Database, transport: &mut dyn Transport, seq: u64) -> Result
         let waiting = match &server_copy {
             Some(row) => entity::apply(tx, entity, id, &row.fields)?,
             None => {
-                let gone = cu_sync::merge::Fields::from([(
-                    cu_sync::merge::DELETED.to_string(),
-                    cu_sync::merge::Versioned {
-                        value: serde_json::Value::Bool(true),
-                        hlc: entity::SEEDED.to_string(),
-                    },
-                )]);
+                let gone = cu_sync::merge::deleted(entity::SEEDED.to_string());
                 let waiting = entity::apply(tx, entity, id, &gone)?;
                 // The server never had it: nothing to keep a tombstone for.
                 tx.execute(

@@ -298,16 +298,7 @@ fn write_relations(
             .collect::<Vec<_>>()
     });
     if had_reps.as_ref() != Some(&reps) {
-        tx.execute(
-            "DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1",
-            [id],
-        )?;
-        for rep in &reps {
-            tx.execute(
-                "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
-                [id, rep],
-            )?;
-        }
+        replace_sales_reps(tx, id, &reps)?;
     }
     let had_addresses = before.map(|b| {
         b.addresses
@@ -331,6 +322,21 @@ fn write_relations(
                 params![id, website, checked.preferred_localization],
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Makes `reps` the user's sales representatives.
+pub(crate) fn replace_sales_reps(tx: &Tx<'_>, id: &str, reps: &[String]) -> Result<()> {
+    tx.execute(
+        "DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1",
+        [id],
+    )?;
+    for rep in reps {
+        tx.execute(
+            "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
+            [id, rep],
+        )?;
     }
     Ok(())
 }

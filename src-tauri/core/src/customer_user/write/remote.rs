@@ -270,16 +270,7 @@ fn write_relations(
     let value = |name: &str| fields.get(name).map_or(Value::Null, |v| v.value.clone());
     let reps: Vec<String> =
         serde_json::from_value(value("salesRepresentatives")).unwrap_or_default();
-    tx.execute(
-        "DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1",
-        [id],
-    )?;
-    for rep in &reps {
-        tx.execute(
-            "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
-            [id, rep],
-        )?;
-    }
+    super::replace_sales_reps(tx, id, &reps)?;
     let addresses: Vec<Address> = serde_json::from_value(value("addresses")).unwrap_or_default();
     let inputs: Vec<AddressInput> = addresses.into_iter().map(AddressInput::from).collect();
     let had: Option<Vec<AddressInput>> = before.map(|b| {
