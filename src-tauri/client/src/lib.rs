@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use cu_core::sync::{Failure, Transport};
 use cu_core::{secrets, CoreError, Database, ErrorCode, Result};
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -205,6 +205,20 @@ impl Transport for Remote<'_> {
         let mut url = self.url("/v1/sync/pull");
         url.query_pairs_mut()
             .append_pair("cursor", &cursor.to_string())
+            .append_pair("limit", &limit.to_string());
+        self.call(|http| http.get(url.clone()))
+    }
+
+    fn snapshot(
+        &mut self,
+        entity: &str,
+        after: &str,
+        limit: usize,
+    ) -> std::result::Result<SnapshotResponse, Failure> {
+        let mut url = self.url("/v1/sync/snapshot");
+        url.query_pairs_mut()
+            .append_pair("entity", entity)
+            .append_pair("after", after)
             .append_pair("limit", &limit.to_string());
         self.call(|http| http.get(url.clone()))
     }

@@ -40,6 +40,15 @@ pub struct CoreError {
 }
 
 impl CoreError {
+    /// "field: message; field: message": the field errors in one line.
+    pub fn field_reasons(&self) -> String {
+        self.fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use cu_sync::wire::{self, PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -39,6 +39,7 @@ pub fn router(store: Arc<dyn Store>, policy: Policy) -> Router {
         .route("/v1/session/refresh", post(refresh))
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
+        .route("/v1/sync/snapshot", get(snapshot))
         .route("/v1/sync/record/{entity}/{id}", get(record))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(App { store, policy })
@@ -246,28 +247,73 @@ fn default_limit() -> usize {
     sync::MAX_PAGE
 }
 
-async fn pull(
-    State(app): State<App>,
-    headers: HeaderMap,
-    query: Result<Query<PullQuery>, QueryRejection>,
-) -> Answer<PullResponse> {
-    session_of(&app, &headers).await?;
-    let Query(query) = query.map_err(|r| {
+/// The query, or the answer that says what is wrong with it.
+fn query_of<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, Response> {
+    query.map(|Query(q)| q).map_err(|r| {
         (
             r.status(),
             Json(json!({"code": "invalid", "message": r.body_text()})),
         )
             .into_response()
-    })?;
-    if query.limit == 0 {
+    })
+}
+
+fn at_least_one(limit: usize) -> Result<(), Response> {
+    if limit == 0 {
         return Err(ApiError(ServerError::invalid(
             "limit",
             "A page holds at least one row.",
         ))
         .into_response());
     }
+    Ok(())
+}
+
+async fn pull(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> Answer<PullResponse> {
+    session_of(&app, &headers).await?;
+    let query = query_of(query)?;
+    at_least_one(query.limit)?;
     let store = app.store.clone();
     blocking(move || store.pull(query.cursor, query.limit))
+        .await
+        .map(Json)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotQuery {
+    entity: String,
+    #[serde(default)]
+    after: String,
+    #[serde(default = "default_snapshot_limit")]
+    limit: usize,
+}
+
+fn default_snapshot_limit() -> usize {
+    sync::MAX_SNAPSHOT_PAGE
+}
+
+async fn snapshot(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<Query<SnapshotQuery>, QueryRejection>,
+) -> Answer<SnapshotResponse> {
+    session_of(&app, &headers).await?;
+    let query = query_of(query)?;
+    at_least_one(query.limit)?;
+    if !wire::ENTITIES.contains(&query.entity.as_str()) {
+        return Err(ApiError(ServerError::invalid(
+            "entity",
+            format!("\"{}\" records do not sync.", query.entity),
+        ))
+        .into_response());
+    }
+    let store = app.store.clone();
+    blocking(move || store.snapshot(&query.entity, &query.after, query.limit))
         .await
         .map(Json)
 }

@@ -4,7 +4,9 @@
 
 use cu_sync::hlc::{self, Stamp};
 use cu_sync::merge::{self, Fields};
-use cu_sync::wire::{self, Mutation, PullResponse, PushRequest, PushResponse, Rejected, Row};
+use cu_sync::wire::{
+    self, Mutation, PullResponse, PushRequest, PushResponse, Rejected, Row, SnapshotResponse,
+};
 
 use std::collections::HashMap;
 
@@ -15,6 +17,10 @@ pub use cu_sync::hlc::MAX_DRIFT_MS;
 pub const MAX_BATCH: usize = 500;
 /// The most rows one pull page may hold.
 pub const MAX_PAGE: usize = 1000;
+
+/// The most records one snapshot page holds: a new desktop reads the whole team's data in
+/// pages of this size.
+pub const MAX_SNAPSHOT_PAGE: usize = 5000;
 
 /// A record as a push leaves it: written in one statement with the others of its batch.
 pub struct Put {
@@ -265,6 +271,18 @@ pub fn page(cursor: u64, limit: usize, mut rows: Vec<Row>) -> PullResponse {
     rows.truncate(limit);
     PullResponse {
         next_cursor: rows.last().map_or(cursor, |r| r.version),
+        has_more,
+        checksum: wire::checksum(&rows),
+        rows,
+    }
+}
+
+/// The snapshot page of `rows` (read as `limit + 1` after an id, in id order) as it answers.
+pub fn snapshot_page(version: u64, limit: usize, mut rows: Vec<Row>) -> SnapshotResponse {
+    let has_more = rows.len() > limit;
+    rows.truncate(limit);
+    SnapshotResponse {
+        version,
         has_more,
         checksum: wire::checksum(&rows),
         rows,

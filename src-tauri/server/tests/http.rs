@@ -313,6 +313,19 @@ fn every_bad_request_gets_its_status_and_changes_nothing() {
     assert_eq!(zero_page.0, 400);
     let bad_cursor = said(team.get("/v1/sync/pull?cursor=-1", &access));
     assert_eq!(bad_cursor.0, 400);
+    let no_kind = said(team.get("/v1/sync/snapshot", &access));
+    assert_eq!(
+        no_kind.0, 400,
+        "a snapshot names the kind of records: {}",
+        no_kind.1
+    );
+    let bad_kind = said(team.get("/v1/sync/snapshot?entity=invoice", &access));
+    assert_eq!(
+        (bad_kind.0, bad_kind.1["field"].as_str()),
+        (400, Some("entity"))
+    );
+    let zero_snapshot = said(team.get("/v1/sync/snapshot?entity=customer_user&limit=0", &access));
+    assert_eq!(zero_snapshot.0, 400);
 
     let page: PullResponse = team.get("/v1/sync/pull", &access).json().unwrap();
     assert!(page.rows.is_empty(), "no bad request changed anything");

@@ -19,7 +19,7 @@ use cu_core::actor::{Actor, Via};
 use cu_core::sync::{self, Failure, Join, Transport};
 use cu_core::{account, customer_user, generate, settings, Database};
 use cu_sync::merge::{self, Fields};
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use customer_users_server::error::ServerError;
 use customer_users_server::store::{PgStore, SqliteStore, Store};
 use serde_json::{json, Value};
@@ -157,6 +157,27 @@ impl Transport for Link<'_> {
             }
         }
         Ok(answer)
+    }
+
+    fn snapshot(
+        &mut self,
+        entity: &str,
+        after: &str,
+        limit: usize,
+    ) -> Result<SnapshotResponse, Failure> {
+        if self.faults && self.rng.chance(8) {
+            return Err(Failure::Offline("the request was dropped".into()));
+        }
+        // Small pages, so paging is exercised.
+        let limit = limit.min(1 + self.rng.below(40) as usize);
+        let page = self
+            .server
+            .snapshot(entity, after, limit)
+            .map_err(failure)?;
+        if self.faults && self.rng.chance(5) {
+            return Err(Failure::Offline("the answer was lost".into()));
+        }
+        Ok(page)
     }
 
     fn pull(&mut self, cursor: u64, limit: usize) -> Result<PullResponse, Failure> {

@@ -258,7 +258,73 @@ fn pulls_page_through_every_change_once_whatever_the_page_size(store: &dyn Store
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
 }
 
+/// Every snapshot page of `entity`, `limit` records each: the records and how many pages.
+fn snapshot_all(store: &dyn Store, entity: &str, limit: usize) -> (Vec<wire::Row>, usize, u64) {
+    let (mut rows, mut pages, mut after, mut first_version) = (Vec::new(), 0, String::new(), None);
+    loop {
+        let page = store.snapshot(entity, &after, limit).unwrap();
+        assert_eq!(page.checksum, wire::checksum(&page.rows));
+        assert!(page.rows.len() <= limit);
+        first_version.get_or_insert(page.version);
+        pages += 1;
+        if let Some(last) = page.rows.last() {
+            after = last.entity_id.clone();
+        }
+        rows.extend(page.rows);
+        if !page.has_more {
+            return (rows, pages, first_version.unwrap());
+        }
+    }
+}
+
+fn a_snapshot_pages_through_each_kind_by_id_and_says_where_to_pull_from(store: &dyn Store) {
+    let (empty, pages, version) = snapshot_all(store, "customer_user", 10);
+    assert!(
+        empty.is_empty() && pages == 1 && version == 0,
+        "an empty team"
+    );
+    let mutations: Vec<Mutation> = (1..=12)
+        .map(|i| {
+            set(
+                i,
+                &format!("u{:02}", 13 - i),
+                "firstName",
+                json!(format!("v{i}")),
+                NOW - 1000 + i as i64,
+                "a",
+            )
+        })
+        .collect();
+    push(store, "a", mutations);
+    let mut customer = set(13, "c1", "name", json!("Acme"), NOW - 10, "a");
+    customer.entity = "customer".into();
+    push(store, "a", vec![customer]);
+    let (pulled, _) = pull_all(store, 1000);
+    let mut users: Vec<wire::Row> = pulled
+        .into_iter()
+        .filter(|r| r.entity == "customer_user")
+        .collect();
+    users.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
+    for (limit, pages) in [(1, 12), (12, 1), (5, 3), (5000, 1)] {
+        let (rows, got, version) = snapshot_all(store, "customer_user", limit);
+        assert_eq!(
+            rows, users,
+            "the latest state of each user, by id, page size {limit}"
+        );
+        assert_eq!(got, pages, "page size {limit}");
+        assert_eq!(
+            version,
+            store.pull(0, 1000).unwrap().next_cursor,
+            "pulling after the snapshot's version brings only later commits"
+        );
+    }
+    let (customers, _, _) = snapshot_all(store, "customer", 10);
+    assert_eq!(customers.len(), 1, "each kind on its own");
+    assert_eq!(customers[0].entity_id, "c1");
+}
+
 on_every_store!(
+    a_snapshot_pages_through_each_kind_by_id_and_says_where_to_pull_from,
     a_replayed_or_overlapping_batch_changes_nothing,
     a_gap_in_the_sequence_is_a_conflict_naming_where_to_resend_from,
     fields_merge_by_clock_across_clients,

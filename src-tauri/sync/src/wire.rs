@@ -81,6 +81,23 @@ pub struct PullResponse {
     pub checksum: String,
 }
 
+/// A page of the team's records of one kind, in id order: how a desktop that has nothing of
+/// the team yet starts (its cursor is 0). Reading by kind lets it write the records each kind
+/// refers to first, and a kind it holds none of in bulk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SnapshotResponse {
+    /// Records after the request's id, in id order, each in its latest state.
+    pub rows: Vec<Row>,
+    /// The team's version, read before the rows: every commit up to it is in this page or
+    /// an earlier one's reach, so a desktop that pulls after its first page's version once
+    /// the snapshot is done misses nothing.
+    pub version: u64,
+    pub has_more: bool,
+    /// [`checksum`] of `rows`.
+    pub checksum: String,
+}
+
 /// A digest of a page's rows in their order (SHA-256 of their JSON, hex): both ends compute it,
 /// so a page changed on the way, or a server and a client that disagree, is caught.
 pub fn checksum(rows: &[Row]) -> String {

@@ -341,6 +341,27 @@ function sessionBusConfig(runtimeDir) {
 `;
 }
 
+/** The password of the keyring `withApp(…, { keyring: true })` creates (and unlocks). */
+export const E2E_KEYRING_PASSWORD = 'e2e-keyring';
+
+/**
+ * The command-line prefix that starts gnome-keyring's Secret Service on the bus
+ * dbus-run-session made, then execs the rest (tauri-driver …). The keyring lives in
+ * $XDG_DATA_HOME/keyrings, which withApp() puts in the test's temporary directory; the daemon
+ * carries the run marker in its environment, so teardown ends it with the rest.
+ */
+function withKeyring() {
+  const script = [
+    // A keyring daemon of the caller's (named by this variable) must not stand in for ours.
+    'unset GNOME_KEYRING_CONTROL',
+    `printf '%s\\n' ${E2E_KEYRING_PASSWORD} |` +
+      ' gnome-keyring-daemon --components=secrets --unlock --daemonize >/dev/null ||' +
+      " { echo 'withApp: gnome-keyring-daemon did not start (apt-get install gnome-keyring)' >&2; exit 1; }",
+    'exec "$@"',
+  ].join('\n');
+  return ['sh', '-c', script, 'sh'];
+}
+
 /** Lazily unmounts anything still mounted below `dir` (a FUSE mount would block its removal). */
 function unmountUnder(dir) {
   if (process.platform !== 'linux') return;
@@ -430,6 +451,9 @@ const safeName = (name) =>
  * options.args: extra command-line arguments for the app; options.env: extra environment;
  * options.dbPath: use this database file instead of a fresh one; options.admin: the back-office
  * user who acts in the window (`--as`, default 'admin'), or null to let the window ask.
+ * options.keyring: true starts a gnome-keyring (Secret Service only, its keyring in the
+ * temporary directory) on the window's private bus, for tests that sign the window in to a
+ * team server (the tokens go to the OS keychain); without it the bus has no keychain.
  * `app` holds { dbPath, tmpDir, logFile, display, screenshot(name) }.
  */
 export async function withApp(t, fn, options = {}) {
@@ -474,6 +498,9 @@ export async function withApp(t, fn, options = {}) {
     await mkdir(runtimeDir, { mode: 0o700 });
     const busConfig = path.join(tmpDir, 'session-bus.conf');
     await writeFile(busConfig, sessionBusConfig(runtimeDir));
+    if (options.keyring) {
+      await mkdir(path.join(xdg.XDG_DATA_HOME, 'keyrings'), { recursive: true, mode: 0o700 });
+    }
 
     const env = { ...process.env, ...xdg, XDG_RUNTIME_DIR: runtimeDir };
     delete env.WAYLAND_DISPLAY;
@@ -496,6 +523,7 @@ export async function withApp(t, fn, options = {}) {
       [
         `--config-file=${busConfig}`,
         '--',
+        ...(options.keyring ? withKeyring() : []),
         tauriDriverBinary(),
         '--port',
         String(port),

@@ -1,11 +1,11 @@
 /**
  * The team server sync, as the window sees it. The sync itself runs in the background on the
- * Rust side; the window asks `sync_status` every two seconds (and right after each action) and
+ * Rust side; the window asks `sync_status` every second (and right after each action) and
  * keeps the answer in one react-query entry (`SYNC_VIEW`), which the app-bar indicator, the
  * Server and Sync screens and the customer user's view page all read.
  *
  * The poll writes the entry with `setQueryData`, not as a refetch: react-admin's loading
- * indicator (and its Refresh button) then do not blink every two seconds.
+ * indicator (and its Refresh button) then do not blink every second.
  */
 import { useEffect, useId, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
@@ -40,7 +40,7 @@ import type { AppDataProvider } from '../data/dataProvider';
 
 export const SYNC_VIEW = ['syncView'];
 /** How often the window asks `sync_status`. */
-export const SYNC_POLL_MS = 2000;
+export const SYNC_POLL_MS = 1000;
 
 /** The last `sync_status` answer; `data` is undefined until the first one. */
 export function useSyncView() {

@@ -26,9 +26,6 @@ pub const ERRORS_HEADER: &str = "Errors";
 /// How many row errors a report lists; the count and the rejects file have them all.
 const LISTED_ERRORS: usize = 1_000;
 
-/// The page cache an import runs with, in KiB (SQLite's default is 2 MB).
-const IMPORT_CACHE_KIB: i64 = -98_304;
-
 /// How often (in rows) progress is reported and Cancel is looked at.
 const PROGRESS_EVERY: u64 = 5_000;
 
@@ -464,23 +461,7 @@ pub(crate) fn run<I: RowImporter>(
         };
         Ok((report, commit))
     };
-    let write = |tx: &mut Tx<'_>| {
-        // A large page cache for the run: a million rows touch every index's pages.
-        let cache_size: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        let temp_store: i64 = tx.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
-        // Foreign keys checked at commit: a statement that cannot fail halfway needs no
-        // statement journal. Sorting (an index built again) spills to temporary files, not
-        // to memory.
-        tx.execute_batch(&format!(
-            "PRAGMA cache_size = {IMPORT_CACHE_KIB}; PRAGMA defer_foreign_keys = ON;
-             PRAGMA temp_store = FILE;"
-        ))?;
-        let out = import_rows(tx);
-        tx.execute_batch(&format!(
-            "PRAGMA cache_size = {cache_size}; PRAGMA temp_store = {temp_store};"
-        ))?;
-        out
-    };
+    let write = |tx: &mut Tx<'_>| tx.in_bulk(import_rows);
     let mut report = if *mode == ImportMode::CheckOnly && I::CHECKS_IN_MEMORY {
         db.dry_run(actor, |tx| write(tx).map(|(report, _)| report))?
     } else {

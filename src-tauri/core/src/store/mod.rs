@@ -372,6 +372,26 @@ impl Tx<'_> {
         }
     }
 
+    /// Runs `f` as a write of many rows (an import, a new desktop's first sync): with a
+    /// large page cache, since a million rows touch every index's pages; foreign keys
+    /// checked at commit, so a statement that cannot fail halfway needs no statement
+    /// journal; sorting (an index built again) spilled to temporary files, not memory.
+    pub(crate) fn in_bulk<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        /// In KiB (SQLite's default is 2 MB).
+        const BULK_CACHE_KIB: i64 = -98_304;
+        let cache_size: i64 = self.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        let temp_store: i64 = self.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
+        self.execute_batch(&format!(
+            "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA defer_foreign_keys = ON;
+             PRAGMA temp_store = FILE;"
+        ))?;
+        let out = f(self);
+        self.execute_batch(&format!(
+            "PRAGMA cache_size = {cache_size}; PRAGMA temp_store = {temp_store};"
+        ))?;
+        out
+    }
+
     /// Whether the store is connected to a team server.
     pub fn syncing(&self) -> bool {
         self.syncing

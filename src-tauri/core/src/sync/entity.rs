@@ -515,7 +515,9 @@ fn apply_table(tx: &mut Tx<'_>, t: &Table, id: &str, fields: &Fields) -> Result<
     Ok(None)
 }
 
-fn apply_change(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option<String>> {
+/// Writes a change record as it travels (a change record never changes: one already here
+/// stays).
+pub(super) fn apply_change(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option<String>> {
     let value = |name: &str| fields.get(name).map_or(Value::Null, |v| v.value.clone());
     let text = |name: &str| value(name).as_str().map(str::to_string);
     let hlc = fields

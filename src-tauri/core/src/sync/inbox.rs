@@ -9,8 +9,9 @@ use cu_sync::merge;
 use cu_sync::wire::{self, Row};
 use rusqlite::params;
 
-use super::{entity, state, Failure, Report, Transport, PAGE};
+use super::{entity, snapshot, state, Failure, Report, Transport, PAGE};
 use crate::actor::Actor;
+use crate::store::Tx;
 use crate::{CoreError, Database, Result};
 
 /// Rows merged per transaction: short enough that the window's writes never wait long.
@@ -22,6 +23,9 @@ pub(super) fn pull_all(
     report: &mut Report,
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
+    if db.read(|c| state::cursor(c))? == 0 {
+        snapshot::read_all(db, transport, report, progress)?;
+    }
     loop {
         let cursor = db.read(|c| state::cursor(c))?;
         let page = match transport.pull(cursor, PAGE) {
@@ -46,7 +50,7 @@ pub(super) fn pull_all(
             ));
         }
         report.pulled += page.rows.len() as u64;
-        store_page(db, &page.rows, page.next_cursor)?;
+        store_page(db, &page.rows, state::CURSOR, &page.next_cursor.to_string())?;
         progress(report.pulled);
         apply(db, report)?;
         if !page.has_more {
@@ -90,7 +94,9 @@ fn sweep(db: &Database) -> Result<()> {
     })
 }
 
-fn store_page(db: &Database, rows: &[Row], next_cursor: u64) -> Result<()> {
+/// Keeps `rows` in the inbox, and `position` (how far the pull got) at `key`, in one
+/// transaction.
+pub(super) fn store_page(db: &Database, rows: &[Row], key: &str, position: &str) -> Result<()> {
     db.write(&Actor::system(), |tx| {
         let restarted = state::get(tx, state::RESTARTED)?.is_some();
         for row in rows {
@@ -113,12 +119,28 @@ fn store_page(db: &Database, rows: &[Row], next_cursor: u64) -> Result<()> {
                 serde_json::to_string(&row.fields)?
             ])?;
         }
-        state::set(tx, state::CURSOR, Some(&next_cursor.to_string()))
+        state::set(tx, key, Some(position))
     })
 }
 
+/// Keeps a record that cannot be written here yet in the inbox, with the reason.
+pub(super) fn set_waiting(tx: &Tx<'_>, row: &Row, reason: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_inbox (version, entity, entity_id, fields, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (version) DO UPDATE SET waiting = excluded.waiting",
+    )?
+    .execute(params![
+        row.version as i64,
+        row.entity,
+        row.entity_id,
+        serde_json::to_string(&row.fields)?,
+        reason
+    ])?;
+    Ok(())
+}
+
 /// Merges every inbox row not yet tried; returns how many it applied or set waiting.
-fn apply(db: &Database, report: &mut Report) -> Result<u64> {
+pub(super) fn apply(db: &Database, report: &mut Report) -> Result<u64> {
     let rank = rank_sql();
     let mut done = 0;
     loop {
@@ -155,8 +177,8 @@ fn apply(db: &Database, report: &mut Report) -> Result<u64> {
 
 /// Merges one record in a savepoint, so a record that cannot be written leaves nothing
 /// half-done and the rest of the chunk goes on.
-fn merge_one(
-    tx: &mut crate::store::Tx<'_>,
+pub(super) fn merge_one(
+    tx: &mut Tx<'_>,
     entity_name: &str,
     id: &str,
     incoming: &merge::Fields,
@@ -185,13 +207,7 @@ fn merge_one(
             // A rule of this store (an e-mail another user here has): the record waits
             // until the change here that breaks it is fixed or discarded.
             tx.execute_batch("ROLLBACK TO merge_one; RELEASE merge_one")?;
-            Ok(Some(
-                e.fields
-                    .iter()
-                    .map(|f| format!("{}: {}", f.field, f.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ))
+            Ok(Some(e.field_reasons()))
         }
         Err(e) => {
             tx.execute_batch("ROLLBACK TO merge_one; RELEASE merge_one")?;
@@ -202,7 +218,7 @@ fn merge_one(
 
 /// Tries the waiting rows again until a pass frees none (a customer whose parent arrived
 /// later, then its users).
-fn retry_waiting(db: &Database, report: &mut Report) -> Result<()> {
+pub(super) fn retry_waiting(db: &Database, report: &mut Report) -> Result<()> {
     loop {
         let before = waiting_count(db)?;
         if before == 0 {

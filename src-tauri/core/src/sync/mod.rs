@@ -8,9 +8,10 @@ pub mod entity;
 mod inbox;
 mod join;
 mod outbox;
+mod snapshot;
 pub mod state;
 
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
@@ -67,6 +68,13 @@ impl From<Failure> for CoreError {
 pub trait Transport {
     fn push(&mut self, request: &PushRequest) -> std::result::Result<PushResponse, Failure>;
     fn pull(&mut self, cursor: u64, limit: usize) -> std::result::Result<PullResponse, Failure>;
+    /// The team's records of `entity` after the id `after` ("" for the first), in id order.
+    fn snapshot(
+        &mut self,
+        entity: &str,
+        after: &str,
+        limit: usize,
+    ) -> std::result::Result<SnapshotResponse, Failure>;
     /// The server's copy of one record, or `None` when it has none.
     fn fetch(&mut self, entity: &str, id: &str) -> std::result::Result<Option<Row>, Failure>;
 }

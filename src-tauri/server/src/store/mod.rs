@@ -4,7 +4,7 @@
 mod postgres;
 mod sqlite;
 
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use serde::Serialize;
 
 pub use postgres::PgStore;
@@ -65,4 +65,7 @@ pub trait Store: Send + Sync {
     fn push(&self, push: &PushRequest, now_ms: i64) -> Result<PushResponse>;
     /// The records changed after `cursor`, at most `limit`, in version order.
     fn pull(&self, cursor: u64, limit: usize) -> Result<PullResponse>;
+    /// The records of `entity` with an id after `after`, at most `limit`, in id order, and
+    /// the team's version read before them ([`SnapshotResponse::version`]).
+    fn snapshot(&self, entity: &str, after: &str, limit: usize) -> Result<SnapshotResponse>;
 }

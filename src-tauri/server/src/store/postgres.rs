@@ -5,7 +5,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use cu_sync::merge::Fields;
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row, SnapshotResponse};
 use postgres::{Client, NoTls, Transaction};
 
 use super::{Admin, Store};
@@ -348,6 +348,36 @@ impl Store for PgStore {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(sync::page(cursor, limit, rows))
+    }
+
+    fn snapshot(&self, entity: &str, after: &str, limit: usize) -> Result<SnapshotResponse> {
+        let limit = limit.min(sync::MAX_SNAPSHOT_PAGE);
+        let mut client = self.client();
+        // Read before the rows, each statement seeing what was committed when it began. The
+        // ids compare in the column's collation, as the primary key orders them: the next
+        // page starts after the last id as this store sorts it.
+        let version: i64 = client
+            .query_one("SELECT version FROM team_version WHERE id = 1", &[])?
+            .get(0);
+        let rows = client
+            .query(
+                "SELECT version, entity_id, fields FROM record WHERE entity = $1 AND entity_id > $2
+                 ORDER BY entity_id LIMIT $3",
+                &[&entity, &after, &(limit as i64 + 1)],
+            )?
+            .iter()
+            .map(|r| {
+                let version: i64 = r.get(0);
+                let fields: String = r.get(2);
+                Ok(Row {
+                    version: version as u64,
+                    entity: entity.to_string(),
+                    entity_id: r.get(1),
+                    fields: parse_fields(&fields)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(sync::snapshot_page(version as u64, limit, rows))
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use cu_sync::merge::Fields;
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row};
+use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row, SnapshotResponse};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{Admin, Store};
@@ -328,6 +328,34 @@ impl Store for SqliteStore {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(sync::page(cursor, limit, rows))
+    }
+
+    fn snapshot(&self, entity: &str, after: &str, limit: usize) -> Result<SnapshotResponse> {
+        let limit = limit.min(sync::MAX_SNAPSHOT_PAGE);
+        let conn = self.conn();
+        let version: i64 =
+            conn.query_row("SELECT version FROM team_version WHERE id = 1", [], |r| {
+                r.get(0)
+            })?;
+        let rows = conn
+            .prepare_cached(
+                "SELECT version, entity_id, fields FROM record WHERE entity = ?1 AND entity_id > ?2
+                 ORDER BY entity_id LIMIT ?3",
+            )?
+            .query_map(params![entity, after, limit as i64 + 1], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?))
+            })?
+            .map(|row| {
+                let (version, entity_id, fields) = row?;
+                Ok(Row {
+                    version: version as u64,
+                    entity: entity.to_string(),
+                    entity_id,
+                    fields: parse_fields(&fields)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(sync::snapshot_page(version as u64, limit, rows))
     }
 }
 

@@ -41,11 +41,6 @@ use crate::{CoreError, Result};
 /// sort indexes and builds them again at the end.
 const BULK_ROWS: u64 = 50_000;
 
-/// Bytes of search terms FTS5 keeps in memory before writing a segment: its default, and
-/// what a bulk import uses.
-const DEFAULT_SEARCH_HASH: u32 = 1 << 20;
-const BULK_SEARCH_HASH: u32 = 64 << 20;
-
 pub(crate) struct Importer {
     cols: Rc<Columns>,
     today: NaiveDate,
@@ -61,14 +56,12 @@ pub(crate) struct Importer {
     pending: Option<Pending>,
     /// The settings refuse e-mail addresses that mix scripts.
     refuse_lookalikes: bool,
-    /// Writing without the sort indexes (see [`Importer::added_one`]).
-    bulk: bool,
     /// How many added users switch the import to bulk writing.
     bulk_from: u64,
     added: u64,
     /// The search index triggers (and for a bulk import the sort indexes), set aside while
-    /// rows are written and created again at the end (see [`Importer::new`]).
-    set_aside: Vec<String>,
+    /// rows are written and created again at the end; `None` for a check.
+    set_aside: Option<writer::row::BulkIndexes>,
     /// Users from before the import whose searchable fields changed: to index again.
     reindex: Vec<i64>,
     customers: HashMap<String, Found<CustomerInfo>>,
@@ -84,32 +77,15 @@ impl Importer {
         Self::with_bulk_from(tx, headers, check_only, BULK_ROWS)
     }
 
-    /// Drops the schema objects `condition` selects, to create again in [`Self::finish`].
-    fn set_aside(&mut self, tx: &Tx<'_>, condition: &str) -> Result<()> {
-        let objects: Vec<(String, String, String)> = tx
-            .prepare(&format!(
-                "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND {condition}"
-            ))?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (kind, name, sql) in objects {
-            tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
-            self.set_aside.push(sql);
-        }
-        Ok(())
-    }
-
     /// Counts an added user. Once the import has added as many users as the store had (and
     /// at least [`BULK_ROWS`]), it drops the grid's sort indexes and builds them again at
     /// the end: sorting once is several times faster than a million random index inserts.
     fn added_one(&mut self, tx: &Tx<'_>) -> Result<()> {
         self.added += 1;
-        if !self.bulk && self.added >= self.bulk_from {
-            self.bulk = true;
-            self.set_aside(
-                tx,
-                "type = 'index' AND tbl_name = 'customer_user' AND name <> 'uniq_customer_user_email'",
-            )?;
+        if self.added >= self.bulk_from {
+            if let Some(indexes) = self.set_aside.as_mut() {
+                indexes.sort_indexes(tx)?;
+            }
         }
         Ok(())
     }
@@ -137,10 +113,9 @@ impl Importer {
             )?,
             touched: Touched::default(),
             pending: None,
-            bulk: false,
             bulk_from: u64::MAX,
             added: 0,
-            set_aside: Vec::new(),
+            set_aside: None,
             reindex: Vec::new(),
             customers: HashMap::new(),
             customer_names: HashMap::new(),
@@ -155,15 +130,7 @@ impl Importer {
                 ..Pending::default()
             });
         } else {
-            // FTS5 flushes its pending terms to disk at every statement savepoint, so
-            // indexing row by row through the triggers writes a tiny segment per row and
-            // merges them (most of an import's time). The rows are indexed in one statement
-            // at the end instead; dropping the triggers inside the transaction is undone by
-            // a rollback.
-            importer.set_aside(
-                tx,
-                "type = 'trigger' AND name IN ('customer_user_search_ai', 'customer_user_search_au')",
-            )?;
+            importer.set_aside = Some(writer::row::BulkIndexes::triggers(tx)?);
             let users: i64 =
                 tx.query_row("SELECT count(*) FROM customer_user", [], |r| r.get(0))?;
             importer.bulk_from = bulk_rows.max(users.unsigned_abs());
@@ -391,44 +358,11 @@ impl RowImporter for Importer {
 
     fn finish(&mut self, tx: &mut Tx<'_>) -> Result<()> {
         writer::row::link_added(tx, self.first_new_seq)?;
-        const INDEX: &str =
-            "INSERT INTO customer_user_search (rowid, first_name, last_name, email, customer_name)
-            SELECT seq, first_name, last_name, email, customer_name FROM customer_user";
-        const SEARCH_CONFIG: &str =
-            "INSERT INTO customer_user_search (customer_user_search, rank) VALUES";
-        if self.bulk {
-            // A bulk import indexes mostly new rows: FTS5 gathers 64 MiB of terms (not 1 MiB)
-            // before writing a segment, and merges the segments once at the end rather than
-            // as it goes (automerge 4 is the default): 8.8 s → 6.3 s for a million users.
-            tx.execute_batch(&format!(
-                "{SEARCH_CONFIG} ('automerge', 0); {SEARCH_CONFIG} ('hashsize', {BULK_SEARCH_HASH});"
-            ))?;
+        let reindex = std::mem::take(&mut self.reindex);
+        match self.set_aside.take() {
+            Some(indexes) => indexes.restore_with(tx, &reindex),
+            None => Ok(()),
         }
-        tx.execute(&format!("{INDEX} WHERE seq >= ?1"), [self.first_new_seq])?;
-        let one = format!("{INDEX} WHERE seq = ?1");
-        for seq in std::mem::take(&mut self.reindex) {
-            tx.prepare_cached(&one)?.execute([seq])?;
-        }
-        if self.bulk {
-            tx.execute_batch(&format!(
-                "INSERT INTO customer_user_search (customer_user_search) VALUES ('optimize');
-                 {SEARCH_CONFIG} ('automerge', 4); {SEARCH_CONFIG} ('hashsize', {DEFAULT_SEARCH_HASH});"
-            ))?;
-            // SQLite sorts an index it builds in worker threads only when the sort outgrows
-            // the page cache, so a small cache is what lets every core share the sorting:
-            // 18.9 s → 7.8 s for the 17 sort indexes of a million users.
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            tx.execute_batch(&format!(
-                "PRAGMA threads = {threads}; PRAGMA cache_size = -2048;"
-            ))?;
-        }
-        for sql in std::mem::take(&mut self.set_aside) {
-            tx.execute_batch(&sql)?;
-        }
-        if self.bulk {
-            tx.execute_batch("PRAGMA threads = 0")?;
-        }
-        Ok(())
     }
 }
 

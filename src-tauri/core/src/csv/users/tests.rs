@@ -67,7 +67,10 @@ fn a_bulk_import_builds_the_sort_and_search_indexes_again() {
         search_config,
         [
             ("automerge".to_string(), 4),
-            ("hashsize".to_string(), i64::from(DEFAULT_SEARCH_HASH))
+            (
+                "hashsize".to_string(),
+                i64::from(crate::customer_user::write::row::DEFAULT_SEARCH_HASH)
+            )
         ],
         "the search index's settings are FTS5's defaults again"
     );

@@ -328,15 +328,13 @@ fn write_relations(
 
 /// Makes `reps` the user's sales representatives.
 pub(crate) fn replace_sales_reps(tx: &Tx<'_>, id: &str, reps: &[String]) -> Result<()> {
-    tx.execute(
-        "DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1",
-        [id],
+    tx.prepare_cached("DELETE FROM customer_user_sales_rep WHERE customer_user_id = ?1")?
+        .execute([id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
     )?;
     for rep in reps {
-        tx.execute(
-            "INSERT INTO customer_user_sales_rep (customer_user_id, user_id) VALUES (?1, ?2)",
-            [id, rep],
-        )?;
+        insert.execute([id, rep])?;
     }
     Ok(())
 }

@@ -3,7 +3,10 @@
 //! a renamed customer does not change its users' values; the names are looked up here.
 //! A remote write records no change of its own: the change records travel beside it.
 
+use std::collections::HashMap;
+
 use cu_sync::merge::{Fields, Versioned};
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
@@ -11,13 +14,16 @@ use super::row::{self, Named, Row};
 use super::{snapshot, stored_row};
 use crate::customer_user::address::{self, AddressInput};
 use crate::customer_user::{self, Address};
-use crate::reference::{self, RoleRef};
+use crate::reference::{self, Ref, RoleRef};
 use crate::store::Tx;
 use crate::Result;
 
 /// The field that carries the password's argon2id hash between desktops, with the clock of
 /// `hasPassword` (the hash is never shown or recorded in History).
 const PASSWORD_HASH: &str = "passwordHash";
+
+const CREATED_AT: &str = "createdAt";
+const UPDATED_AT: &str = "updatedAt";
 
 /// The account columns a remote write copies as they are, by their field's name.
 const ACCOUNT: [(&str, &str); 9] = [
@@ -75,11 +81,22 @@ pub(crate) fn state(conn: &Connection, id: &str) -> Result<Option<Fields>> {
             .collect()),
     );
     values.insert(PASSWORD_HASH.into(), json!(hash));
+    // When the user was created and last changed, wherever that was: the grid's Created At
+    // and Updated At read the same on every desktop.
+    values.insert(CREATED_AT.into(), json!(user.created_at));
+    values.insert(UPDATED_AT.into(), json!(user.updated_at));
+    let newest = clocks
+        .values()
+        .filter_map(Value::as_str)
+        .chain([created_hlc.as_str()])
+        .max()
+        .unwrap_or_default()
+        .to_string();
     let clock = |name: &str| {
-        let name = if name == PASSWORD_HASH {
-            "hasPassword"
-        } else {
-            name
+        let name = match name {
+            PASSWORD_HASH => "hasPassword",
+            UPDATED_AT => return newest.clone(),
+            other => other,
         };
         clocks
             .get(name)
@@ -98,105 +115,179 @@ pub(crate) fn state(conn: &Connection, id: &str) -> Result<Option<Fields>> {
     ))
 }
 
-/// Writes the user `id` as `fields` describe them, creating them if they are new here.
-/// Returns why it cannot yet (a customer, website or role not here), and writes nothing then.
-pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option<String>> {
-    let value = |name: &str| fields.get(name).map_or(&Value::Null, |v| &v.value);
-    let text = |name: &str| value(name).as_str().map(str::to_string);
-    let flag = |name: &str| value(name).as_bool().unwrap_or(false);
-    let id_list = |name: &str| -> Vec<String> {
-        value(name)
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+/// What a user's fields refer to, as this store names them.
+struct Resolved {
+    customer: Ref,
+    organization: String,
+    website: Option<Ref>,
+    owner: Option<Ref>,
+    /// Sorted by label, as the change record lists them.
+    roles: Vec<RoleRef>,
+}
 
-    let Some(customer_id) = text("customer") else {
-        return Ok(Some("the user has no customer".into()));
-    };
-    let Some(customer) = reference::customer_ref(tx, &customer_id)? else {
-        return Ok(Some(format!("customer {customer_id} is not here yet")));
-    };
-    let website = match text("website") {
-        Some(w) => match tx
-            .prepare_cached("SELECT id, name FROM website WHERE id = ?1")?
-            .query_row([&w], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+/// The records users refer to, looked up once each: a bulk write meets the same few
+/// customers, websites, owners and roles a million times.
+#[derive(Default)]
+struct Lookups {
+    customers: HashMap<String, Option<(Ref, String)>>,
+    websites: HashMap<String, Option<Ref>>,
+    users: HashMap<String, Option<Ref>>,
+    roles: HashMap<String, Option<RoleRef>>,
+    localizations: HashMap<String, bool>,
+}
+
+fn cached<T: Clone>(
+    map: &mut HashMap<String, T>,
+    key: &str,
+    look: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if let Some(found) = map.get(key) {
+        return Ok(found.clone());
+    }
+    let found = look()?;
+    map.insert(key.to_string(), found.clone());
+    Ok(found)
+}
+
+fn value<'a>(fields: &'a Fields, name: &str) -> &'a Value {
+    fields.get(name).map_or(&Value::Null, |v| &v.value)
+}
+
+fn text<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
+    value(fields, name).as_str()
+}
+
+fn id_list<'a>(fields: &'a Fields, name: &str) -> Vec<&'a str> {
+    value(fields, name)
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+impl Lookups {
+    /// The records `fields` refer to, or why the user cannot be written yet (one of them is
+    /// not here).
+    fn resolve(
+        &mut self,
+        conn: &Connection,
+        fields: &Fields,
+    ) -> Result<std::result::Result<Resolved, String>> {
+        let Some(customer_id) = text(fields, "customer") else {
+            return Ok(Err("the user has no customer".into()));
+        };
+        let Some((customer, organization)) =
+            cached(
+                &mut self.customers,
+                customer_id,
+                || match reference::customer_ref(conn, customer_id)? {
+                    Some(c) => Ok(Some((
+                        c,
+                        reference::customer_organization(conn, customer_id)?,
+                    ))),
+                    None => Ok(None),
+                },
+            )?
+        else {
+            return Ok(Err(format!("customer {customer_id} is not here yet")));
+        };
+        let website = match text(fields, "website") {
+            Some(w) => match cached(&mut self.websites, w, || website_ref(conn, w))? {
+                Some(site) => Some(site),
+                None => return Ok(Err(format!("website {w} is not here yet"))),
+            },
+            None => None,
+        };
+        let mut user = |id: &str| cached(&mut self.users, id, || reference::user_ref(conn, id));
+        let owner = match text(fields, "owner") {
+            Some(o) => match user(o)? {
+                Some(owner) => Some(owner),
+                None => return Ok(Err(format!("back-office user {o} is not here yet"))),
+            },
+            None => None,
+        };
+        for rep in id_list(fields, "salesRepresentatives") {
+            if user(rep)?.is_none() {
+                return Ok(Err(format!("back-office user {rep} is not here yet")));
+            }
+        }
+        if let Some(l) = text(fields, "preferredLocalization") {
+            let here = cached(&mut self.localizations, l, || {
+                Ok(reference::localization_ref(conn, l)?.is_some())
+            })?;
+            if !here {
+                return Ok(Err(format!("localization {l} is not here yet")));
+            }
+        }
+        let mut roles: Vec<RoleRef> = Vec::new();
+        for role in id_list(fields, "userRoles") {
+            match cached(&mut self.roles, role, || reference::role_ref(conn, role))? {
+                Some(r) => roles.push(r),
+                None => return Ok(Err(format!("role {role} is not here yet"))),
+            }
+        }
+        roles.sort_by(|a, b| (&a.label, &a.id).cmp(&(&b.label, &b.id)));
+        Ok(Ok(Resolved {
+            customer,
+            organization,
+            website,
+            owner,
+            roles,
+        }))
+    }
+}
+
+fn website_ref(conn: &Connection, id: &str) -> Result<Option<Ref>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name FROM website WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Ref {
+                id: r.get(0)?,
+                name: r.get(1)?,
             })
-            .optional()?
-        {
-            Some(site) => Some(site),
-            None => return Ok(Some(format!("website {w} is not here yet"))),
-        },
-        None => None,
+        })
+        .optional()?)
+}
+
+/// The row `fields` describe, its references as `resolved` found them.
+fn row_of<'a>(fields: &'a Fields, resolved: &'a Resolved) -> Row<'a> {
+    let flag = |name: &str| value(fields, name).as_bool().unwrap_or(false);
+    let named = |r: &'a Ref| Named {
+        id: &r.id,
+        name: &r.name,
     };
-    let owner = match text("owner") {
-        Some(o) => match reference::user_ref(tx, &o)? {
-            Some(owner) => Some(owner),
-            None => return Ok(Some(format!("back-office user {o} is not here yet"))),
-        },
-        None => None,
-    };
-    for rep in id_list("salesRepresentatives") {
-        if reference::user_ref(tx, &rep)?.is_none() {
-            return Ok(Some(format!("back-office user {rep} is not here yet")));
-        }
-    }
-    if let Some(l) = text("preferredLocalization") {
-        if reference::localization_ref(tx, &l)?.is_none() {
-            return Ok(Some(format!("localization {l} is not here yet")));
-        }
-    }
-    let mut roles: Vec<RoleRef> = Vec::new();
-    for role in id_list("userRoles") {
-        match reference::role_ref(tx, &role)? {
-            Some(r) => roles.push(r),
-            None => return Ok(Some(format!("role {role} is not here yet"))),
-        }
-    }
-    roles.sort_by(|a, b| (&a.label, &a.id).cmp(&(&b.label, &b.id)));
-    let organization = reference::customer_organization(tx, &customer.id)?;
-    let (first_name, last_name, email) = (
-        text("firstName").unwrap_or_default(),
-        text("lastName").unwrap_or_default(),
-        text("email").unwrap_or_default(),
-    );
-    let (name_prefix, middle_name, name_suffix, birthday) = (
-        text("namePrefix"),
-        text("middleName"),
-        text("nameSuffix"),
-        text("birthday"),
-    );
-    let after = Row {
-        name_prefix: name_prefix.as_deref(),
-        first_name: &first_name,
-        middle_name: middle_name.as_deref(),
-        last_name: &last_name,
-        name_suffix: name_suffix.as_deref(),
-        email: &email,
-        birthday: birthday.as_deref(),
+    Row {
+        name_prefix: text(fields, "namePrefix"),
+        first_name: text(fields, "firstName").unwrap_or_default(),
+        middle_name: text(fields, "middleName"),
+        last_name: text(fields, "lastName").unwrap_or_default(),
+        name_suffix: text(fields, "nameSuffix"),
+        email: text(fields, "email").unwrap_or_default(),
+        birthday: text(fields, "birthday"),
         enabled: flag("enabled"),
         confirmed: flag("confirmed"),
         is_guest: flag("isGuest"),
-        organization: &organization,
-        customer: Named {
-            id: &customer.id,
-            name: &customer.name,
-        },
-        website: website.as_ref().map(|(id, name)| Named { id, name }),
-        owner: owner.as_ref().map(|o| Named {
-            id: &o.id,
-            name: &o.name,
-        }),
-        roles: roles.iter().collect(),
-    };
+        organization: &resolved.organization,
+        customer: named(&resolved.customer),
+        website: resolved.website.as_ref().map(named),
+        owner: resolved.owner.as_ref().map(named),
+        roles: resolved.roles.iter().collect(),
+    }
+}
 
+/// The columns a user's row keeps of sync besides its row fields: the clocks, the password's
+/// hash and the account's state, copied as they are.
+fn synced_columns(fields: &Fields, now: String) -> Vec<(&'static str, SqlValue)> {
+    let created_hlc = fields
+        .values()
+        .map(|v| v.hlc.as_str())
+        .min()
+        .unwrap_or_default()
+        .to_string();
+    // Only the clocks that differ from the create's: [`state`] reads a missing one as the
+    // create's, and a user no one has edited since keeps `{}` instead of a clock per field.
     let clocks: Map<String, Value> = fields
         .iter()
+        .filter(|(_, v)| v.hlc != created_hlc)
         .map(|(name, v)| {
             let name = if name == PASSWORD_HASH {
                 "hasPassword"
@@ -206,12 +297,41 @@ pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option
             (name.to_string(), Value::String(v.hlc.clone()))
         })
         .collect();
-    let created_hlc = fields
-        .values()
-        .map(|v| v.hlc.as_str())
-        .min()
-        .unwrap_or_default()
-        .to_string();
+    let time = |name: &str| SqlValue::Text(text(fields, name).unwrap_or(&now).to_string());
+    let mut columns = vec![
+        (
+            "field_hlc",
+            SqlValue::Text(Value::Object(clocks).to_string()),
+        ),
+        ("created_hlc", SqlValue::Text(created_hlc)),
+        ("created_at", time(CREATED_AT)),
+        ("updated_at", time(UPDATED_AT)),
+        (
+            "password_hash",
+            text(fields, PASSWORD_HASH).map_or(SqlValue::Null, |h| SqlValue::Text(h.into())),
+        ),
+    ];
+    for (name, column) in ACCOUNT {
+        let cell = match value(fields, name) {
+            Value::Number(n) => SqlValue::Integer(n.as_i64().unwrap_or(0)),
+            Value::String(s) => SqlValue::Text(s.clone()),
+            _ if name == "authStatus" => SqlValue::Text("active".into()),
+            _ if name == "loginCount" => SqlValue::Integer(0),
+            _ => SqlValue::Null,
+        };
+        columns.push((column, cell));
+    }
+    columns
+}
+
+/// Writes the user `id` as `fields` describe them, creating them if they are new here.
+/// Returns why it cannot yet (a customer, website or role not here), and writes nothing then.
+pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option<String>> {
+    let resolved = match Lookups::default().resolve(tx, fields)? {
+        Ok(resolved) => resolved,
+        Err(reason) => return Ok(Some(reason)),
+    };
+    let after = row_of(fields, &resolved);
     let before = match tx
         .query_row("SELECT seq FROM customer_user WHERE id = ?1", [id], |r| {
             r.get::<_, i64>(0)
@@ -221,76 +341,102 @@ pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option
         Some(seq) => Some((seq, customer_user::get(tx, id)?)),
         None => None,
     };
-    let seq = match &before {
+    let columns = synced_columns(fields, tx.now());
+    match &before {
         Some((seq, user)) => {
             let changed = after.changed_since(&stored_row(user));
-            row::update(tx, *seq, id, &after, &changed, Vec::new())?;
-            *seq
+            row::update(tx, *seq, id, &after, &changed, columns)?;
         }
-        None => row::insert(tx, id, &after)?.seq,
-    };
-    tx.prepare_cached(
-        "UPDATE customer_user SET field_hlc = ?2, created_hlc = ?3, updated_at = ?4,
-            password_hash = ?5 WHERE seq = ?1",
-    )?
-    .execute(params![
-        seq,
-        Value::Object(clocks).to_string(),
-        created_hlc,
-        tx.now(),
-        text(PASSWORD_HASH),
-    ])?;
-    for (name, column) in ACCOUNT {
-        let v = value(name);
-        let cell = match v {
-            Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap_or(0)),
-            Value::String(s) => rusqlite::types::Value::Text(s.clone()),
-            _ if name == "authStatus" => rusqlite::types::Value::Text("active".into()),
-            _ if name == "loginCount" => rusqlite::types::Value::Integer(0),
-            _ => rusqlite::types::Value::Null,
-        };
-        tx.execute(
-            &format!("UPDATE customer_user SET {column} = ?2 WHERE seq = ?1"),
-            params![seq, cell],
-        )?;
+        None => {
+            row::insert_with(tx, id, &after, columns)?;
+        }
     }
     write_relations(tx, id, fields, before.as_ref().map(|(_, u)| u))?;
     Ok(None)
 }
 
+/// Writes users new to this store in bulk, for a desktop that starts from its team's data
+/// with no customer users: the search triggers and the grid's sort indexes are set aside
+/// while the rows go in, and built once at the end ([`row::BulkIndexes`]).
+pub(crate) struct Bulk {
+    lookups: Lookups,
+    indexes: row::BulkIndexes,
+}
+
+impl Bulk {
+    pub(crate) fn begin(tx: &Tx<'_>) -> Result<Self> {
+        Ok(Bulk {
+            lookups: Lookups::default(),
+            indexes: row::BulkIndexes::set_aside(tx)?,
+        })
+    }
+
+    /// Adds the user `id`, new here; returns why they cannot be written yet, as
+    /// [`apply`] does.
+    pub(crate) fn add(
+        &mut self,
+        tx: &mut Tx<'_>,
+        id: &str,
+        fields: &Fields,
+    ) -> Result<Option<String>> {
+        let resolved = match self.lookups.resolve(tx, fields)? {
+            Ok(resolved) => resolved,
+            Err(reason) => return Ok(Some(reason)),
+        };
+        let row = row_of(fields, &resolved);
+        // The row goes in first, in one statement: a row this store refuses (an e-mail
+        // another user here has) leaves nothing behind, so no savepoint is needed (one per
+        // user would journal every page it touches).
+        match row::insert_with(tx, id, &row, synced_columns(fields, tx.now())) {
+            Ok(_) => {}
+            Err(e) if !e.fields.is_empty() => return Ok(Some(e.field_reasons())),
+            Err(e) => return Err(e),
+        }
+        write_relations(tx, id, fields, None)?;
+        Ok(None)
+    }
+
+    pub(crate) fn finish(self, tx: &Tx<'_>) -> Result<()> {
+        self.indexes.restore(tx)
+    }
+}
+
 /// The sales representatives, addresses and preferred localization `fields` give (each
 /// known here: [`apply`] waits for them), the addresses only where they differ from
-/// `before`'s.
+/// `before`'s (`None` for a user new here).
 fn write_relations(
     tx: &mut Tx<'_>,
     id: &str,
     fields: &Fields,
     before: Option<&customer_user::CustomerUser>,
 ) -> Result<()> {
-    let value = |name: &str| fields.get(name).map_or(Value::Null, |v| v.value.clone());
-    let reps: Vec<String> =
-        serde_json::from_value(value("salesRepresentatives")).unwrap_or_default();
-    super::replace_sales_reps(tx, id, &reps)?;
-    let addresses: Vec<Address> = serde_json::from_value(value("addresses")).unwrap_or_default();
+    let reps: Vec<String> = id_list(fields, "salesRepresentatives")
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if before.is_some() || !reps.is_empty() {
+        super::replace_sales_reps(tx, id, &reps)?;
+    }
+    let addresses: Vec<Address> =
+        serde_json::from_value(value(fields, "addresses").clone()).unwrap_or_default();
     let inputs: Vec<AddressInput> = addresses.into_iter().map(AddressInput::from).collect();
-    let had: Option<Vec<AddressInput>> = before.map(|b| {
+    let had: Vec<AddressInput> = before.map_or_else(Vec::new, |b| {
         b.addresses
             .iter()
             .cloned()
             .map(AddressInput::from)
             .collect()
     });
-    if had.as_ref() != Some(&inputs) {
+    if had != inputs {
         address::replace(tx, id, &inputs)?;
     }
-    let localization = value("preferredLocalization");
-    if let Some(website) = value("website").as_str() {
-        tx.execute(
+    if let Some(website) = text(fields, "website") {
+        tx.prepare_cached(
             "INSERT INTO customer_user_settings (customer_user_id, website_id, localization_id)
              VALUES (?1, ?2, ?3)
              ON CONFLICT (customer_user_id, website_id) DO UPDATE SET localization_id = excluded.localization_id",
-            params![id, website, localization.as_str()],
-        )?;
+        )?
+        .execute(params![id, website, text(fields, "preferredLocalization")])?;
     }
     Ok(())
 }
