@@ -3,7 +3,7 @@
 //! network except signing in, which must.
 
 use cu_client::{Options, Remote};
-use cu_core::sync;
+use cu_core::{sync, CoreError};
 use tauri::State;
 
 use super::{AppState, Reply};
@@ -31,7 +31,7 @@ ui_commands! {
             ca_file: ca_file.filter(|f| !f.trim().is_empty()).map(Into::into),
             insecure_http,
         };
-        Remote::new(&state.db, &url, &options)?.sign_in(&email, &password)?;
+        off_runtime(|| Remote::new(&state.db, &url, &options)?.sign_in(&email, &password))?;
         state.syncer.reset();
         state.syncer.wake(false);
         state.syncer.view()
@@ -40,13 +40,13 @@ ui_commands! {
     /// Signs out: the tokens are forgotten; every record stays.
     #[command(async)]
     fn server_sign_out(state: State<'_, AppState>;) -> Reply<SyncView> {
-        match Remote::signed_in(&state.db, None) {
-            Ok(mut remote) => remote.sign_out()?,
+        off_runtime(|| match Remote::signed_in(&state.db, None) {
+            Ok(mut remote) => remote.sign_out(),
             Err(_) => {
                 cu_core::secrets::set_sync_tokens(&state.db, None)?;
-                sync::disconnect(&state.db)?;
+                sync::disconnect(&state.db)
             }
-        }
+        })?;
         state.syncer.reset();
         state.syncer.view()
     }
@@ -70,8 +70,23 @@ ui_commands! {
     /// Drops a refused change: the record becomes the server's copy again.
     #[command(async)]
     fn sync_discard(state: State<'_, AppState>; seq: u64 as f64) -> Reply<SyncView> {
-        let mut remote = Remote::signed_in(&state.db, None)?;
-        sync::discard(&state.db, &mut remote, seq)?;
+        off_runtime(|| {
+            let mut remote = Remote::signed_in(&state.db, None)?;
+            sync::discard(&state.db, &mut remote, seq)
+        })?;
         state.syncer.view()
     }
+}
+
+/// Runs `f`, which talks to the server through the blocking HTTP client, on a thread of its
+/// own: that client runs (and drops) a runtime of its own, which tokio forbids on the threads
+/// of the app's async runtime, where commands run.
+fn off_runtime<T: Send>(f: impl FnOnce() -> Result<T, CoreError> + Send) -> Result<T, CoreError> {
+    std::thread::scope(|scope| {
+        scope.spawn(f).join().unwrap_or_else(|_| {
+            Err(CoreError::internal(
+                "talking to the team server stopped unexpectedly",
+            ))
+        })
+    })
 }

@@ -247,24 +247,19 @@ fn default_limit() -> usize {
     sync::MAX_PAGE
 }
 
-/// The query, or the answer that says what is wrong with it.
-fn query_of<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, Response> {
-    query.map(|Query(q)| q).map_err(|r| {
-        (
-            r.status(),
-            Json(json!({"code": "invalid", "message": r.body_text()})),
-        )
-            .into_response()
-    })
+/// The query, or the error that says what is wrong with it (axum's words name the key).
+fn query_of<T>(query: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    query
+        .map(|Query(q)| q)
+        .map_err(|r| ApiError(ServerError::invalid("query", r.body_text())))
 }
 
-fn at_least_one(limit: usize) -> Result<(), Response> {
+fn at_least_one(limit: usize) -> Result<(), ApiError> {
     if limit == 0 {
         return Err(ApiError(ServerError::invalid(
             "limit",
             "A page holds at least one row.",
-        ))
-        .into_response());
+        )));
     }
     Ok(())
 }
@@ -275,8 +270,8 @@ async fn pull(
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Answer<PullResponse> {
     session_of(&app, &headers).await?;
-    let query = query_of(query)?;
-    at_least_one(query.limit)?;
+    let query = query_of(query).map_err(IntoResponse::into_response)?;
+    at_least_one(query.limit).map_err(IntoResponse::into_response)?;
     let store = app.store.clone();
     blocking(move || store.pull(query.cursor, query.limit))
         .await
@@ -303,8 +298,8 @@ async fn snapshot(
     query: Result<Query<SnapshotQuery>, QueryRejection>,
 ) -> Answer<SnapshotResponse> {
     session_of(&app, &headers).await?;
-    let query = query_of(query)?;
-    at_least_one(query.limit)?;
+    let query = query_of(query).map_err(IntoResponse::into_response)?;
+    at_least_one(query.limit).map_err(IntoResponse::into_response)?;
     if !wire::ENTITIES.contains(&query.entity.as_str()) {
         return Err(ApiError(ServerError::invalid(
             "entity",
