@@ -23,6 +23,13 @@ pub struct Admin {
     pub created_at: String,
 }
 
+/// A record's fields as a store keeps them (JSON text).
+fn parse_fields(text: &str) -> Result<cu_sync::merge::Fields> {
+    serde_json::from_str(text).map_err(|e| {
+        crate::error::ServerError::Storage(format!("A stored record cannot be read: {e}"))
+    })
+}
+
 pub trait Store: Send + Sync {
     /// Which kind of store this is (`sqlite`, `postgresql`), for `/health` and the log.
     fn kind(&self) -> &'static str;

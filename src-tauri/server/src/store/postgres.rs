@@ -8,7 +8,7 @@ use cu_sync::merge::Fields;
 use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row, SnapshotResponse};
 use postgres::{Client, NoTls, Transaction};
 
-use super::{Admin, Store};
+use super::{parse_fields, Admin, Store};
 use crate::auth::{Refresh, Session, SessionKeys};
 use crate::error::{Result, ServerError};
 use std::collections::HashMap;
@@ -69,9 +69,16 @@ fn session(row: &postgres::Row) -> Session {
     }
 }
 
-fn parse_fields(text: &str) -> Result<Fields> {
-    serde_json::from_str(text)
-        .map_err(|e| ServerError::Storage(format!("A stored record cannot be read: {e}")))
+/// A record read as `version, entity, entity_id, fields`.
+fn stored_row(r: &postgres::Row) -> Result<Row> {
+    let version: i64 = r.get(0);
+    let fields: String = r.get(3);
+    Ok(Row {
+        version: version as u64,
+        entity: r.get(1),
+        entity_id: r.get(2),
+        fields: parse_fields(&fields)?,
+    })
 }
 
 const SESSION_COLUMNS: &str = "s.id, s.admin_id, a.email, s.client_id";
@@ -334,19 +341,7 @@ impl Store for PgStore {
              ORDER BY version LIMIT $2",
             &[&(cursor as i64), &(limit as i64 + 1)],
         )?;
-        let rows = rows
-            .iter()
-            .map(|r| {
-                let version: i64 = r.get(0);
-                let fields: String = r.get(3);
-                Ok(Row {
-                    version: version as u64,
-                    entity: r.get(1),
-                    entity_id: r.get(2),
-                    fields: parse_fields(&fields)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let rows = rows.iter().map(stored_row).collect::<Result<Vec<_>>>()?;
         Ok(sync::page(cursor, limit, rows))
     }
 
@@ -361,21 +356,12 @@ impl Store for PgStore {
             .get(0);
         let rows = client
             .query(
-                "SELECT version, entity_id, fields FROM record WHERE entity = $1 AND entity_id > $2
-                 ORDER BY entity_id LIMIT $3",
+                "SELECT version, entity, entity_id, fields FROM record
+                 WHERE entity = $1 AND entity_id > $2 ORDER BY entity_id LIMIT $3",
                 &[&entity, &after, &(limit as i64 + 1)],
             )?
             .iter()
-            .map(|r| {
-                let version: i64 = r.get(0);
-                let fields: String = r.get(2);
-                Ok(Row {
-                    version: version as u64,
-                    entity: entity.to_string(),
-                    entity_id: r.get(1),
-                    fields: parse_fields(&fields)?,
-                })
-            })
+            .map(stored_row)
             .collect::<Result<Vec<_>>>()?;
         Ok(sync::snapshot_page(version as u64, limit, rows))
     }

@@ -7,7 +7,7 @@ use cu_sync::merge::Fields;
 use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Rejected, Row, SnapshotResponse};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use super::{Admin, Store};
+use super::{parse_fields, Admin, Store};
 use crate::auth::{Refresh, Session, SessionKeys};
 use crate::error::{Result, ServerError};
 use std::collections::HashMap;
@@ -309,23 +309,8 @@ impl Store for SqliteStore {
              ORDER BY version LIMIT ?2",
         )?;
         let rows = stmt
-            .query_map(params![cursor as i64, limit as i64 + 1], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })?
-            .map(|row| {
-                let (version, entity, entity_id, fields) = row?;
-                Ok(Row {
-                    version: version as u64,
-                    entity,
-                    entity_id,
-                    fields: parse_fields(&fields)?,
-                })
-            })
+            .query_map(params![cursor as i64, limit as i64 + 1], stored_row)?
+            .map(|row| to_row(row?))
             .collect::<Result<Vec<_>>>()?;
         Ok(sync::page(cursor, limit, rows))
     }
@@ -339,21 +324,11 @@ impl Store for SqliteStore {
             })?;
         let rows = conn
             .prepare_cached(
-                "SELECT version, entity_id, fields FROM record WHERE entity = ?1 AND entity_id > ?2
-                 ORDER BY entity_id LIMIT ?3",
+                "SELECT version, entity, entity_id, fields FROM record
+                 WHERE entity = ?1 AND entity_id > ?2 ORDER BY entity_id LIMIT ?3",
             )?
-            .query_map(params![entity, after, limit as i64 + 1], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?))
-            })?
-            .map(|row| {
-                let (version, entity_id, fields) = row?;
-                Ok(Row {
-                    version: version as u64,
-                    entity: entity.to_string(),
-                    entity_id,
-                    fields: parse_fields(&fields)?,
-                })
-            })
+            .query_map(params![entity, after, limit as i64 + 1], stored_row)?
+            .map(|row| to_row(row?))
             .collect::<Result<Vec<_>>>()?;
         Ok(sync::snapshot_page(version as u64, limit, rows))
     }
@@ -368,9 +343,18 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
-fn parse_fields(text: &str) -> Result<Fields> {
-    serde_json::from_str(text)
-        .map_err(|e| ServerError::Storage(format!("A stored record cannot be read: {e}")))
+/// A record read as `version, entity, entity_id, fields`.
+fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_row((version, entity, entity_id, fields): (i64, String, String, String)) -> Result<Row> {
+    Ok(Row {
+        version: version as u64,
+        entity,
+        entity_id,
+        fields: parse_fields(&fields)?,
+    })
 }
 
 /// A push's transaction on the SQLite store.
