@@ -359,8 +359,18 @@ async function openUserFromGrid(driver, email) {
     },
     { timeout: 30_000, message: `grid rows all showing ${email}` },
   );
-  await clickVisible(driver, By.xpath(`//table//tbody//tr//*[normalize-space(.)=${xpathLiteral(email)}][not(*)]`));
-  await waitForShown(driver, (d) => d['Email Address'] === email, `the page of ${email}`);
+  // The row opens from a plain text cell: the e-mail cell is a mailto link, which keeps the
+  // click to itself. A sync may refetch the grid under the click, so it is tried again until
+  // the page opens.
+  const cell = By.xpath(`//table//tbody//tr//td[normalize-space(.)=${xpathLiteral(USER.lastName)}]`);
+  await waitFor(
+    async () => {
+      if (!(await driver.getCurrentUrl()).includes('/show')) await clickVisible(driver, cell, { timeout: 2_000 });
+      const shown = await shownDetails(driver);
+      return shown?.['Email Address'] === email;
+    },
+    { timeout: 30_000, interval: 500, message: `the page of ${email} opened from the grid` },
+  );
 }
 
 /** The user's page by its address (once the grid has shown them). */
