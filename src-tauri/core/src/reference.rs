@@ -1,6 +1,9 @@
 //! Reference data around customer users: organizations, back-office users, customers,
 //! websites, localizations and customer user roles.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -490,4 +493,46 @@ pub fn create_customer(
     }
     tx.record("customer", &id, "create", &fields, &hlc)?;
     Ok(id)
+}
+
+/// `key` from `cache`, or else `look_up`'s answer, kept in the cache.
+pub(crate) fn cached<T>(
+    cache: &mut HashMap<String, Found<T>>,
+    key: &str,
+    look_up: impl FnOnce() -> Result<Option<T>>,
+) -> Result<Found<T>> {
+    if let Some(found) = cache.get(key) {
+        return Ok(found.clone());
+    }
+    let found = look_up()?.map_or(Found::Missing, |t| Found::One(Rc::new(t)));
+    cache.insert(key.to_string(), found.clone());
+    Ok(found)
+}
+
+/// A cached look-up by key: found, missing, or (customer names) ambiguous.
+pub(crate) enum Found<T> {
+    One(Rc<T>),
+    Missing,
+    Many,
+}
+
+impl<T> Found<T> {
+    /// The one record found, if there is one.
+    pub(crate) fn one(self) -> Option<Rc<T>> {
+        match self {
+            Found::One(t) => Some(t),
+            Found::Missing | Found::Many => None,
+        }
+    }
+}
+
+// Not derived: a derive would ask `T: Clone`, and only the `Rc` is cloned.
+impl<T> Clone for Found<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Found::One(t) => Found::One(Rc::clone(t)),
+            Found::Missing => Found::Missing,
+            Found::Many => Found::Many,
+        }
+    }
 }

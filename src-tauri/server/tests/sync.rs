@@ -87,6 +87,22 @@ fn set(seq: u64, id: &str, field: &str, value: Value, ms: i64, node: &str) -> Mu
     }
 }
 
+/// Client "a" setting `firstName` to "v{seq}" on the record `id(seq)` for each `seq`, stamped
+/// in `seq` order.
+fn first_names(seqs: impl Iterator<Item = u64>, id: impl Fn(u64) -> String) -> Vec<Mutation> {
+    seqs.map(|seq| {
+        set(
+            seq,
+            &id(seq),
+            "firstName",
+            json!(format!("v{seq}")),
+            NOW - 1000 + seq as i64,
+            "a",
+        )
+    })
+    .collect()
+}
+
 fn push(store: &dyn Store, client: &str, mutations: Vec<Mutation>) -> wire::PushResponse {
     store
         .push(
@@ -229,20 +245,11 @@ fn a_mutation_it_cannot_take_is_refused_alone_and_never_retried(store: &dyn Stor
 
 fn pulls_page_through_every_change_once_whatever_the_page_size(store: &dyn Store) {
     for n in 0..3u64 {
-        let mutations = (1..=10)
-            .map(|i| {
-                let seq = n * 10 + i;
-                set(
-                    seq,
-                    &format!("u{}", seq % 7),
-                    "firstName",
-                    json!(format!("v{seq}")),
-                    NOW - 1000 + seq as i64,
-                    "a",
-                )
-            })
-            .collect();
-        push(store, "a", mutations);
+        push(
+            store,
+            "a",
+            first_names(n * 10 + 1..=n * 10 + 10, |seq| format!("u{}", seq % 7)),
+        );
     }
     let (all, _) = pull_all(store, 1000);
     assert_eq!(all.len(), 7, "one row per record, at its latest version");
@@ -283,19 +290,11 @@ fn a_snapshot_pages_through_each_kind_by_id_and_says_where_to_pull_from(store: &
         empty.is_empty() && pages == 1 && version == 0,
         "an empty team"
     );
-    let mutations: Vec<Mutation> = (1..=12)
-        .map(|i| {
-            set(
-                i,
-                &format!("u{:02}", 13 - i),
-                "firstName",
-                json!(format!("v{i}")),
-                NOW - 1000 + i as i64,
-                "a",
-            )
-        })
-        .collect();
-    push(store, "a", mutations);
+    push(
+        store,
+        "a",
+        first_names(1..=12, |seq| format!("u{:02}", 13 - seq)),
+    );
     let mut customer = set(13, "c1", "name", json!("Acme"), NOW - 10, "a");
     customer.entity = "customer".into();
     push(store, "a", vec![customer]);

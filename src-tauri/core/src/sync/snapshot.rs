@@ -74,30 +74,22 @@ pub(super) fn read_all(
     let mut at = db.read(|c| Position::load(c))?;
     while let Some(&kind) = entity::ORDER.get(at.kind) {
         let restarted = db.read(|c| state::get(c, state::RESTARTED))?.is_some();
-        let bulk = kind == entity::CUSTOMER_USER
+        let write: fn(&Database, usize, Pages<'_>) -> Result<Report> = if kind
+            == entity::CUSTOMER_USER
             && at.after.is_empty()
             && !restarted
-            && db.read(|c| {
-                Ok(
-                    c.query_row("SELECT NOT EXISTS (SELECT 1 FROM customer_user)", [], |r| {
-                        r.get::<_, bool>(0)
-                    })?,
-                )
-            })?;
-        let index = at.kind;
-        let written = if bulk {
-            read_kind(transport, kind, &mut at, report, progress, |pages| {
-                write_users(db, index, pages)
-            })?
+            && db.read(|c| has_no_users(c))?
+        {
+            write_users
         } else if kind == entity::CHANGE {
-            read_kind(transport, kind, &mut at, report, progress, |pages| {
-                write_changes(db, index, pages)
-            })?
+            write_changes
         } else {
-            read_kind(transport, kind, &mut at, report, progress, |pages| {
-                merge_pages(db, index, pages)
-            })?
+            merge_pages
         };
+        let index = at.kind;
+        let written = read_kind(transport, kind, &mut at, report, progress, |pages| {
+            write(db, index, pages)
+        })?;
         report.applied += written.applied;
         at = db.read(|c| Position::load(c))?;
     }
@@ -215,11 +207,11 @@ fn write_users(db: &Database, kind: usize, pages: Pages<'_>) -> Result<Report> {
     db.write(&Actor::system(), |tx| {
         tx.in_bulk(|tx| {
             // The window may have added a user since this store was found empty.
-            let empty: bool =
-                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM customer_user)", [], |r| {
-                    r.get(0)
-                })?;
-            let mut bulk = if empty { Some(Bulk::begin(tx)?) } else { None };
+            let mut bulk = if has_no_users(tx)? {
+                Some(Bulk::begin(tx)?)
+            } else {
+                None
+            };
             let mut at = Position::default();
             for page in pages {
                 let page = page?;
@@ -253,6 +245,14 @@ fn write_users(db: &Database, kind: usize, pages: Pages<'_>) -> Result<Report> {
         })
     })?;
     Ok(written)
+}
+
+fn has_no_users(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(
+        conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM customer_user)", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Moves this desktop's clock past the newest stamp of the page (once for the page, not for

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::customer_user::field::Field;
 use crate::customer_user::write::row::{Named, Row};
+pub(super) use crate::reference::{cached, Found};
 use crate::reference::{Ref, RoleRef};
 use crate::{CoreError, Result};
 #[derive(Debug)]
@@ -142,38 +143,6 @@ pub(super) fn email_key(organization: &str, email: &str) -> u64 {
 
 pub(super) fn uuid_key(id: &str) -> Option<u128> {
     uuid::Uuid::parse_str(id).ok().map(|u| u.as_u128())
-}
-
-/// `key` from `cache`, or else `look_up`'s answer, kept in the cache.
-pub(super) fn cached<T>(
-    cache: &mut HashMap<String, Found<T>>,
-    key: &str,
-    look_up: impl FnOnce() -> Result<Option<T>>,
-) -> Result<Found<T>> {
-    if let Some(found) = cache.get(key) {
-        return Ok(found.clone());
-    }
-    let found = look_up()?.map_or(Found::Missing, |t| Found::One(Rc::new(t)));
-    cache.insert(key.to_string(), found.clone());
-    Ok(found)
-}
-
-/// A cached look-up by key: found, missing, or (customer names) ambiguous.
-pub(super) enum Found<T> {
-    One(Rc<T>),
-    Missing,
-    Many,
-}
-
-// Not derived: a derive would ask `T: Clone`, and only the `Rc` is cloned.
-impl<T> Clone for Found<T> {
-    fn clone(&self) -> Self {
-        match self {
-            Found::One(t) => Found::One(Rc::clone(t)),
-            Found::Missing => Found::Missing,
-            Found::Many => Found::Many,
-        }
-    }
 }
 
 /// The row that matched or added each user so far. Users this import added have

@@ -4,6 +4,7 @@
 //! A remote write records no change of its own: the change records travel beside it.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use cu_sync::merge::{Fields, Versioned};
 use rusqlite::types::Value as SqlValue;
@@ -14,7 +15,7 @@ use super::row::{self, Named, Row};
 use super::{snapshot, stored_row};
 use crate::customer_user::address::{self, AddressInput};
 use crate::customer_user::{self, Address};
-use crate::reference::{self, Ref, RoleRef};
+use crate::reference::{self, cached, Found, Ref, RoleRef};
 use crate::store::Tx;
 use crate::Result;
 
@@ -117,36 +118,23 @@ pub(crate) fn state(conn: &Connection, id: &str) -> Result<Option<Fields>> {
 
 /// What a user's fields refer to, as this store names them.
 struct Resolved {
-    customer: Ref,
-    organization: String,
-    website: Option<Ref>,
-    owner: Option<Ref>,
+    /// The customer and its organization.
+    customer: Rc<(Ref, String)>,
+    website: Option<Rc<Ref>>,
+    owner: Option<Rc<Ref>>,
     /// Sorted by label, as the change record lists them.
-    roles: Vec<RoleRef>,
+    roles: Vec<Rc<RoleRef>>,
 }
 
-/// The records users refer to, looked up once each: a bulk write meets the same few
+/// The records users refer to, by id, looked up once each: a bulk write meets the same few
 /// customers, websites, owners and roles a million times.
 #[derive(Default)]
 struct Lookups {
-    customers: HashMap<String, Option<(Ref, String)>>,
-    websites: HashMap<String, Option<Ref>>,
-    users: HashMap<String, Option<Ref>>,
-    roles: HashMap<String, Option<RoleRef>>,
-    localizations: HashMap<String, bool>,
-}
-
-fn cached<T: Clone>(
-    map: &mut HashMap<String, T>,
-    key: &str,
-    look: impl FnOnce() -> Result<T>,
-) -> Result<T> {
-    if let Some(found) = map.get(key) {
-        return Ok(found.clone());
-    }
-    let found = look()?;
-    map.insert(key.to_string(), found.clone());
-    Ok(found)
+    customers: HashMap<String, Found<(Ref, String)>>,
+    websites: HashMap<String, Found<Ref>>,
+    users: HashMap<String, Found<Ref>>,
+    roles: HashMap<String, Found<RoleRef>>,
+    localizations: HashMap<String, Found<Ref>>,
 }
 
 fn value<'a>(fields: &'a Fields, name: &str) -> &'a Value {
@@ -175,29 +163,30 @@ impl Lookups {
         let Some(customer_id) = text(fields, "customer") else {
             return Ok(Err("the user has no customer".into()));
         };
-        let Some((customer, organization)) =
-            cached(
-                &mut self.customers,
-                customer_id,
-                || match reference::customer_ref(conn, customer_id)? {
-                    Some(c) => Ok(Some((
-                        c,
-                        reference::customer_organization(conn, customer_id)?,
-                    ))),
-                    None => Ok(None),
-                },
-            )?
-        else {
+        let customer = cached(
+            &mut self.customers,
+            customer_id,
+            || match reference::customer_ref(conn, customer_id)? {
+                Some(c) => Ok(Some((
+                    c,
+                    reference::customer_organization(conn, customer_id)?,
+                ))),
+                None => Ok(None),
+            },
+        )?;
+        let Some(customer) = customer.one() else {
             return Ok(Err(format!("customer {customer_id} is not here yet")));
         };
         let website = match text(fields, "website") {
-            Some(w) => match cached(&mut self.websites, w, || website_ref(conn, w))? {
+            Some(w) => match cached(&mut self.websites, w, || website_ref(conn, w))?.one() {
                 Some(site) => Some(site),
                 None => return Ok(Err(format!("website {w} is not here yet"))),
             },
             None => None,
         };
-        let mut user = |id: &str| cached(&mut self.users, id, || reference::user_ref(conn, id));
+        let mut user = |id: &str| -> Result<Option<Rc<Ref>>> {
+            Ok(cached(&mut self.users, id, || reference::user_ref(conn, id))?.one())
+        };
         let owner = match text(fields, "owner") {
             Some(o) => match user(o)? {
                 Some(owner) => Some(owner),
@@ -211,16 +200,16 @@ impl Lookups {
             }
         }
         if let Some(l) = text(fields, "preferredLocalization") {
-            let here = cached(&mut self.localizations, l, || {
-                Ok(reference::localization_ref(conn, l)?.is_some())
+            let found = cached(&mut self.localizations, l, || {
+                reference::localization_ref(conn, l)
             })?;
-            if !here {
+            if found.one().is_none() {
                 return Ok(Err(format!("localization {l} is not here yet")));
             }
         }
-        let mut roles: Vec<RoleRef> = Vec::new();
+        let mut roles = Vec::new();
         for role in id_list(fields, "userRoles") {
-            match cached(&mut self.roles, role, || reference::role_ref(conn, role))? {
+            match cached(&mut self.roles, role, || reference::role_ref(conn, role))?.one() {
                 Some(r) => roles.push(r),
                 None => return Ok(Err(format!("role {role} is not here yet"))),
             }
@@ -228,7 +217,6 @@ impl Lookups {
         roles.sort_by(|a, b| (&a.label, &a.id).cmp(&(&b.label, &b.id)));
         Ok(Ok(Resolved {
             customer,
-            organization,
             website,
             owner,
             roles,
@@ -266,11 +254,11 @@ fn row_of<'a>(fields: &'a Fields, resolved: &'a Resolved) -> Row<'a> {
         enabled: flag("enabled"),
         confirmed: flag("confirmed"),
         is_guest: flag("isGuest"),
-        organization: &resolved.organization,
-        customer: named(&resolved.customer),
-        website: resolved.website.as_ref().map(named),
-        owner: resolved.owner.as_ref().map(named),
-        roles: resolved.roles.iter().collect(),
+        organization: &resolved.customer.1,
+        customer: named(&resolved.customer.0),
+        website: resolved.website.as_deref().map(named),
+        owner: resolved.owner.as_deref().map(named),
+        roles: resolved.roles.iter().map(|r| &**r).collect(),
     }
 }
 
@@ -327,11 +315,6 @@ fn synced_columns(fields: &Fields, now: String) -> Vec<(&'static str, SqlValue)>
 /// Writes the user `id` as `fields` describe them, creating them if they are new here.
 /// Returns why it cannot yet (a customer, website or role not here), and writes nothing then.
 pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option<String>> {
-    let resolved = match Lookups::default().resolve(tx, fields)? {
-        Ok(resolved) => resolved,
-        Err(reason) => return Ok(Some(reason)),
-    };
-    let after = row_of(fields, &resolved);
     let before = match tx
         .query_row("SELECT seq FROM customer_user WHERE id = ?1", [id], |r| {
             r.get::<_, i64>(0)
@@ -341,8 +324,26 @@ pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option
         Some(seq) => Some((seq, customer_user::get(tx, id)?)),
         None => None,
     };
+    write(tx, &mut Lookups::default(), id, fields, before.as_ref())
+}
+
+/// Writes the user `id` over `before` (their `seq` and stored state), or as new. The row
+/// goes first, in one statement: a row this store refuses (an e-mail another user here has)
+/// leaves nothing behind.
+fn write(
+    tx: &mut Tx<'_>,
+    lookups: &mut Lookups,
+    id: &str,
+    fields: &Fields,
+    before: Option<&(i64, customer_user::CustomerUser)>,
+) -> Result<Option<String>> {
+    let resolved = match lookups.resolve(tx, fields)? {
+        Ok(resolved) => resolved,
+        Err(reason) => return Ok(Some(reason)),
+    };
+    let after = row_of(fields, &resolved);
     let columns = synced_columns(fields, tx.now());
-    match &before {
+    match before {
         Some((seq, user)) => {
             let changed = after.changed_since(&stored_row(user));
             row::update(tx, *seq, id, &after, &changed, columns)?;
@@ -351,7 +352,7 @@ pub(crate) fn apply(tx: &mut Tx<'_>, id: &str, fields: &Fields) -> Result<Option
             row::insert_with(tx, id, &after, columns)?;
         }
     }
-    write_relations(tx, id, fields, before.as_ref().map(|(_, u)| u))?;
+    write_relations(tx, id, fields, before.map(|(_, u)| u))?;
     Ok(None)
 }
 
@@ -371,29 +372,20 @@ impl Bulk {
         })
     }
 
-    /// Adds the user `id`, new here; returns why they cannot be written yet, as
-    /// [`apply`] does.
+    /// Adds the user `id`, new here; returns why they cannot be written yet, as [`apply`]
+    /// does, or the rule of this store they break. Nothing of a refused user is written (see
+    /// [`write`]), so no savepoint is needed: one per user would journal every page it
+    /// touches.
     pub(crate) fn add(
         &mut self,
         tx: &mut Tx<'_>,
         id: &str,
         fields: &Fields,
     ) -> Result<Option<String>> {
-        let resolved = match self.lookups.resolve(tx, fields)? {
-            Ok(resolved) => resolved,
-            Err(reason) => return Ok(Some(reason)),
-        };
-        let row = row_of(fields, &resolved);
-        // The row goes in first, in one statement: a row this store refuses (an e-mail
-        // another user here has) leaves nothing behind, so no savepoint is needed (one per
-        // user would journal every page it touches).
-        match row::insert_with(tx, id, &row, synced_columns(fields, tx.now())) {
-            Ok(_) => {}
-            Err(e) if !e.fields.is_empty() => return Ok(Some(e.field_reasons())),
-            Err(e) => return Err(e),
+        match write(tx, &mut self.lookups, id, fields, None) {
+            Err(e) if !e.fields.is_empty() => Ok(Some(e.field_reasons())),
+            other => other,
         }
-        write_relations(tx, id, fields, None)?;
-        Ok(None)
     }
 
     pub(crate) fn finish(self, tx: &Tx<'_>) -> Result<()> {

@@ -2,6 +2,9 @@
 //! settings row): written in full for a new user, column by changed column for an update.
 //! The form, the CLI, bulk actions, the CSV import and the generator all write through here.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use serde_json::{json, Map, Value};
 
@@ -236,16 +239,34 @@ pub(crate) fn insert_with(
         }
     }
     cells.extend(extra.into_iter().map(|(c, v)| (c, ToSqlOutput::Owned(v))));
-    let names: Vec<&str> = cells.iter().map(|(c, _)| *c).collect();
-    let sql = format!(
-        "INSERT INTO customer_user ({}) VALUES ({})",
-        names.join(", "),
-        vec!["?"; names.len()].join(", ")
-    );
+    let sql = insert_sql(&cells);
     execute(tx, &sql, cells, None)?;
     let seq = tx.last_insert_rowid();
     link_roles(tx, id, row)?;
     Ok(seq)
+}
+
+/// The `INSERT` of these columns, its text built once per set of columns: a write of a
+/// million users inserts the same one or two.
+fn insert_sql(cells: &[Cell<'_>]) -> Rc<str> {
+    thread_local! {
+        static KNOWN: RefCell<Vec<(Vec<&'static str>, Rc<str>)>> = const { RefCell::new(Vec::new()) };
+    }
+    KNOWN.with_borrow_mut(|known| {
+        let same = |names: &[&str]| names.iter().copied().eq(cells.iter().map(|(c, _)| *c));
+        if let Some((_, sql)) = known.iter().find(|(names, _)| same(names)) {
+            return Rc::clone(sql);
+        }
+        let names: Vec<&'static str> = cells.iter().map(|(c, _)| *c).collect();
+        let sql: Rc<str> = format!(
+            "INSERT INTO customer_user ({}) VALUES ({})",
+            names.join(", "),
+            vec!["?"; names.len()].join(", ")
+        )
+        .into();
+        known.push((names, Rc::clone(&sql)));
+        sql
+    })
 }
 
 /// Bytes of search terms FTS5 keeps in memory before writing a segment: its default, and
