@@ -67,6 +67,9 @@ pub enum Refused {
     TooFarAhead { ahead_ms: i64 },
 }
 
+/// The largest counter the text form holds.
+const MAX_COUNTER: u32 = 99_999;
+
 /// One client's clock.
 #[derive(Debug, Clone)]
 pub struct Hlc {
@@ -94,10 +97,16 @@ impl Hlc {
         clock
     }
 
-    /// The next timestamp: never behind the wall clock, always after the previous one.
+    /// The next timestamp: never behind the wall clock, always after the previous one. More
+    /// stamps in one millisecond than the counter's five digits hold (a million users
+    /// imported in one transaction, stamped at its one time) move on to the next millisecond,
+    /// so every stamp keeps its fixed width and its order.
     pub fn tick(&mut self, wall_ms: i64) -> String {
         if wall_ms > self.physical_ms {
             self.physical_ms = wall_ms;
+            self.counter = 0;
+        } else if self.counter >= MAX_COUNTER {
+            self.physical_ms += 1;
             self.counter = 0;
         } else {
             self.counter += 1;
@@ -145,6 +154,19 @@ pub fn check_drift(stamp: &Stamp, wall_ms: i64, max_drift_ms: i64) -> Result<(),
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_million_ticks_in_one_millisecond_stay_stamps_in_order() {
+        let mut clock = Hlc::new("a".into());
+        let mut last = clock.tick(1_000);
+        for _ in 0..1_000_000 {
+            let next = clock.tick(1_000);
+            let stamp = Stamp::parse(&next).unwrap_or_else(|| panic!("{next} is a stamp"));
+            assert!(next > last, "{next} after {last}");
+            assert!(stamp.physical_ms <= 1_000 + 10, "{next}");
+            last = next;
+        }
+    }
 
     #[test]
     fn ticks_increase_even_when_the_wall_clock_goes_back() {
