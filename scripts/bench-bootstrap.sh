@@ -7,10 +7,12 @@
 #   BENCH_DATABASE=postgres://… scripts/bench-bootstrap.sh   # on PostgreSQL (an empty database)
 #   BENCH_USERS=100000 BENCH_DIR=/tmp/bb scripts/bench-bootstrap.sh
 #   BENCH_WRAP="perf record -g -o /tmp/b.perf" scripts/bench-bootstrap.sh   # profile desktop B
+#   BENCH_FROM=records scripts/bench-bootstrap.sh    # B reads the records, not the store image
 #
 # The first run seeds the team: it generates the users on desktop A and shares them (A's first
-# sync pushes every record). A second run with the same BENCH_DIR (and database) reuses the
-# team and times only the new desktop B. Prints B's time and peak memory, and the server's.
+# sync pushes every record), then the server builds its store image of the team (timed). A
+# second run with the same BENCH_DIR (and database) reuses the team and the image and times
+# only the new desktop B. Prints B's time and peak memory, and the server's.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,8 +45,13 @@ if [ ! -e "$seeded" ]; then
     printf '%s' "$PASSWORD" | "$SERVER" "${STORE[@]}" admin add "$EMAIL" >/dev/null
 fi
 
+IMAGES="$DIR/images"
+if [ "${BENCH_FROM:-image}" = records ]; then
+    IMAGES="$DIR/no-images"
+fi
 log="$DIR/server.log"
-CUSTOMER_USERS_SERVER_LOG=info "$SERVER" "${STORE[@]}" --listen 127.0.0.1:0 2>"$log" &
+CUSTOMER_USERS_SERVER_LOG=info "$SERVER" "${STORE[@]}" --images "$IMAGES" --image-every-secs 0 \
+    --listen 127.0.0.1:0 2>"$log" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -63,6 +70,10 @@ if [ ! -e "$seeded" ]; then
     "$CLI" --db "$DIR/a.sqlite3" sync >&2
     echo "desktop A shared its records in $(( ($(date +%s%N) - start) / 1000000 )) ms" >&2
     touch "$seeded"
+fi
+if [ "${BENCH_FROM:-image}" != records ] && [ -z "$("$SERVER" "${STORE[@]}" --images "$IMAGES" image show | grep version)" ]; then
+    /usr/bin/time -f 'the server built its store image: %e s (CPU %U s user, %S s system), peak %M KiB' \
+        "$SERVER" "${STORE[@]}" --images "$IMAGES" image build >&2
 fi
 
 rm -f "$DIR"/b.sqlite3*

@@ -87,10 +87,14 @@ async function startServer(dir, admins) {
   for (const binary of [serverBinary(), cliBinary()]) {
     if (!existsSync(binary)) throw new Error(`${binary} is missing (run cargo build --workspace at the repo root)`);
   }
-  const db = path.join(dir, 'server.sqlite3');
-  for (const email of admins) run(serverBinary(), ['--db', db, 'admin', 'add', email], PASSWORD);
+  // E2E_SERVER_DATABASE=postgres://… (an empty database) runs the server on PostgreSQL, to
+  // measure the window-to-window time there (docs/benchmarks.md).
+  const store = process.env.E2E_SERVER_DATABASE
+    ? ['--database', process.env.E2E_SERVER_DATABASE]
+    : ['--db', path.join(dir, 'server.sqlite3')];
+  for (const email of admins) run(serverBinary(), [...store, 'admin', 'add', email], PASSWORD);
   const logFile = path.join(dir, 'server.log');
-  const child = spawnGroup(serverBinary(), ['--db', db, '--listen', '127.0.0.1:0', 'serve'], {
+  const child = spawnGroup(serverBinary(), [...store, '--listen', '127.0.0.1:0', 'serve'], {
     env: toolEnv(),
     logFile,
   });

@@ -114,6 +114,19 @@ impl Desktop<'_> {
     }
 }
 
+/// The grid of `left`, sorted, filtered and searched, shows what `right`'s does.
+fn assert_same_grid(left: &Desktop, right: &Desktop) {
+    for args in [
+        vec!["list", "--page-size", "200", "--sort", "lastName"],
+        vec!["list", "--page-size", "200", "--filter", "enabled=false"],
+        vec!["list", "--page-size", "200", "--q", "a"],
+    ] {
+        let rows = |desktop: &Desktop| desktop.json(&args, None)["rows"].clone();
+        assert_eq!(rows(left), rows(right), "{args:?}");
+        assert!(!rows(left).as_array().unwrap().is_empty(), "{args:?}");
+    }
+}
+
 #[test]
 fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
     let cli = Cli::new();
@@ -180,15 +193,38 @@ fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
     assert_eq!(count(&b), 30);
     // B took the users in bulk (its store had none left): its grid, sorted, filtered and
     // searched, shows what A's does.
-    for args in [
-        vec!["list", "--page-size", "200", "--sort", "lastName"],
-        vec!["list", "--page-size", "200", "--filter", "enabled=false"],
-        vec!["list", "--page-size", "200", "--q", "a"],
-    ] {
-        let rows = |desktop: &Desktop| desktop.json(&args, None)["rows"].clone();
-        assert_eq!(rows(&b), rows(&a), "{args:?}");
-        assert!(!rows(&b).as_array().unwrap().is_empty(), "{args:?}");
-    }
+    assert_same_grid(&b, &a);
+
+    // The server builds a store image of the team; C, a new desktop, starts from it and
+    // its grid shows what A's does.
+    let built = Command::new(server_bin())
+        .arg("--db")
+        .arg(cli.path("server.sqlite3"))
+        .args(["image", "build"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let image: Value = serde_json::from_slice(&built.stdout).unwrap();
+    let c = Desktop {
+        cli: &cli,
+        db: cli.path("c.sqlite3"),
+    };
+    c.json(
+        &["server", "login", &server.url, "ann@example.com"],
+        Some(PASSWORD),
+    );
+    let started = c.json(&["sync"], None);
+    assert_eq!(started["fromImage"], json!(true), "{started}");
+    // The image, and what changed after it (C's own admin, pushed first).
+    assert!(
+        started["pulled"].as_u64() >= image["records"].as_u64(),
+        "{started} {image}"
+    );
+    assert_same_grid(&c, &a);
 
     // A disables a user while B, offline, renames the same one.
     let id = b.json(&["list"], None)["rows"][0]["id"]

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use cu_core::sync::{Failure, Transport};
 use cu_core::{secrets, CoreError, Database, ErrorCode, Result};
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
+use cu_sync::wire::{ImageInfo, PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use url::Url;
 
 /// How the desktop reaches its server.
@@ -170,11 +171,19 @@ impl<'a> Remote<'a> {
         Ok(())
     }
 
-    /// Sends a request with the access token; on 401 refreshes once and sends it again.
+    /// Sends a request with the access token and reads the JSON answer.
     fn call<T: DeserializeOwned>(
         &mut self,
         request: impl Fn(&Client) -> RequestBuilder,
     ) -> std::result::Result<T, Failure> {
+        answer(self.send(request)?)
+    }
+
+    /// Sends a request with the access token; on 401 refreshes once and sends it again.
+    fn send(
+        &mut self,
+        request: impl Fn(&Client) -> RequestBuilder,
+    ) -> std::result::Result<Response, Failure> {
         for attempt in 0..2 {
             let Some((access, _)) = &self.tokens else {
                 return Err(Failure::SignedOut(
@@ -189,7 +198,7 @@ impl<'a> Remote<'a> {
                 self.refresh()?;
                 continue;
             }
-            return answer(response);
+            return Ok(response);
         }
         Err(Failure::SignedOut("The server refused the sign-in.".into()))
     }
@@ -234,6 +243,76 @@ impl Transport for Remote<'_> {
             Err(Failure::Refused(m)) if m.starts_with("404") => Ok(None),
             Err(other) => Err(other),
         }
+    }
+
+    fn image_info(&mut self) -> std::result::Result<Option<ImageInfo>, Failure> {
+        let url = self.url("/v1/sync/image");
+        match self.call::<ImageInfo>(|http| http.get(url.clone())) {
+            Ok(info) => Ok(Some(info)),
+            Err(Failure::Refused(m)) if m.starts_with("404") => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn download_image(
+        &mut self,
+        info: &ImageInfo,
+        to: &std::path::Path,
+        progress: &mut dyn FnMut(u64),
+    ) -> std::result::Result<(), Failure> {
+        let url = self.url(&format!("/v1/sync/image/{}", info.version));
+        let mut response = self.send(|http| http.get(url.clone()).timeout(IMAGE_TIMEOUT))?;
+        if !response.status().is_success() {
+            return answer::<serde_json::Value>(response).map(|_| ());
+        }
+        let file = std::fs::File::create(to)
+            .map_err(|e| Failure::Refused(format!("Cannot write {}: {e}", to.display())))?;
+        let mut out = Hashing {
+            file,
+            hasher: Sha256::new(),
+            bytes: 0,
+            progress,
+        };
+        std::io::copy(&mut response, &mut out).map_err(|e| {
+            Failure::Offline(format!(
+                "The team server stopped sending its store image: {e}."
+            ))
+        })?;
+        let sha256 = cu_sync::wire::hex(&out.hasher.finalize());
+        if out.bytes != info.bytes || sha256 != info.sha256 {
+            return Err(Failure::Conflict(
+                "The store image from the server does not match its checksum: nothing of it \
+                 was kept. Sync again; if it happens again, the server or the network alters \
+                 data."
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How long the download of a store image may take (a million users are a few GB).
+const IMAGE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// Passes what is written on to `file`, hashing it and telling `progress` the bytes so far.
+struct Hashing<'a> {
+    file: std::fs::File,
+    hasher: Sha256,
+    bytes: u64,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        (self.progress)(self.bytes);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
     }
 }
 

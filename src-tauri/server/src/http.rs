@@ -13,12 +13,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cu_sync::wire::{self, PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
+use cu_sync::wire::{
+    self, ImageInfo, PullResponse, PushRequest, PushResponse, Row, SnapshotResponse,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::auth::{self, Policy, Session, Tokens};
 use crate::error::ServerError;
+use crate::image::Images;
 use crate::store::Store;
 use crate::sync;
 
@@ -30,9 +33,10 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 pub struct App {
     pub store: Arc<dyn Store>,
     pub policy: Policy,
+    pub images: Images,
 }
 
-pub fn router(store: Arc<dyn Store>, policy: Policy) -> Router {
+pub fn router(store: Arc<dyn Store>, policy: Policy, images: Images) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/v1/session", post(sign_in).delete(sign_out))
@@ -41,8 +45,14 @@ pub fn router(store: Arc<dyn Store>, policy: Policy) -> Router {
         .route("/v1/sync/pull", get(pull))
         .route("/v1/sync/snapshot", get(snapshot))
         .route("/v1/sync/record/{entity}/{id}", get(record))
+        .route("/v1/sync/image", get(image_info))
+        .route("/v1/sync/image/{version}", get(image_file))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(App { store, policy })
+        .with_state(App {
+            store,
+            policy,
+            images,
+        })
 }
 
 /// An error as it answers.
@@ -328,4 +338,51 @@ async fn record(
     })
     .await
     .map(Json)
+}
+
+fn no_image() -> Response {
+    ApiError(ServerError::NotFound(
+        "The server has no store image of the team yet: read the records instead.".into(),
+    ))
+    .into_response()
+}
+
+/// The newest store image, described; 404 when there is none.
+async fn image_info(State(app): State<App>, headers: HeaderMap) -> Answer<ImageInfo> {
+    session_of(&app, &headers).await?;
+    let images = app.images.clone();
+    match blocking(move || Ok(images.latest())).await? {
+        Some((info, _)) => Ok(Json(info)),
+        None => Err(no_image()),
+    }
+}
+
+/// The newest store image's file, streamed; 404 when `version` is no longer the newest.
+async fn image_file(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Path(version): Path<u64>,
+) -> Result<Response, Response> {
+    session_of(&app, &headers).await?;
+    let images = app.images.clone();
+    let Some((info, path)) = blocking(move || Ok(images.latest()))
+        .await?
+        .filter(|(info, _)| info.version == version)
+    else {
+        return Err(no_image());
+    };
+    let file = tokio::fs::File::open(&path).await.map_err(|_| no_image())?;
+    let body =
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 1 << 20));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.sqlite3".to_string(),
+            ),
+            (axum::http::header::CONTENT_LENGTH, info.bytes.to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -6,5 +6,6 @@ pub mod admins;
 pub mod auth;
 pub mod error;
 pub mod http;
+pub mod image;
 pub mod store;
 pub mod sync;

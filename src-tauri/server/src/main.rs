@@ -10,6 +10,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use customer_users_server::error::ServerError;
+use customer_users_server::image::Images;
 use customer_users_server::store::{PgStore, SqliteStore, Store};
 use customer_users_server::{admins, auth, http};
 
@@ -36,6 +37,15 @@ struct Cli {
     /// How long an access token lasts, in seconds (desktops refresh it on their own).
     #[arg(long, default_value_t = 900, global = true)]
     access_ttl_secs: i64,
+    /// The folder of the team's store images, which new desktops start from; by default
+    /// beside the SQLite file (`DB.images`), or `customer-users-server.images` with
+    /// PostgreSQL.
+    #[arg(long, env = "CUSTOMER_USERS_SERVER_IMAGES", global = true)]
+    images: Option<PathBuf>,
+    /// How often, in seconds, `serve` looks whether the team changed since its newest
+    /// image and builds a new one (in a child process); 0 never does.
+    #[arg(long, default_value_t = 600, global = true)]
+    image_every_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -51,6 +61,17 @@ enum Command {
         #[arg(long, default_value_t = customer_users_server::sync::TOMBSTONE_DAYS)]
         older_than_days: i64,
     },
+    /// The team's store image, which a new desktop downloads instead of the records.
+    #[command(subcommand)]
+    Image(ImageCommand),
+}
+
+#[derive(Subcommand)]
+enum ImageCommand {
+    /// Build an image of the team's records now; prints its description.
+    Build,
+    /// The newest image's description, or null.
+    Show,
 }
 
 #[derive(Subcommand)]
@@ -87,13 +108,37 @@ fn run(cli: &Cli) -> Result<(), ServerError> {
         Some(url) => Arc::new(PgStore::open(url)?),
         None => Arc::new(SqliteStore::open(&cli.db)?),
     };
+    let images = Images::new(cli.images.clone().unwrap_or_else(|| match &cli.database {
+        Some(_) => PathBuf::from("customer-users-server.images"),
+        None => {
+            let mut dir = cli.db.clone().into_os_string();
+            dir.push(".images");
+            dir.into()
+        }
+    }));
     match &cli.command {
         None | Some(Command::Serve) => {
             let policy = auth::Policy {
                 access_ttl_ms: cli.access_ttl_secs.max(1) * 1000,
                 ..auth::Policy::default()
             };
-            serve(store, policy, &cli.listen)
+            let rebuilds = (cli.image_every_secs > 0).then(|| {
+                image_rebuilds::start(
+                    store.clone(),
+                    images.clone(),
+                    std::time::Duration::from_secs(cli.image_every_secs),
+                    cli,
+                )
+            });
+            let served = serve(store, policy, images, &cli.listen);
+            if let Some(rebuilds) = rebuilds {
+                rebuilds.stop();
+            }
+            served
+        }
+        Some(Command::Image(ImageCommand::Build)) => print_json(&images.build(store.as_ref())?),
+        Some(Command::Image(ImageCommand::Show)) => {
+            print_json(&images.latest().map(|(info, _)| info))
         }
         Some(Command::Admin(AdminCommand::Add { email })) => {
             let mut password = String::new();
@@ -128,7 +173,12 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), ServerError> {
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests under way (so every write the
 /// server acknowledged is committed) and closes the store.
-fn serve(store: Arc<dyn Store>, policy: auth::Policy, listen: &str) -> Result<(), ServerError> {
+fn serve(
+    store: Arc<dyn Store>,
+    policy: auth::Policy,
+    images: Images,
+    listen: &str,
+) -> Result<(), ServerError> {
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| ServerError::Storage(format!("Cannot start the server: {e}")))?;
     runtime.block_on(async move {
@@ -139,7 +189,7 @@ fn serve(store: Arc<dyn Store>, policy: auth::Policy, listen: &str) -> Result<()
             .local_addr()
             .map_err(|e| ServerError::invalid("listen", e.to_string()))?;
         tracing::info!(store = store.kind(), "listening on {addr}");
-        axum::serve(listener, http::router(store, policy))
+        axum::serve(listener, http::router(store, policy, images))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| ServerError::Storage(format!("The server stopped: {e}")))?;
@@ -156,4 +206,109 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
     }
     tracing::info!("shutting down: finishing the requests under way");
+}
+
+/// `serve`'s background builds of the store image: each in a child process, so its memory
+/// and its work are apart from the requests', and stopped with the server.
+mod image_rebuilds {
+    use std::process::{Child, Command};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use super::{Cli, Images, Store};
+
+    pub struct Rebuilds {
+        stopping: Arc<AtomicBool>,
+        child: Arc<Mutex<Option<Child>>>,
+    }
+
+    impl Rebuilds {
+        pub fn stop(self) {
+            self.stopping.store(true, Ordering::SeqCst);
+            if let Some(child) = self
+                .child
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_mut()
+            {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
+    /// Whether the team has a record the newest image lacks.
+    fn changed(store: &dyn Store, images: &Images) -> bool {
+        let since = images.latest().map_or(0, |(info, _)| info.version);
+        store.pull(since, 1).is_ok_and(|page| !page.rows.is_empty())
+    }
+
+    fn build_command(cli: &Cli, images: &Images) -> std::io::Result<Command> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .args(["image", "build", "--db"])
+            .arg(&cli.db)
+            .arg("--images")
+            .arg(images.dir());
+        // The address, password included, goes by the environment, not the command line
+        // other users can read.
+        if let Some(url) = &cli.database {
+            command.env("CUSTOMER_USERS_SERVER_DATABASE", url);
+        }
+        Ok(command)
+    }
+
+    pub fn start(store: Arc<dyn Store>, images: Images, every: Duration, cli: &Cli) -> Rebuilds {
+        let stopping = Arc::new(AtomicBool::new(false));
+        let child: Arc<Mutex<Option<Child>>> = Arc::default();
+        let command = build_command(cli, &images);
+        let (stop, running) = (stopping.clone(), child.clone());
+        std::thread::spawn(move || {
+            let mut command = match command {
+                Ok(command) => command,
+                Err(e) => return tracing::error!("store images cannot be built: {e}"),
+            };
+            let mut next = Instant::now();
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200));
+                if Instant::now() < next {
+                    continue;
+                }
+                next = Instant::now() + every;
+                if !changed(store.as_ref(), &images) {
+                    continue;
+                }
+                tracing::info!("the team changed: building a new store image");
+                match command.stdout(std::process::Stdio::null()).spawn() {
+                    Ok(spawned) => {
+                        *running.lock().unwrap_or_else(|p| p.into_inner()) = Some(spawned)
+                    }
+                    Err(e) => {
+                        tracing::error!("the store image build cannot start: {e}");
+                        continue;
+                    }
+                }
+                loop {
+                    std::thread::sleep(Duration::from_millis(200));
+                    let mut guard = running.lock().unwrap_or_else(|p| p.into_inner());
+                    let Some(build) = guard.as_mut() else { break };
+                    match build.try_wait() {
+                        Ok(Some(status)) => {
+                            tracing::info!(%status, "the store image build ended");
+                            *guard = None;
+                            break;
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::error!("the store image build is lost: {e}");
+                            *guard = None;
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Rebuilds { stopping, child }
+    }
 }

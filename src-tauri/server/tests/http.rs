@@ -499,3 +499,53 @@ fn two_server_processes_over_one_postgresql_behave_as_one() {
         );
     }
 }
+
+#[test]
+fn the_server_builds_a_store_image_once_the_team_changes_and_sends_it_whole() {
+    let team = Team::new(&["--image-every-secs", "1"]);
+    let (access, _) = team.sign_in("ann@example.com", "desk");
+    assert_eq!(
+        team.http
+            .get(team.server.url("/v1/sync/image"))
+            .send()
+            .unwrap()
+            .status(),
+        401
+    );
+    let (status, body) = said(team.get("/v1/sync/image", &access));
+    assert_eq!(status, 404, "no image while the team has nothing: {body}");
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("read the records instead"));
+
+    let mutations: Vec<Value> = (1..=3)
+        .map(|i| mutation(i, &format!("u{i}"), &format!("u{i}@example.com")))
+        .collect();
+    let pushed = team.post(
+        "/v1/sync/push",
+        Some(&access),
+        &json!({"clientId": "desk", "mutations": mutations}),
+    );
+    assert_eq!(pushed.status(), 200);
+    // The background build runs within a second or two of the change.
+    let info: wire::ImageInfo = (0..100)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(200));
+            let answer = team.get("/v1/sync/image", &access);
+            (answer.status() == 200).then(|| answer.json().unwrap())
+        })
+        .expect("an image within 20 s");
+    assert_eq!((info.version, info.records), (3, 3), "{info:?}");
+
+    let file = team.get(&format!("/v1/sync/image/{}", info.version), &access);
+    assert_eq!(file.status(), 200);
+    let bytes = file.bytes().unwrap();
+    assert_eq!(bytes.len() as u64, info.bytes);
+    use sha2::Digest;
+    assert_eq!(wire::hex(&sha2::Sha256::digest(&bytes)), info.sha256);
+    assert!(bytes.starts_with(b"SQLite format 3\0"));
+
+    let (status, _) = said(team.get("/v1/sync/image/2", &access));
+    assert_eq!(status, 404, "only the newest image is sent");
+}

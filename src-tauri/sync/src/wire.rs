@@ -98,6 +98,23 @@ pub struct SnapshotResponse {
     pub checksum: String,
 }
 
+/// A ready-made desktop store holding the team's records at `version` (`docs/sync.md`,
+/// "Starting from a store image"): a new desktop downloads it instead of writing a million
+/// records one by one, then pulls after `version` as after a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageInfo {
+    /// The team's version the image was read at: every commit up to it is in the image.
+    pub version: u64,
+    /// How many records it holds.
+    pub records: u64,
+    /// The store's schema (its latest migration): a desktop of another schema cannot use it.
+    pub schema: i64,
+    /// The file's size and SHA-256 (hex), checked by the desktop after the download.
+    pub bytes: u64,
+    pub sha256: String,
+}
+
 /// A digest of a page's rows in their order (SHA-256 of their JSON, hex): both ends compute it,
 /// so a page changed on the way, or a server and a client that disagree, is caught.
 pub fn checksum(rows: &[Row]) -> String {
@@ -107,11 +124,12 @@ pub fn checksum(rows: &[Row]) -> String {
         hasher.update(serde_json::to_vec(row).unwrap_or_default());
         hasher.update(b"\n");
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
+}
+
+/// A digest in lowercase hex, as checksums travel.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -23,4 +23,8 @@ applied: number,
 /**
  * Received records that wait for another (listed in [`Status::waiting`]).
  */
-waiting: number, };
+waiting: number, 
+/**
+ * Whether the team's records came whole, as the server's store image ([`image`]).
+ */
+fromImage: boolean, };

@@ -6,6 +6,7 @@
 //! ([`Database::read`]) and never wait for a write.
 
 mod checkpoint;
+mod image;
 mod open;
 pub mod sort_ranks;
 pub mod ui_state;
@@ -25,6 +26,9 @@ use open::{
     open_writer,
 };
 use sort_ranks::SortRanks;
+
+/// The store's schema: its latest migration applied.
+pub(crate) use open::applied_version as schema_version;
 
 /// How long a statement waits for another connection's lock before giving up.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);

@@ -33,11 +33,14 @@ pub(super) fn open_writer(path: &Path) -> rusqlite::Result<Connection> {
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
+    // A write of the whole store (an import, a store image taken whole) grows the log to the
+    // store's size; once checkpointed, it is cut back rather than kept that large.
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA wal_autocheckpoint = 0;",
+         PRAGMA wal_autocheckpoint = 0;
+         PRAGMA journal_size_limit = 67108864;",
     )?;
     Ok(conn)
 }
@@ -137,7 +140,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-fn applied_version(conn: &Connection) -> i64 {
+pub(crate) fn applied_version(conn: &Connection) -> i64 {
     conn.query_row(
         "SELECT max(version) FROM refinery_schema_history",
         [],

@@ -74,7 +74,7 @@ fn queue_everything(tx: &mut crate::store::Tx<'_>) -> Result<()> {
 /// own, customers, websites, localizations, back-office users and roles of its own, team
 /// settings, edited templates, and History. The first admin (the same in every store),
 /// imports and the desktop's own settings stay.
-fn clear_records(tx: &mut crate::store::Tx<'_>) -> Result<()> {
+pub(super) fn clear_records(tx: &mut crate::store::Tx<'_>) -> Result<()> {
     tx.execute_batch("UPDATE email_outbox SET state = 'cancelled' WHERE state = 'queued';")?;
     crate::customer_user::write::remote::remove_all(tx)?;
     tx.execute_batch(

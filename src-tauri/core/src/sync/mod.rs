@@ -5,13 +5,14 @@
 //! [`Transport`]: HTTP in the app and the CLI, an in-process server in the simulation.
 
 pub mod entity;
+pub mod image;
 mod inbox;
 mod join;
 mod outbox;
 mod snapshot;
 pub mod state;
 
-use cu_sync::wire::{PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
+use cu_sync::wire::{ImageInfo, PullResponse, PushRequest, PushResponse, Row, SnapshotResponse};
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
@@ -77,6 +78,23 @@ pub trait Transport {
     ) -> std::result::Result<SnapshotResponse, Failure>;
     /// The server's copy of one record, or `None` when it has none.
     fn fetch(&mut self, entity: &str, id: &str) -> std::result::Result<Option<Row>, Failure>;
+    /// The server's store image of the team ([`image`]), or `None` when it has none.
+    fn image_info(&mut self) -> std::result::Result<Option<ImageInfo>, Failure> {
+        Ok(None)
+    }
+    /// Downloads the image `info` describes into the file `to`, telling `progress` the bytes
+    /// received so far, and checks its size and SHA-256 against `info`.
+    fn download_image(
+        &mut self,
+        info: &ImageInfo,
+        to: &std::path::Path,
+        progress: &mut dyn FnMut(u64),
+    ) -> std::result::Result<(), Failure> {
+        let _ = (info, to, progress);
+        Err(Failure::Refused(
+            "This server offers no store image.".into(),
+        ))
+    }
 }
 
 /// What one sync moved.
@@ -99,6 +117,8 @@ pub struct Report {
     /// Received records that wait for another (listed in [`Status::waiting`]).
     #[ts(type = "number")]
     pub waiting: u64,
+    /// Whether the team's records came whole, as the server's store image ([`image`]).
+    pub from_image: bool,
 }
 
 /// Where a sync stands, for `sync status` and the window's indicator.

@@ -14,7 +14,7 @@ use cu_sync::merge;
 use cu_sync::wire::{self, SnapshotResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{entity, inbox, state, Report, Transport};
+use super::{entity, image, inbox, state, Report, Transport};
 use crate::actor::Actor;
 use crate::customer_user::write::remote::Bulk;
 use crate::store::Tx;
@@ -72,6 +72,18 @@ pub(super) fn read_all(
     progress: &mut dyn FnMut(u64),
 ) -> Result<()> {
     let mut at = db.read(|c| Position::load(c))?;
+    let fresh = at.version.is_none() && at.kind == 0 && at.after.is_empty();
+    if fresh && db.read(|c| Ok(state::get(c, state::RESTARTED)?.is_none() && has_no_users(c)?))? {
+        if let Some(started) = image::start_from(db, transport, report, progress)? {
+            return db.write(&Actor::system(), |tx| {
+                if let Some(clock) = &started.clock {
+                    tx.observe(clock);
+                }
+                state::set(tx, state::CURSOR, Some(&started.version.to_string()))?;
+                state::set(tx, POSITION, None)
+            });
+        }
+    }
     while let Some(&kind) = entity::ORDER.get(at.kind) {
         let restarted = db.read(|c| state::get(c, state::RESTARTED))?.is_some();
         let write: fn(&Database, usize, Pages<'_>) -> Result<Report> = if kind
