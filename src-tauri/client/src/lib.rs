@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
 use url::Url;
 
 /// How the desktop reaches its server.
@@ -238,20 +239,12 @@ impl Transport for Remote<'_> {
             .map_err(|_| Failure::Refused("The server's address cannot hold a path.".into()))?
             .push(entity)
             .push(id);
-        match self.call::<Row>(|http| http.get(url.clone())) {
-            Ok(row) => Ok(Some(row)),
-            Err(Failure::Refused(m)) if m.starts_with("404") => Ok(None),
-            Err(other) => Err(other),
-        }
+        found(self.call::<Row>(|http| http.get(url.clone())))
     }
 
     fn image_info(&mut self) -> std::result::Result<Option<ImageInfo>, Failure> {
         let url = self.url("/v1/sync/image");
-        match self.call::<ImageInfo>(|http| http.get(url.clone())) {
-            Ok(info) => Ok(Some(info)),
-            Err(Failure::Refused(m)) if m.starts_with("404") => Ok(None),
-            Err(other) => Err(other),
-        }
+        found(self.call::<ImageInfo>(|http| http.get(url.clone())))
     }
 
     fn download_image(
@@ -265,21 +258,8 @@ impl Transport for Remote<'_> {
         if !response.status().is_success() {
             return answer::<serde_json::Value>(response).map(|_| ());
         }
-        let file = std::fs::File::create(to)
-            .map_err(|e| Failure::Refused(format!("Cannot write {}: {e}", to.display())))?;
-        let mut out = Hashing {
-            file,
-            hasher: Sha256::new(),
-            bytes: 0,
-            progress,
-        };
-        std::io::copy(&mut response, &mut out).map_err(|e| {
-            Failure::Offline(format!(
-                "The team server stopped sending its store image: {e}."
-            ))
-        })?;
-        let sha256 = cu_sync::wire::hex(&out.hasher.finalize());
-        if out.bytes != info.bytes || sha256 != info.sha256 {
+        let (bytes, sha256) = receive(&mut response, to, progress)?;
+        if bytes != info.bytes || sha256 != info.sha256 {
             return Err(Failure::Conflict(
                 "The store image from the server does not match its checksum: nothing of it \
                  was kept. Sync again; if it happens again, the server or the network alters \
@@ -291,29 +271,75 @@ impl Transport for Remote<'_> {
     }
 }
 
+/// An answer, or `None` for the server's 404.
+fn found<T>(answer: std::result::Result<T, Failure>) -> std::result::Result<Option<T>, Failure> {
+    match answer {
+        Ok(value) => Ok(Some(value)),
+        Err(Failure::Refused(m)) if m.starts_with("404") => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
 /// How long the download of a store image may take (a million users are a few GB).
 const IMAGE_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 
-/// Passes what is written on to `file`, hashing it and telling `progress` the bytes so far.
-struct Hashing<'a> {
-    file: std::fs::File,
-    hasher: Sha256,
-    bytes: u64,
-    progress: &'a mut dyn FnMut(u64),
-}
-
-impl std::io::Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        (self.progress)(self.bytes);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
+/// Reads `body` into the file `to` in large chunks, each written on another thread while the
+/// next one arrives and is hashed, telling `progress` the bytes so far; returns their number
+/// and SHA-256.
+fn receive(
+    body: &mut impl Read,
+    to: &std::path::Path,
+    progress: &mut dyn FnMut(u64),
+) -> std::result::Result<(u64, String), Failure> {
+    const CHUNK: usize = 4 << 20;
+    let cannot_write =
+        |e: std::io::Error| Failure::Refused(format!("Cannot write {}: {e}", to.display()));
+    let mut file = std::fs::File::create(to).map_err(cannot_write)?;
+    let (send, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    std::thread::scope(|scope| -> std::result::Result<(u64, String), Failure> {
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            for chunk in chunks {
+                file.write_all(&chunk)?;
+            }
+            file.flush()
+        });
+        let mut hasher = Sha256::new();
+        let mut bytes = 0u64;
+        let read: std::io::Result<()> = 'chunks: loop {
+            let mut chunk = vec![0u8; CHUNK];
+            let mut filled = 0;
+            while filled < CHUNK {
+                match body.read(&mut chunk[filled..]) {
+                    Ok(0) => break,
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => break 'chunks Err(e),
+                }
+            }
+            if filled == 0 {
+                break Ok(());
+            }
+            chunk.truncate(filled);
+            hasher.update(&chunk);
+            bytes += filled as u64;
+            progress(bytes);
+            if send.send(chunk).is_err() {
+                // The writer stopped: its error says why.
+                break Ok(());
+            }
+        };
+        drop(send);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the writer stopped")));
+        read.map_err(|e| {
+            Failure::Offline(format!(
+                "The team server stopped sending its store image: {e}."
+            ))
+        })?;
+        written.map_err(cannot_write)?;
+        Ok((bytes, cu_sync::wire::hex(&hasher.finalize())))
+    })
 }
 
 /// `https://…`, or `http://` to this machine (or anywhere, when the admin allows it).
