@@ -211,30 +211,24 @@ async fn shutdown_signal() {
 /// `serve`'s background builds of the store image: each in a child process, so its memory
 /// and its work are apart from the requests', and stopped with the server.
 mod image_rebuilds {
-    use std::process::{Child, Command};
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    use std::sync::Arc;
+    use std::thread::JoinHandle;
+    use std::time::Duration;
 
     use super::{Cli, Images, Store};
 
+    /// The builds' thread; it ends, killing a build under way, once told to stop.
     pub struct Rebuilds {
-        stopping: Arc<AtomicBool>,
-        child: Arc<Mutex<Option<Child>>>,
+        stop: mpsc::Sender<()>,
+        thread: JoinHandle<()>,
     }
 
     impl Rebuilds {
         pub fn stop(self) {
-            self.stopping.store(true, Ordering::SeqCst);
-            if let Some(child) = self
-                .child
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .as_mut()
-            {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
+            drop(self.stop);
+            let _ = self.thread.join();
         }
     }
 
@@ -250,7 +244,8 @@ mod image_rebuilds {
             .args(["image", "build", "--db"])
             .arg(&cli.db)
             .arg("--images")
-            .arg(images.dir());
+            .arg(images.dir())
+            .stdout(Stdio::null());
         // The address, password included, goes by the environment, not the command line
         // other users can read.
         if let Some(url) = &cli.database {
@@ -259,56 +254,59 @@ mod image_rebuilds {
         Ok(command)
     }
 
+    /// Whether the server is stopping, waiting at most `timeout` to hear it.
+    fn stopping(stop: &mpsc::Receiver<()>, timeout: Duration) -> bool {
+        !matches!(stop.recv_timeout(timeout), Err(RecvTimeoutError::Timeout))
+    }
+
+    /// Runs one build to its end, or kills it when the server stops; returns whether the
+    /// server is stopping.
+    fn build(command: &mut Command, stop: &mpsc::Receiver<()>) -> bool {
+        tracing::info!("the team changed: building a new store image");
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                tracing::error!("the store image build cannot start: {e}");
+                return false;
+            }
+        };
+        loop {
+            if stopping(stop, Duration::from_millis(200)) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return true;
+            }
+            match child.try_wait() {
+                Ok(Some(status)) => {
+                    tracing::info!(%status, "the store image build ended");
+                    return false;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!("the store image build is lost: {e}");
+                    return false;
+                }
+            }
+        }
+    }
+
     pub fn start(store: Arc<dyn Store>, images: Images, every: Duration, cli: &Cli) -> Rebuilds {
-        let stopping = Arc::new(AtomicBool::new(false));
-        let child: Arc<Mutex<Option<Child>>> = Arc::default();
+        let (stop, stopped) = mpsc::channel();
         let command = build_command(cli, &images);
-        let (stop, running) = (stopping.clone(), child.clone());
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             let mut command = match command {
                 Ok(command) => command,
                 Err(e) => return tracing::error!("store images cannot be built: {e}"),
             };
-            let mut next = Instant::now();
-            while !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(200));
-                if Instant::now() < next {
-                    continue;
+            loop {
+                if changed(store.as_ref(), &images) && build(&mut command, &stopped) {
+                    return;
                 }
-                next = Instant::now() + every;
-                if !changed(store.as_ref(), &images) {
-                    continue;
-                }
-                tracing::info!("the team changed: building a new store image");
-                match command.stdout(std::process::Stdio::null()).spawn() {
-                    Ok(spawned) => {
-                        *running.lock().unwrap_or_else(|p| p.into_inner()) = Some(spawned)
-                    }
-                    Err(e) => {
-                        tracing::error!("the store image build cannot start: {e}");
-                        continue;
-                    }
-                }
-                loop {
-                    std::thread::sleep(Duration::from_millis(200));
-                    let mut guard = running.lock().unwrap_or_else(|p| p.into_inner());
-                    let Some(build) = guard.as_mut() else { break };
-                    match build.try_wait() {
-                        Ok(Some(status)) => {
-                            tracing::info!(%status, "the store image build ended");
-                            *guard = None;
-                            break;
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            tracing::error!("the store image build is lost: {e}");
-                            *guard = None;
-                            break;
-                        }
-                    }
+                if stopping(&stopped, every) {
+                    return;
                 }
             }
         });
-        Rebuilds { stopping, child }
+        Rebuilds { stop, thread }
     }
 }
