@@ -337,8 +337,16 @@ async function signIn(driver, url, email) {
 async function syncNowFromIndicator(driver) {
   await clickVisible(driver, By.xpath("//*[@role='status'][@aria-label='Sync']//*[@role='button']"));
   const popover = "//*[@role='dialog'][@aria-label='Sync details']";
-  await clickVisible(driver, By.xpath(`${popover}//button[normalize-space(.)='Sync now'][not(@disabled)]`));
-  await waitForText(driver, 'Syncing in the background.');
+  // A click that lands while the popover renders again (a background sync ending as the
+  // server comes back) is lost: click again until the window says the sync started.
+  const syncNow = By.xpath(`${popover}//button[normalize-space(.)='Sync now'][not(@disabled)]`);
+  await waitFor(
+    async () => {
+      await clickVisible(driver, syncNow);
+      return waitForText(driver, 'Syncing in the background.', { timeout: 3_000 });
+    },
+    { timeout: 20_000, message: '"Sync now" answered with "Syncing in the background."' },
+  );
   await clickVisible(driver, By.xpath(`${popover}//a[normalize-space(.)='Server']`));
   await findVisible(driver, By.css("section[aria-labelledby='server-team-heading']"));
 }
