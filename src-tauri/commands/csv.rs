@@ -67,7 +67,8 @@ ui_commands! {
         let progress = |done, total| {
             let _ = on_progress.send(ExportProgress { done, total });
         };
-        kind.export_to_file(&state.db, &query, &target, progress, &state.export_cancel)
+        let actor = state.actor()?;
+        kind.export_to_file(&state.db, &actor, &query, &target, progress, &state.export_cancel)
             .map(Some)
     }
 

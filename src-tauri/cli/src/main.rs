@@ -381,6 +381,7 @@ fn main() -> ExitCode {
                 ErrorCode::Storage | ErrorCode::Internal => 1,
                 ErrorCode::Unavailable => 8,
                 ErrorCode::Unauthorized => 9,
+                ErrorCode::Forbidden => 7,
             })
         }
     }

@@ -213,7 +213,7 @@ fn list_pages_with_cursors_and_lookups_list_reference_data() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|r| r["role"] == "ROLE_FRONTEND_ACME_PURCHASER"));
+        .any(|r| r["label"] == "Acme Purchaser"));
     assert!(cli
         .json(&["users"], None)
         .as_array()

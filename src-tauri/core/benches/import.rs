@@ -36,6 +36,7 @@ fn main() {
         ImportKind::CustomerUsers
             .export_to_file(
                 &db,
+                &cu_core::actor::Actor::first_admin(cu_core::actor::Via::Cli),
                 &Query::default(),
                 &cu_core::out_file::Target::new(&file, true),
                 |_, _| {},

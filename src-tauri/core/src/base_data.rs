@@ -63,6 +63,7 @@ fn ensure(db: &Database) -> Result<()> {
             first_name: "John".into(),
             last_name: "Doe".into(),
             email: "admin@example.com".into(),
+            role: None,
         };
         crate::back_office::create_with_id(tx, FIRST_ADMIN_ID, org, &admin, true)?;
         Ok(())

@@ -20,6 +20,8 @@ pub enum ErrorCode {
     Unavailable,
     /// The team server wants the admin to sign in (again).
     Unauthorized,
+    /// The acting admin's back-office role does not allow it.
+    Forbidden,
 }
 
 /// A message about one input, addressed by its dotted path (`addresses.0.city`).

@@ -229,6 +229,7 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
                     first_name: first.into(),
                     last_name: last.into(),
                     email: format!("{username}@example.com"),
+                    role: None,
                 };
                 back_office::create_in(tx, &org, &input)?.id
             }
@@ -258,27 +259,47 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
     }
     // One customer-specific role, to show roles beyond the predefined ones.
     let acme = customers[0].clone();
-    let acme_role = match id_by(
-        tx,
-        "SELECT id FROM customer_user_role WHERE role = ?1",
-        "ROLE_FRONTEND_ACME_PURCHASER",
-    )? {
+    let acme_role = match tx
+        .query_row(
+            "SELECT id FROM customer_user_role WHERE customer_id = ?1 AND label = 'Acme Purchaser'",
+            [&acme],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
         Some(id) => id,
-        None => {
-            let id = new_id();
-            tx.execute(
-                "INSERT INTO customer_user_role (id, organization_id, customer_id, role, label, self_managed, public)
-                 VALUES (?1, ?2, ?3, 'ROLE_FRONTEND_ACME_PURCHASER', 'Acme Purchaser', 1, 1)",
-                params![id, org, acme],
-            )?;
-            id
-        }
+        None => crate::role::write::create_in(tx, &acme_purchaser(&acme))?,
     };
     Ok(Catalog {
         websites,
         customers,
         customer_roles: vec![(acme, acme_role)],
     })
+}
+
+/// A buyer of Acme who may also see and manage the orders of Acme's other users.
+fn acme_purchaser(acme: &str) -> crate::role::write::RoleInput {
+    use crate::role::permission::{Action, Entity, Level, Permissions};
+    let mut permissions = Permissions::new();
+    for (entity, action, level) in [
+        (Entity::Customer, Action::View, Level::Department),
+        (Entity::CustomerUser, Action::View, Level::Department),
+        (Entity::Order, Action::View, Level::Department),
+        (Entity::Order, Action::Create, Level::User),
+        (Entity::Order, Action::Edit, Level::Department),
+        (Entity::ShoppingList, Action::View, Level::Department),
+        (Entity::ShoppingList, Action::Create, Level::User),
+    ] {
+        permissions.entry(entity).or_default().insert(action, level);
+    }
+    crate::role::write::RoleInput {
+        label: Some("Acme Purchaser".into()),
+        customer: Some(acme.to_string()),
+        self_managed: Some(true),
+        public: Some(true),
+        permissions: Some(permissions),
+        capabilities: Some(vec![crate::role::permission::Capability::UpdateOwnProfile]),
+    }
 }
 
 /// The input for generated user number `i`.

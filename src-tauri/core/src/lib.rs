@@ -17,6 +17,7 @@ pub mod mail;
 pub mod out_file;
 pub mod password;
 pub mod reference;
+pub mod role;
 pub mod rules;
 pub mod secrets;
 pub mod settings;

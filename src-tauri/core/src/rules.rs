@@ -8,6 +8,10 @@ pub const EMAIL_USED: &str = "This email is already used.";
 pub const USERNAME_USED: &str = "This username is already used.";
 pub const BIRTHDAY_IN_FUTURE: &str = "The birth date cannot be in the future.";
 pub const INVALID_DATE: &str = "This value is not a valid date.";
+/// Oro's `oro.user.message.user_without_role`, with the user's name for `{{ userName }}`.
+pub fn last_role(user_name: &str) -> String {
+    format!("You cannot remove last role from {user_name}")
+}
 pub const ROLE_REQUIRED: &str =
     "Please select at least one role before you enable the customer user.";
 pub const PASSWORDS_DIFFER: &str = "The password fields must match.";

@@ -291,6 +291,8 @@ pub fn set(db: &Database, actor: &Actor, key: &str, raw: &Value) -> Result<Setti
     let spec = spec(key)?;
     let value = coerce(spec, raw).map_err(|message| CoreError::field(key, message))?;
     db.write(actor, |tx| {
+        use crate::back_office::capability::{require, Capability};
+        require(tx, Capability::ManageSettings)?;
         let (old, clocks): (Value, String) = tx
             .query_row(
                 "SELECT value, field_hlc FROM setting WHERE key = ?1",

@@ -14,6 +14,7 @@ fn input(username: &str, email: &str) -> BackOfficeUserInput {
         first_name: "Dana".into(),
         last_name: "Scott".into(),
         email: email.into(),
+        role: None,
     }
 }
 

@@ -352,19 +352,16 @@ fn a_user_can_get_a_new_customer_created_inline_with_a_parent() {
 #[test]
 fn roles_must_be_predefined_or_the_customers_own() {
     let t = store(0);
+    let acme = role_code(&t.db, "Acme Purchaser");
+    assert!(acme.starts_with("ROLE_FRONTEND_ACME_PURCHASER_"), "{acme}");
     let err = create(
         &t.db,
         "globex@example.com",
-        json!({"customer": "Globex", "userRoles": ["ROLE_FRONTEND_ACME_PURCHASER"]}),
+        json!({"customer": "Globex", "userRoles": [acme]}),
     )
     .unwrap_err();
     assert_eq!(err.fields[0].field, "userRoles.0");
-    let ok = create(
-        &t.db,
-        "acme@example.com",
-        json!({"userRoles": ["ROLE_FRONTEND_ACME_PURCHASER"]}),
-    )
-    .unwrap();
+    let ok = create(&t.db, "acme@example.com", json!({"userRoles": [acme]})).unwrap();
     assert_eq!(ok.user_roles[0].label, "Acme Purchaser");
 }
 

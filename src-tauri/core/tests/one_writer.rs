@@ -132,7 +132,9 @@ const WRITERS: &[(&str, &[&str])] = &[
     ("customer", &["/src/reference.rs", "/src/sync/"]),
     ("setting", &["/src/settings.rs", "/src/sync/"]),
     ("email_template", &["/src/mail/template.rs", "/src/sync/"]),
-    ("app_user", &["/src/back_office.rs", "/src/sync/"]),
+    ("app_user", &["/src/back_office/mod.rs", "/src/sync/"]),
+    ("app_role", &["/src/back_office/role.rs", "/src/sync/"]),
+    ("customer_user_role", &["/src/role/write.rs", "/src/sync/"]),
 ];
 
 #[test]
@@ -251,6 +253,7 @@ fn customers_settings_templates_and_back_office_users_are_recorded_with_their_fi
             first_name: "Kim".into(),
             last_name: "Lee".into(),
             email: "kim@example.com".into(),
+            role: None,
         },
     )
     .unwrap();

@@ -118,6 +118,14 @@ pub fn push(tx: &mut dyn SyncTx, push: &PushRequest, now_ms: i64) -> Result<Push
         if fields == before {
             continue;
         }
+        if let Some(message) = roleless(&m.entity, &before, &fields) {
+            rejected.push(Rejected {
+                seq: m.seq,
+                field: Some("userRoles".into()),
+                message,
+            });
+            continue;
+        }
         if let Some(email) = email_key(&m.entity, &fields) {
             if key_changed(&m.entity, &before, &email)
                 && email_taken(tx, &stored, &keys_now, &email, &m.entity_id)?
@@ -203,6 +211,41 @@ fn email_key(entity: &str, fields: &Fields) -> Option<String> {
         .is_some_and(|v| v.value == serde_json::Value::Bool(true));
     let email = fields.get("email")?.value.as_str()?;
     (!guest && !email.is_empty()).then(|| email.to_lowercase())
+}
+
+/// Why a change that leaves an enabled customer user without a role is refused: two admins
+/// may each take a role away offline, or one enable the user while another empties their
+/// roles; the merge of both must still hold Oro's rule.
+fn roleless(entity: &str, before: &Fields, after: &Fields) -> Option<String> {
+    let holds = |fields: &Fields| {
+        fields
+            .get("userRoles")
+            .and_then(|v| v.value.as_array())
+            .is_some_and(|roles| !roles.is_empty())
+    };
+    let enabled = |fields: &Fields| {
+        fields
+            .get("enabled")
+            .is_some_and(|v| v.value == serde_json::Value::Bool(true))
+    };
+    if entity != "customer_user" || merge::is_deleted(after) || !enabled(after) || holds(after) {
+        return None;
+    }
+    if holds(before) {
+        let name = |field: &str| {
+            after
+                .get(field)
+                .and_then(|v| v.value.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let full = format!("{} {}", name("firstName"), name("lastName"));
+        return Some(format!("You cannot remove last role from {}", full.trim()));
+    }
+    // A record the server takes first without roles (an older desktop's, or a disabled
+    // user enabled elsewhere) is refused only when this change enabled it.
+    (!enabled(before) && !before.is_empty())
+        .then(|| "Please select at least one role before you enable the customer user.".into())
 }
 
 /// Whether the record's e-mail key is not the one it had (a record that keeps its e-mail

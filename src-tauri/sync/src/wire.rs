@@ -11,6 +11,7 @@ use crate::merge::Fields;
 /// of the user.
 pub const ENTITIES: &[&str] = &[
     "localization",
+    "app_role",
     "app_user",
     "customer",
     "customer_user_role",

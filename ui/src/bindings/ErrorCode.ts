@@ -3,4 +3,4 @@
 /**
  * Stable machine-readable codes; the UI and scripts branch on these, never on messages.
  */
-export type ErrorCode = "validation" | "not_found" | "conflict" | "invalid_input" | "storage" | "internal" | "unavailable" | "unauthorized";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "invalid_input" | "storage" | "internal" | "unavailable" | "unauthorized" | "forbidden";

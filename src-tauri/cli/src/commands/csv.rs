@@ -26,7 +26,14 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             let progress = |done, total| eprint!("\rexported {done} of {total}");
             let cancel = std::sync::atomic::AtomicBool::new(false);
             let summary = ImportKind::of(*addresses)
-                .export_to_file(db, &query, &Target::new(path, *force), progress, &cancel)
+                .export_to_file(
+                    db,
+                    actor,
+                    &query,
+                    &Target::new(path, *force),
+                    progress,
+                    &cancel,
+                )
                 .map_err(|e| rename_field(e, "path", "out"))?;
             eprintln!();
             out.print(&summary)

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::actor::Actor;
+use crate::back_office::capability::{require, Capability};
 use crate::customer_user::input::CustomerUserInput;
 use crate::customer_user::patch::CustomerUserPatch;
 use crate::customer_user::write as writer;
@@ -18,6 +19,7 @@ use crate::{settings, Database, Result};
 /// e-mail; "Send Welcome Email" sends the set-password welcome.
 pub fn create(db: &Database, actor: &Actor, input: &CustomerUserInput) -> Result<CustomerUser> {
     super::writing_mail(db, actor, |tx| {
+        require(tx, Capability::ManageCustomerUsers)?;
         let mut input = input.clone();
         if input.confirmed.is_none() {
             input.confirmed = Some(!settings::bool(tx, "confirmationRequired")?);
@@ -40,6 +42,7 @@ pub fn update(db: &Database, actor: &Actor, id: &str, patch: &Value) -> Result<C
     let new_password = patch.password.as_deref().is_some_and(|p| !p.is_empty())
         || patch.generate_password == Some(true);
     db.write(actor, |tx| {
+        require(tx, Capability::ManageCustomerUsers)?;
         let user = writer::update_in(tx, id, patch)?;
         if new_password {
             super::end_links_of_old_password(tx, id)?;

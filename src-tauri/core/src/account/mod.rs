@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
 
 use crate::actor::Actor;
+use crate::back_office::capability::{require, Capability};
 use crate::customer_user::password::password_problem;
 use crate::customer_user::write::{self as writer, record_update};
 use crate::customer_user::{self, AuthStatus, CustomerUser};
@@ -22,6 +23,7 @@ use crate::{mail::outbox, settings, CoreError, Database, Result};
 /// (Oro's `confirmRegistrationByAdmin`).
 pub fn confirm(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     writing_mail(db, actor, |tx| {
+        require(tx, Capability::ManageCustomerUsers)?;
         let before = customer_user::get(tx, id)?;
         require_unconfirmed(&before)?;
         writer::mark_confirmed(tx, id)?;
@@ -62,6 +64,7 @@ fn require_unconfirmed(user: &CustomerUser) -> Result<()> {
 /// Sends the confirmation e-mail again, with a new link (the old one stops working).
 pub fn resend_confirmation(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     writing_mail(db, actor, |tx| {
+        require(tx, Capability::ManageCustomerUsers)?;
         let user = customer_user::get(tx, id)?;
         require_unconfirmed(&user)?;
         outbox::cancel_links(
@@ -80,6 +83,7 @@ pub fn resend_confirmation(db: &Database, actor: &Actor, id: &str) -> Result<Cus
 /// reset-link lifetime counted from its sending.
 pub fn reset_password(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     writing_mail(db, actor, |tx| {
+        require(tx, Capability::ResetPasswords)?;
         let before = customer_user::get(tx, id)?;
         if !before.enabled {
             return Err(CoreError::conflict(format!(
@@ -99,6 +103,7 @@ pub fn reset_password(db: &Database, actor: &Actor, id: &str) -> Result<Customer
 /// again, so the user signs in with their current password.
 pub fn revoke_reset(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     db.write(actor, |tx| {
+        require(tx, Capability::ResetPasswords)?;
         let before = customer_user::get(tx, id)?;
         if before.auth_status != AuthStatus::Reset && before.reset_link_expires_at.is_none() {
             return Err(CoreError::conflict(format!(
@@ -129,6 +134,7 @@ pub fn set_password(
     new_password: &str,
 ) -> Result<CustomerUser> {
     db.write(actor, |tx| {
+        require(tx, Capability::ResetPasswords)?;
         let before = customer_user::get(tx, id)?;
         if let Some(message) = password_problem(tx, Some(id), new_password)? {
             return Err(CoreError::field("password", message));
@@ -158,6 +164,7 @@ fn end_links_of_old_password(tx: &Tx<'_>, id: &str) -> Result<()> {
 /// The password is not reset.
 pub fn unlock(db: &Database, actor: &Actor, id: &str) -> Result<CustomerUser> {
     db.write(actor, |tx| {
+        require(tx, Capability::Unlock)?;
         let before = customer_user::get(tx, id)?;
         if before.auth_status != AuthStatus::Locked {
             return Err(CoreError::conflict(format!(

@@ -12,6 +12,7 @@ use rusqlite::{params_from_iter, Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::actor::Actor;
 use crate::csv::formula::write_cell;
 use crate::csv::import::ImportKind;
 use crate::grid::{self, GridFilter};
@@ -226,11 +227,16 @@ impl ImportKind {
     pub fn export_to_file(
         self,
         db: &Database,
+        actor: &Actor,
         query: &Query,
         target: &Target,
         progress: impl FnMut(u64, u64),
         cancel: &AtomicBool,
     ) -> Result<Summary> {
+        db.read(|c| {
+            use crate::back_office::capability::{check, Capability};
+            check(c, &actor.username, Capability::ImportExport)
+        })?;
         to_file(db, target, |out| match self {
             ImportKind::CustomerUsers => export(db, query, out, progress, cancel),
             ImportKind::CustomerUserAddresses => {

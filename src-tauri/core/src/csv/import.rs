@@ -352,6 +352,11 @@ pub(crate) fn run<I: RowImporter>(
         mode,
         listed,
     } = job;
+    db.read(|c| {
+        use crate::back_office::capability::{check, Capability};
+        check(c, &actor.username, Capability::ImportExport)?;
+        check(c, &actor.username, Capability::ManageCustomerUsers)
+    })?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -385,7 +385,19 @@ pub fn check(
         }
     }
     let enabled = input.enabled.unwrap_or(true);
-    if let Some(message) = user_rules::roles_problem(enabled, !roles.is_empty()) {
+    let holder: Option<String> = match mode {
+        Mode::Update { id } => conn
+            .query_row(
+                "SELECT trim(first_name || ' ' || last_name) FROM customer_user u WHERE id = ?1
+                   AND EXISTS (SELECT 1 FROM customer_user_role_link l WHERE l.customer_user_id = u.id)",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?,
+        Mode::Create { .. } => None,
+    };
+    if let Some(message) = user_rules::roles_problem(enabled, !roles.is_empty(), holder.as_deref())
+    {
         if !v.has("userRoles.0") {
             v.add("userRoles", message);
         }

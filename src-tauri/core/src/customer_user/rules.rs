@@ -78,9 +78,13 @@ pub fn role_problem(role: &RoleRef, customer: Option<&str>) -> Option<String> {
         })
 }
 
-/// An enabled user needs a role.
-pub fn roles_problem(enabled: bool, has_roles: bool) -> Option<&'static str> {
-    (enabled && !has_roles).then_some(rules::ROLE_REQUIRED)
+/// An enabled user needs a role. `holder`: the name of a user who has roles now, for
+/// Oro's "You cannot remove last role from …" when the change takes them all away.
+pub fn roles_problem(enabled: bool, has_roles: bool, holder: Option<&str>) -> Option<String> {
+    (enabled && !has_roles).then(|| match holder {
+        Some(name) => rules::last_role(name),
+        None => rules::ROLE_REQUIRED.to_string(),
+    })
 }
 
 /// Who else holds a registered user's e-mail in their organization.

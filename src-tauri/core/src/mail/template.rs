@@ -229,6 +229,8 @@ pub fn update(
     }
     errors.into_result()?;
     db.write(actor, |tx| {
+        use crate::back_office::capability::{require, Capability};
+        require(tx, Capability::ManageSettings)?;
         let (old_subject, old_content, clocks): (String, String, String) = tx
             .query_row(
                 "SELECT subject, content, field_hlc FROM email_template WHERE name = ?1",

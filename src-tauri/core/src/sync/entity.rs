@@ -69,6 +69,17 @@ const TABLES: &[Table] = &[
         relation: None,
     },
     Table {
+        entity: "app_role",
+        table: "app_role",
+        key: "id",
+        columns: &[
+            ("label", "label", Kind::Text),
+            ("capabilities", "capabilities", Kind::Json),
+        ],
+        on_insert: &[("organization_id", ORGANIZATION)],
+        relation: None,
+    },
+    Table {
         entity: "app_user",
         table: "app_user",
         key: "id",
@@ -78,6 +89,7 @@ const TABLES: &[Table] = &[
             ("firstName", "first_name", Kind::Text),
             ("lastName", "last_name", Kind::Text),
             ("enabled", "enabled", Kind::Flag),
+            ("appRole", "role_id", Kind::Text),
         ],
         on_insert: &[("organization_id", ORGANIZATION)],
         relation: None,
@@ -113,6 +125,8 @@ const TABLES: &[Table] = &[
             ("customer", "customer_id", Kind::Text),
             ("selfManaged", "self_managed", Kind::Flag),
             ("public", "public", Kind::Flag),
+            ("permissions", "permissions", Kind::Json),
+            ("capabilities", "capabilities", Kind::Json),
         ],
         on_insert: &[("organization_id", ORGANIZATION)],
         relation: None,
@@ -418,6 +432,7 @@ fn apply_table(tx: &mut Tx<'_>, t: &Table, id: &str, fields: &Fields) -> Result<
         ("customer", "customer"),
         ("defaultRole", "customer_user_role"),
         ("guestRole", "customer_user_role"),
+        ("appRole", "app_role"),
     ] {
         if !t.columns.iter().any(|c| c.0 == field) {
             continue;

@@ -52,6 +52,20 @@ pub fn website_id(db: &Database, name: &str) -> String {
     .unwrap()
 }
 
+/// The code of the role labelled `label` (codes end in a part of the role's id, as Oro's
+/// end in a `uniqid`).
+#[allow(dead_code)]
+pub fn role_code(db: &Database, label: &str) -> String {
+    db.read(|c| {
+        Ok(c.query_row(
+            "SELECT role FROM customer_user_role WHERE label = ?1",
+            [label],
+            |r| r.get(0),
+        )?)
+    })
+    .unwrap()
+}
+
 /// A valid create input for `email`, merged with `extra`.
 pub fn input(email: &str, extra: Value) -> CustomerUserInput {
     let mut base = json!({

@@ -429,7 +429,17 @@ impl Importer {
                 .as_deref()
                 .is_some_and(|c| role_column(c).is_some())
         });
-        if let Some(message) = user_rules::roles_problem(state.enabled, !state.roles.is_empty()) {
+        let holder = match target {
+            Target::Update(e) | Target::Replace(e) if !e.state.roles.is_empty() => Some(
+                format!("{} {}", e.state.first_name, e.state.last_name)
+                    .trim()
+                    .to_string(),
+            ),
+            _ => None,
+        };
+        if let Some(message) =
+            user_rules::roles_problem(state.enabled, !state.roles.is_empty(), holder.as_deref())
+        {
             if !role_failed {
                 errors.push(CellError::new("Roles 1 Role", message));
             }

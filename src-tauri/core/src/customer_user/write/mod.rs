@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use self::row::{Named, Row};
 use crate::actor::Actor;
+use crate::back_office::capability::{require, Capability};
 use crate::customer_user::field::Field;
 use crate::customer_user::input::{self, Checked, CustomerChoice, CustomerUserInput, Mode};
 use crate::customer_user::patch::CustomerUserPatch;
@@ -50,7 +51,11 @@ pub fn create_in(
 /// caller's (`account::update`).
 pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: CustomerUserPatch) -> Result<CustomerUser> {
     let before = customer_user::stored(tx, id)?;
-    let input = patch.apply(CustomerUserInput::from_user(&before.user));
+    let roles_given = patch.user_roles.is_some();
+    let mut input = patch.apply(CustomerUserInput::from_user(&before.user));
+    if !roles_given {
+        drop_roles_of_old_customer(tx, &before.user, &mut input)?;
+    }
     let checked = input::check(tx, &input, Mode::Update { id }, tx.actor())?;
     let customer_id = customer_id_for(tx, &checked)?;
     let names = Names::look_up(tx, &checked, &customer_id)?;
@@ -63,6 +68,49 @@ pub fn update_in(tx: &mut Tx<'_>, id: &str, patch: CustomerUserPatch) -> Result<
     }
     write_relations(tx, id, &checked, &customer_id, Some(&before.user))?;
     record_update(tx, id, &before.user)
+}
+
+/// A user moved to another customer loses the roles of the one they leave (a customizable
+/// role serves its own customer's users only). When that leaves an enabled user without a
+/// role, the move is refused with the roles named.
+fn drop_roles_of_old_customer(
+    tx: &Tx<'_>,
+    before: &CustomerUser,
+    input: &mut CustomerUserInput,
+) -> Result<()> {
+    let moved = match (&input.customer, &input.new_customer) {
+        (_, Some(_)) => true,
+        (Some(key), None) => {
+            crate::reference::resolve_customer(tx, key)?.as_deref() != Some(&before.customer.id)
+        }
+        (None, None) => false,
+    };
+    if !moved {
+        return Ok(());
+    }
+    let (dropped, kept): (Vec<_>, Vec<_>) = before
+        .user_roles
+        .iter()
+        .partition(|r| r.customer_id.as_deref() == Some(before.customer.id.as_str()));
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    if kept.is_empty() && input.enabled.unwrap_or(true) {
+        let labels: Vec<&str> = dropped.iter().map(|r| r.label.as_str()).collect();
+        return Err(CoreError::field(
+            "userRoles",
+            format!(
+                "Moving {} away from {} takes the roles of {} ({}), and an enabled user needs \
+                 a role: choose one of the new customer's roles or a predefined one.",
+                before.full_name(),
+                before.customer.name,
+                before.customer.name,
+                labels.join(", ")
+            ),
+        ));
+    }
+    input.user_roles = Some(kept.iter().map(|r| r.id.clone()).collect());
+    Ok(())
 }
 
 /// Records what changed since `before` in the change log, with the fields' clocks and
@@ -224,12 +272,16 @@ pub fn set_enabled(db: &Database, actor: &Actor, id: &str, enabled: bool) -> Res
         enabled: Some(enabled),
         ..CustomerUserPatch::default()
     };
-    db.write(actor, |tx| update_in(tx, id, patch))
+    db.write(actor, |tx| {
+        require(tx, Capability::ManageCustomerUsers)?;
+        update_in(tx, id, patch)
+    })
 }
 
 /// Deletes the user with their addresses, settings and role links, unless they own records.
 pub fn delete(db: &Database, actor: &Actor, id: &str) -> Result<()> {
     db.write(actor, |tx| {
+        require(tx, Capability::ManageCustomerUsers)?;
         let user = customer_user::get(tx, id)?;
         let owned = owned_records(tx, id)?;
         if !owned.is_empty() {

@@ -1,15 +1,20 @@
 //! Back-office users (the admins, owners and sales representatives): the one writer of
-//! `app_user`, and the desktop's current admin, who acts in its window.
+//! `app_user`, their back-office roles and capabilities, and the desktop's current admin,
+//! who acts in its window.
+
+pub mod capability;
+pub mod role;
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::actor::{Actor, Via};
 use crate::error::Violations;
-use crate::reference::{self, User};
+use crate::reference::{self, Ref, User};
 use crate::store::{clocks_with, new_id, Tx};
 use crate::{rules, CoreError, Database, Result};
+use capability::{require, Capability, ADMINISTRATOR_ROLE_ID};
 
 const ENTITY: &str = "app_user";
 
@@ -25,11 +30,116 @@ pub struct BackOfficeUserInput {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
+    /// The back-office role (id or label); the built-in Administrator when left out.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub role: Option<String>,
+}
+
+/// A back-office user as System › Users lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackOfficeUser {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub email: String,
+    pub enabled: bool,
+    pub role: Option<Ref>,
+    pub capabilities: Vec<Capability>,
+}
+
+/// Every back-office user, by name.
+pub fn list(conn: &Connection) -> Result<Vec<BackOfficeUser>> {
+    let mut users: Vec<BackOfficeUser> = conn
+        .prepare(
+            "SELECT u.id, u.username, u.first_name || ' ' || u.last_name, u.email, u.enabled,
+                 u.role_id, r.label
+             FROM app_user u LEFT JOIN app_role r ON r.id = u.role_id
+             ORDER BY u.last_name, u.first_name, u.id",
+        )?
+        .query_map([], |r| {
+            let role: Option<String> = r.get(5)?;
+            Ok(BackOfficeUser {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                name: r.get(2)?,
+                email: r.get(3)?,
+                enabled: r.get(4)?,
+                role: match (role, r.get::<_, Option<String>>(6)?) {
+                    (Some(id), Some(name)) => Some(Ref { id, name }),
+                    _ => None,
+                },
+                capabilities: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for user in &mut users {
+        user.capabilities = capability::of(conn, &user.username)?;
+    }
+    Ok(users)
+}
+
+/// The back-office user `key` (id or username) as System › Users shows them.
+pub fn get(conn: &Connection, key: &str) -> Result<BackOfficeUser> {
+    let id = reference::resolve_user(conn, key.trim())?
+        .ok_or_else(|| CoreError::not_found("Back-office user", key))?;
+    list(conn)?
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| CoreError::not_found("Back-office user", key))
+}
+
+/// Gives back-office user `key` the back-office role `role`. The last enabled
+/// Administrator keeps the role, so a store is never left with nobody who may do everything.
+pub fn set_role(db: &Database, actor: &Actor, key: &str, role: &str) -> Result<BackOfficeUser> {
+    db.write(actor, |tx| {
+        require(tx, Capability::ManageBackOfficeUsers)?;
+        let user = get(tx, key)?;
+        let role = role::get(tx, role)?;
+        let before = user.role.as_ref().map(|r| r.id.clone());
+        if before.as_deref() == Some(role.id.as_str()) {
+            return Ok(user);
+        }
+        if before.as_deref() == Some(ADMINISTRATOR_ROLE_ID) && user.enabled {
+            let others: i64 = tx.query_row(
+                "SELECT count(*) FROM app_user WHERE role_id = ?1 AND enabled = 1 AND id <> ?2",
+                params![ADMINISTRATOR_ROLE_ID, user.id],
+                |r| r.get(0),
+            )?;
+            if others == 0 {
+                return Err(CoreError::field(
+                    "role",
+                    format!(
+                        "{} is the last enabled Administrator: give another back-office user \
+                         the Administrator role first.",
+                        user.name
+                    ),
+                ));
+            }
+        }
+        let mut changed = serde_json::Map::new();
+        changed.insert("appRole".into(), serde_json::json!([before, role.id]));
+        let hlc = tx.tick();
+        let clocks: String = tx.query_row(
+            "SELECT field_hlc FROM app_user WHERE id = ?1",
+            [&user.id],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "UPDATE app_user SET role_id = ?2, field_hlc = ?3 WHERE id = ?1",
+            params![user.id, role.id, clocks_with(&clocks, &changed, &hlc)],
+        )?;
+        tx.record(ENTITY, &user.id, "update", &changed, &hlc)?;
+        get(tx, &user.id)
+    })
 }
 
 /// Adds a back-office user in the acting admin's organization.
 pub fn create(db: &Database, actor: &Actor, input: &BackOfficeUserInput) -> Result<User> {
     db.write(actor, |tx| {
+        require(tx, Capability::ManageBackOfficeUsers)?;
         let organization = reference::default_organization(tx, tx.actor())?;
         create_in(tx, &organization, input)
     })
@@ -83,6 +193,24 @@ pub(crate) fn create_with_id(
     if let Some(problem) = rules::check_email(&email) {
         problems.add("email", problem);
     }
+    let role = match input
+        .role
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        None => ADMINISTRATOR_ROLE_ID.to_string(),
+        Some(key) => match role::get(tx, key) {
+            Ok(role) => role.id,
+            Err(_) => {
+                problems.add(
+                    "role",
+                    format!("Back-office role \"{key}\" does not exist."),
+                );
+                String::new()
+            }
+        },
+    };
     problems.into_result()?;
     let id = id.to_string();
     let fields = [
@@ -92,12 +220,14 @@ pub(crate) fn create_with_id(
         ("email", &email),
     ]
     .into_iter()
+    .chain([("appRole", &role)])
     .map(|(field, value)| (field.to_string(), serde_json::json!([null, value])))
     .collect();
     let hlc = tx.tick();
     tx.execute(
-        "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name, field_hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO app_user (id, organization_id, username, email, first_name, last_name,
+             role_id, field_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             id,
             organization,
@@ -105,6 +235,7 @@ pub(crate) fn create_with_id(
             email,
             first_name,
             last_name,
+            role,
             if seeded {
                 "{}".to_string()
             } else {
@@ -138,6 +269,7 @@ pub(crate) fn sign_in_team_admin(tx: &mut Tx<'_>, id: &str, email: &str) -> Resu
             first_name: name.to_string(),
             last_name: "(team admin)".to_string(),
             email: email.to_string(),
+            role: None,
         };
         create_with_id(tx, id, &organization, &input, false)?;
     }
