@@ -63,6 +63,7 @@ mod csv;
 mod customer_users;
 mod mail;
 mod reference;
+mod roles;
 mod settings;
 mod sync;
 
@@ -187,6 +188,20 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         reference::get_ui_state,
         reference::set_ui_state,
         reference::first_page_shown,
+        roles::permission_catalog,
+        roles::list_customer_user_roles,
+        roles::get_customer_user_role,
+        roles::create_customer_user_role,
+        roles::update_customer_user_role,
+        roles::delete_customer_user_role,
+        roles::customer_user_permissions,
+        roles::list_back_office_users,
+        roles::set_back_office_user_role,
+        roles::list_back_office_roles,
+        roles::create_back_office_role,
+        roles::update_back_office_role,
+        roles::delete_back_office_role,
+        roles::my_capabilities,
         account::confirm_customer_user,
         account::resend_confirmation,
         account::reset_password,

@@ -39,6 +39,13 @@ pub struct BackOfficeRoleInput {
     pub capabilities: Option<Vec<Capability>>,
 }
 
+impl BackOfficeRoleInput {
+    /// The form's JSON, naming the field whose value has the wrong type or is unknown.
+    pub fn from_json(value: Value) -> Result<Self> {
+        crate::customer_user::input::parse_json(value)
+    }
+}
+
 const ROLE_SQL: &str = "SELECT r.id, r.label, r.capabilities,
         (SELECT count(*) FROM app_user u WHERE u.role_id = r.id) FROM app_role r";
 

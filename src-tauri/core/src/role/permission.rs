@@ -174,6 +174,79 @@ impl Capability {
     }
 }
 
+/// One row of the permission matrix as the role form shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EntityRow {
+    pub entity: Entity,
+    pub label: &'static str,
+    /// The actions that apply to it, in matrix column order.
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Labelled<T> {
+    pub value: T,
+    pub label: &'static str,
+}
+
+/// Everything the role forms offer, with the labels to show: the one list the window, the
+/// CLI and the core share.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PermissionCatalog {
+    pub entities: Vec<EntityRow>,
+    pub actions: Vec<Labelled<Action>>,
+    pub levels: Vec<Labelled<Level>>,
+    pub capabilities: Vec<Labelled<Capability>>,
+    pub back_office_capabilities: Vec<Labelled<crate::back_office::capability::Capability>>,
+}
+
+pub fn catalog() -> PermissionCatalog {
+    PermissionCatalog {
+        entities: Entity::ALL
+            .iter()
+            .map(|e| EntityRow {
+                entity: *e,
+                label: e.label(),
+                actions: e.actions().to_vec(),
+            })
+            .collect(),
+        actions: Action::ALL
+            .iter()
+            .map(|a| Labelled {
+                value: *a,
+                label: a.label(),
+            })
+            .collect(),
+        levels: Level::ALL
+            .iter()
+            .map(|l| Labelled {
+                value: *l,
+                label: l.label(),
+            })
+            .collect(),
+        capabilities: Capability::ALL
+            .iter()
+            .map(|c| Labelled {
+                value: *c,
+                label: c.label(),
+            })
+            .collect(),
+        back_office_capabilities: crate::back_office::capability::Capability::ALL
+            .iter()
+            .map(|c| Labelled {
+                value: *c,
+                label: c.label(),
+            })
+            .collect(),
+    }
+}
+
 /// A role's grants: each entity's actions with their levels. What is missing is `None`.
 pub type Permissions = BTreeMap<Entity, BTreeMap<Action, Level>>;
 

@@ -46,6 +46,13 @@ pub struct RoleInput {
     pub capabilities: Option<Vec<Capability>>,
 }
 
+impl RoleInput {
+    /// The form's JSON, naming the field whose value has the wrong type or is unknown.
+    pub fn from_json(value: Value) -> Result<Self> {
+        crate::customer_user::input::parse_json(value)
+    }
+}
+
 /// The code Oro makes from a label: the prefix, the label upper-cased with every character
 /// but letters, digits, `_` and `-` made `_`, and a part of the id so two desktops that
 /// name a role alike offline never collide (Oro adds a `uniqid`).
