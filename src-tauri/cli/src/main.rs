@@ -235,13 +235,36 @@ enum Command {
     },
     /// Websites with their localizations and default roles.
     Websites,
-    /// Customer user roles: the predefined ones plus --customer's own.
+    /// Customer user roles, as the Roles grid lists them (filters and sort); `show`,
+    /// `create`, `update`, `delete` one.
     Roles {
-        #[arg(long)]
-        customer: Option<String>,
+        #[command(subcommand)]
+        command: Option<commands::roles::RolesCommand>,
+        #[command(flatten)]
+        filter: commands::roles::RoleFilter,
     },
-    /// Back-office users (owners and sales representatives).
-    Users,
+    /// What a customer user may do: the grants of all their roles, each with its roles.
+    Permissions {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id: String,
+    },
+    /// Whether customer user ACTOR may do ACTION (view, create, edit, enable, disable,
+    /// delete, assign-role) to customer user TARGET (for create: a customer). Prints
+    /// `allowed` (exit 0) or `denied: REASON` (exit 5).
+    Can {
+        // Not `actor`: that is the id of the global `--as`.
+        #[arg(value_name = "ACTOR")]
+        who: String,
+        #[arg(value_name = "TARGET")]
+        target: String,
+        #[arg(value_name = "ACTION")]
+        action: String,
+    },
+    /// Back-office users with their roles; `add`, `set-role`, and their `roles`.
+    Users {
+        #[command(subcommand)]
+        command: Option<commands::roles::UsersCommand>,
+    },
     /// The team server this store syncs with.
     #[command(subcommand)]
     Server(ServerCommand),
@@ -460,9 +483,11 @@ fn dispatch(session: &mut Session<'_>, command: &Command) -> Result<(), CoreErro
         Command::Generate { .. }
         | Command::Demo
         | Command::Customers { .. }
-        | Command::Websites
-        | Command::Roles { .. }
-        | Command::Users => commands::reference::run(session, command),
+        | Command::Websites => commands::reference::run(session, command),
+        Command::Roles { .. }
+        | Command::Permissions { .. }
+        | Command::Can { .. }
+        | Command::Users { .. } => commands::roles::run(session, command),
         Command::Server(_) | Command::Sync { .. } => commands::sync::run(session, command),
     }
 }

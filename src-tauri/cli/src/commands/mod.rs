@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod csv;
 pub(crate) mod mail;
 pub(crate) mod reference;
+pub(crate) mod roles;
 pub(crate) mod settings;
 pub(crate) mod sync;
 pub(crate) mod users;

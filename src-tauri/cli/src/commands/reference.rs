@@ -50,54 +50,6 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             )?;
             Ok(())
         }
-        Command::Roles { customer } => {
-            let customer = match customer {
-                Some(key) => Some(
-                    db.read(|c| reference::resolve_customer(c, key))?
-                        .ok_or_else(|| CoreError::not_found("Customer", key))?,
-                ),
-                None => None,
-            };
-            let list = db.read(|c| reference::list_roles(c, customer.as_deref()))?;
-            if out.json {
-                return out.print(&list);
-            }
-            print_table(
-                &["ID", "Role", "Label", "Type"],
-                list.iter().map(|r| {
-                    let kind = if r.customer_id.is_some() {
-                        "Customizable"
-                    } else {
-                        "Predefined"
-                    };
-                    vec![
-                        r.id.clone(),
-                        r.role.clone(),
-                        r.label.clone(),
-                        kind.to_string(),
-                    ]
-                }),
-            )?;
-            Ok(())
-        }
-        Command::Users => {
-            let list = db.read(|c| reference::list_users(c))?;
-            if out.json {
-                return out.print(&list);
-            }
-            print_table(
-                &["ID", "Username", "Name", "Email"],
-                list.iter().map(|u| {
-                    vec![
-                        u.id.clone(),
-                        u.username.clone(),
-                        u.name.clone(),
-                        u.email.clone(),
-                    ]
-                }),
-            )?;
-            Ok(())
-        }
         _ => Err(CoreError::internal("not a command of this group")),
     }
 }

@@ -136,7 +136,7 @@ impl CustomerUserInput {
 }
 
 /// Parses JSON into `T`, naming the field when a value has the wrong type or is unknown.
-pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
+pub fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner().to_string();
