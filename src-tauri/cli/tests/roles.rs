@@ -170,13 +170,13 @@ fn a_back_office_role_without_a_capability_is_refused_with_forbidden() {
     let id = user["id"].as_str().unwrap();
     cli.json(
         &["users", "roles", "create"],
-        Some(r#"{"label": "Support", "capabilities": ["unlock", "manage_customer_users"]}"#),
+        Some(r#"{"label": "Frontline", "capabilities": ["unlock", "manage_customer_users"]}"#),
     );
     cli.json(
         &["users", "add"],
         Some(
-            r#"{"username": "sam", "firstName": "Sam", "lastName": "Support",
-                 "email": "sam@example.com", "role": "Support"}"#,
+            r#"{"username": "sam", "firstName": "Sam", "lastName": "Frontline",
+                 "email": "sam@example.com", "role": "Frontline"}"#,
         ),
     );
     let users = cli.json(&["users"], None);
@@ -186,7 +186,7 @@ fn a_back_office_role_without_a_capability_is_refused_with_forbidden() {
         .iter()
         .find(|u| u["username"] == "sam")
         .unwrap();
-    assert_eq!(sam["role"]["name"], "Support");
+    assert_eq!(sam["role"]["name"], "Frontline");
     assert_eq!(sam["capabilities"].as_array().unwrap().len(), 2);
 
     let (status, err) = cli.error(&["--as", "sam", "reset-password", id], None);

@@ -320,6 +320,65 @@ fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
         "bobs.own@example.com"
     );
 
+    // Roles travel with their permissions, and back-office roles with their capabilities.
+    let role = a.json(
+        &["roles", "create"],
+        Some(r#"{"label": "Team desk", "permissions": {"order": {"view": "department"}}}"#),
+    );
+    a.json(
+        &["users", "roles", "create"],
+        Some(r#"{"label": "Helpdesk", "capabilities": ["unlock"]}"#),
+    );
+    a.json(&["sync"], None);
+    b.json(&["sync"], None);
+    let there = b.json(&["roles", "show", role["id"].as_str().unwrap()], None);
+    assert_eq!(
+        (&there["role"], &there["permissions"]),
+        (&role["role"], &role["permissions"])
+    );
+    let helpdesk = b.json(&["users", "roles"], None);
+    assert!(
+        helpdesk
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["label"] == "Helpdesk" && r["capabilities"] == json!(["unlock"])),
+        "{helpdesk}"
+    );
+
+    // A enables a disabled user while B, offline, takes away their last role (a disabled
+    // user may have none): together they would leave an enabled user without a role, so
+    // the server refuses B's change with Oro's message, and A's stands.
+    let held = a.json(&["list"], None)["rows"][2]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a.json(&["disable", &held], None);
+    a.json(&["sync"], None);
+    b.json(&["sync"], None);
+    a.json(&["enable", &held], None);
+    a.json(&["sync"], None);
+    b.json(&["update", &held], Some(r#"{"userRoles": []}"#));
+    let refused = b.json(&["sync"], None);
+    assert_eq!(refused["refused"].as_u64(), Some(1), "{refused}");
+    let status = b.json(&["sync", "status"], None);
+    let name = format!(
+        "{} {}",
+        a.user(&held)["firstName"].as_str().unwrap(),
+        a.user(&held)["lastName"].as_str().unwrap()
+    );
+    assert_eq!(
+        status["refused"][0]["message"],
+        format!("You cannot remove last role from {name}")
+    );
+    a.json(&["sync"], None);
+    let kept = a.user(&held);
+    assert_eq!(kept["enabled"], json!(true));
+    assert!(!kept["userRoles"].as_array().unwrap().is_empty());
+    let seq = status["refused"][0]["seq"].to_string();
+    b.json(&["sync", "discard", &seq], None);
+    assert_eq!(b.user(&held)["userRoles"], kept["userRoles"]);
+
     // B deletes a user while A is away; the server forgets the delete (purge); A's next
     // sync starts again from the team's data and the user is gone there too.
     let doomed = b.json(&["list"], None)["rows"][1]["id"]

@@ -155,3 +155,25 @@ impl From<serde_json::Error> for CoreError {
         CoreError::invalid_input(format!("Invalid JSON: {err}"))
     }
 }
+
+/// Parses JSON into `T`, naming the field when a value has the wrong type or is unknown.
+pub fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> crate::Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let message = inner
+            .split(" at line ")
+            .next()
+            .unwrap_or(&inner)
+            .to_string();
+        let mut err = CoreError::invalid_input(if field == "." {
+            message.clone()
+        } else {
+            format!("{field}: {message}")
+        });
+        if field != "." {
+            err.fields.push(FieldError { field, message });
+        }
+        err
+    })
+}

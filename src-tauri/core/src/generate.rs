@@ -215,11 +215,14 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
            AND NOT EXISTS (SELECT 1 FROM website WHERE is_default = 1)",
         [&websites[0].0],
     )?;
+    back_office_roles(tx)?;
     let mut reps = Vec::new();
-    for (username, first, last) in [
-        ("ann.rivera", "Ann", "Rivera"),
-        ("ben.okafor", "Ben", "Okafor"),
-        ("chen.li", "Chen", "Li"),
+    // Admins who may do different things: the sales representatives work on their
+    // customers' users, support also resets passwords and unlocks.
+    for (username, first, last, role) in [
+        ("ann.rivera", "Ann", "Rivera", None),
+        ("ben.okafor", "Ben", "Okafor", Some(SUPPORT)),
+        ("chen.li", "Chen", "Li", Some(SALES)),
     ] {
         let id = match id_by(tx, "SELECT id FROM app_user WHERE username = ?1", username)? {
             Some(id) => id,
@@ -229,7 +232,7 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
                     first_name: first.into(),
                     last_name: last.into(),
                     email: format!("{username}@example.com"),
-                    role: None,
+                    role: role.map(|(label, _)| label.to_string()),
                 };
                 back_office::create_in(tx, &org, &input)?.id
             }
@@ -275,6 +278,31 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
         customers,
         customer_roles: vec![(acme, acme_role)],
     })
+}
+
+type BackOfficeRoleSpec = (&'static str, &'static [back_office::capability::Capability]);
+
+const SUPPORT: BackOfficeRoleSpec = {
+    use back_office::capability::Capability::*;
+    ("Support", &[ManageCustomerUsers, ResetPasswords, Unlock])
+};
+const SALES: BackOfficeRoleSpec = {
+    use back_office::capability::Capability::*;
+    ("Sales", &[ManageCustomerUsers, ImportExport])
+};
+
+/// The back-office roles the generated admins hold, added once.
+fn back_office_roles(tx: &mut Tx<'_>) -> Result<()> {
+    for (label, capabilities) in [SUPPORT, SALES] {
+        if id_by(tx, "SELECT id FROM app_role WHERE label = ?1", label)?.is_none() {
+            let input = back_office::role::BackOfficeRoleInput {
+                label: Some(label.into()),
+                capabilities: Some(capabilities.to_vec()),
+            };
+            back_office::role::create_in(tx, &input)?;
+        }
+    }
+    Ok(())
 }
 
 /// A buyer of Acme who may also see and manage the orders of Acme's other users.

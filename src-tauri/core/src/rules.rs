@@ -5,6 +5,8 @@ use chrono::NaiveDate;
 pub const NOT_BLANK: &str = "This value should not be blank.";
 pub const INVALID_EMAIL: &str = "This value is not a valid email address.";
 pub const EMAIL_USED: &str = "This email is already used.";
+/// Oro's message for a role label its organization (and customer) already have.
+pub const ROLE_LABEL_USED: &str = "Role with this name already exists";
 pub const USERNAME_USED: &str = "This username is already used.";
 pub const BIRTHDAY_IN_FUTURE: &str = "The birth date cannot be in the future.";
 pub const INVALID_DATE: &str = "This value is not a valid date.";

@@ -500,7 +500,7 @@ fn admin_with(t: &TestDb, username: &str, capabilities: &[BackOffice]) -> Actor 
         &BackOfficeUserInput {
             username: username.into(),
             first_name: "Sam".into(),
-            last_name: "Support".into(),
+            last_name: "Frontline".into(),
             email: format!("{username}@example.com"),
             role: Some(role.id),
         },
@@ -576,7 +576,7 @@ fn the_built_in_administrator_stays_and_the_last_one_keeps_the_role() {
         &t.db,
         &admin(),
         &BackOfficeRoleInput {
-            label: Some("Support".into()),
+            label: Some("Frontline".into()),
             capabilities: Some(vec![BackOffice::Unlock]),
         },
     )
@@ -590,14 +590,14 @@ fn the_built_in_administrator_stays_and_the_last_one_keeps_the_role() {
             .map(|u| u.username)
             .collect();
     for username in &others {
-        back_office::set_role(&t.db, &admin(), username, "Support").unwrap();
+        back_office::set_role(&t.db, &admin(), username, "Frontline").unwrap();
     }
     let err = back_office::set_role(&t.db, &admin(), "admin", &support.id).unwrap_err();
     assert_eq!(err.fields[0].field, "role");
     assert!(err.fields[0].message.contains("last enabled Administrator"));
-    let err = back_office_role::delete(&t.db, &admin(), "Support").unwrap_err();
+    let err = back_office_role::delete(&t.db, &admin(), "Frontline").unwrap_err();
     assert!(err.message.contains("still hold"), "{}", err.message);
     let listed = t.db.read(|c| back_office::get(c, &others[0])).unwrap();
-    assert_eq!(listed.role.unwrap().name, "Support");
+    assert_eq!(listed.role.unwrap().name, "Frontline");
     assert_eq!(listed.capabilities, [BackOffice::Unlock]);
 }

@@ -261,8 +261,7 @@ fn users(
 ) -> Result<(), CoreError> {
     match command {
         UsersCommand::Add => {
-            let input: BackOfficeUserInput =
-                cu_core::customer_user::input::parse_json(read_stdin_json()?)?;
+            let input: BackOfficeUserInput = cu_core::error::parse_json(read_stdin_json()?)?;
             out.print(&back_office::create(db, actor, &input)?)
         }
         UsersCommand::SetRole { user, role } => {

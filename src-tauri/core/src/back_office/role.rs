@@ -42,7 +42,7 @@ pub struct BackOfficeRoleInput {
 impl BackOfficeRoleInput {
     /// The form's JSON, naming the field whose value has the wrong type or is unknown.
     pub fn from_json(value: Value) -> Result<Self> {
-        crate::customer_user::input::parse_json(value)
+        crate::error::parse_json(value)
     }
 }
 
@@ -99,7 +99,7 @@ fn checked(tx: &Tx<'_>, id: &str, label: &str) -> Result<String> {
         |r| r.get(0),
     )?;
     if taken {
-        v.add("label", super::super::role::write::LABEL_USED);
+        v.add("label", rules::ROLE_LABEL_USED);
     }
     v.into_result()?;
     Ok(label)

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use super::rules::{self as user_rules, EmailHolder};
 use crate::customer_user::address::{self, AddressInput};
 use crate::customer_user::CustomerUser;
-use crate::error::Violations;
+use crate::error::{parse_json, Violations};
 use crate::reference::{self, CustomerInput, RoleRef};
 use crate::rules::{self, NOT_BLANK};
 use crate::{CoreError, Result};
@@ -133,28 +133,6 @@ impl CustomerUserInput {
             ),
         }
     }
-}
-
-/// Parses JSON into `T`, naming the field when a value has the wrong type or is unknown.
-pub fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let message = inner
-            .split(" at line ")
-            .next()
-            .unwrap_or(&inner)
-            .to_string();
-        let mut err = CoreError::invalid_input(if field == "." {
-            message.clone()
-        } else {
-            format!("{field}: {message}")
-        });
-        if field != "." {
-            err.fields.push(crate::FieldError { field, message });
-        }
-        err
-    })
 }
 
 /// Whether the input creates a user or changes one.

@@ -7,7 +7,8 @@ use ts_rs::TS;
 
 use super::address::AddressInput;
 use super::field::{FIELDS, INPUT_ONLY};
-use super::input::{parse_json, CustomerUserInput};
+use super::input::CustomerUserInput;
+use crate::error::parse_json;
 use crate::reference::CustomerInput;
 use crate::{CoreError, FieldError, Result};
 

@@ -17,8 +17,6 @@ use crate::{rules, CoreError, Database, Result};
 const ENTITY: &str = "customer_user_role";
 /// Oro's prefix for storefront role codes.
 pub const CODE_PREFIX: &str = "ROLE_FRONTEND_";
-/// Oro's message for a label its organization and customer already have.
-pub const LABEL_USED: &str = "Role with this name already exists";
 
 /// The role form: on create every field but `label` may be left out; on update only the
 /// fields given change. `customer` is an id or name, `""` for none (a predefined role).
@@ -49,7 +47,7 @@ pub struct RoleInput {
 impl RoleInput {
     /// The form's JSON, naming the field whose value has the wrong type or is unknown.
     pub fn from_json(value: Value) -> Result<Self> {
-        crate::customer_user::input::parse_json(value)
+        crate::error::parse_json(value)
     }
 }
 
@@ -171,7 +169,7 @@ fn checked(tx: &Tx<'_>, id: &str, base: Values, input: &RoleInput) -> Result<Val
             |r| r.get(0),
         )?;
         if taken {
-            v.add("label", LABEL_USED);
+            v.add("label", rules::ROLE_LABEL_USED);
         }
     }
     v.into_result()?;
