@@ -63,4 +63,10 @@ ui_commands! {
     fn bulk_action(state: State<'_, AppState>; action: Action, ids: Vec<String>) -> Reply<Summary> {
         state.mailing(|db, actor| bulk::run(db, actor, action, &ids))
     }
+
+    /// Gives (`add`) or takes the role `role` to or from the selected users.
+    #[command(async)]
+    fn bulk_role(state: State<'_, AppState>; role: String, add: bool, ids: Vec<String>) -> Reply<Summary> {
+        state.acting(|db, actor| bulk::change_role(db, actor, &role, add, &ids))
+    }
 }

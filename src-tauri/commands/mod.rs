@@ -175,6 +175,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         customer_users::customer_user_history,
         customer_users::generate_password,
         customer_users::bulk_action,
+        customer_users::bulk_role,
         reference::list_customers,
         reference::get_customers,
         reference::list_websites,

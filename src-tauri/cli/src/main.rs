@@ -533,13 +533,22 @@ fn bulk(
     action: Action,
     ids: &[String],
 ) -> Result<(), CoreError> {
+    report_bulk(out, ids, |ids| bulk::run(db, actor, action, ids))
+}
+
+/// Runs a bulk action on `ids` and prints its summary; exits 4 when any user was skipped.
+fn report_bulk(
+    out: &Output,
+    ids: &[String],
+    run: impl FnOnce(&[String]) -> Result<bulk::Summary, CoreError>,
+) -> Result<(), CoreError> {
     if ids.is_empty() {
         return Err(CoreError::field(
             "ids",
             "Give at least one customer user id.",
         ));
     }
-    let summary = bulk::run(db, actor, action, ids)?;
+    let summary = run(ids)?;
     if out.json {
         out.print(&summary)?;
     } else {

@@ -219,3 +219,78 @@ fn a_back_office_role_without_a_capability_is_refused_with_forbidden() {
     let (status, err) = cli.error(&["users", "roles", "delete", "Administrator"], None);
     assert_eq!((status, err["code"].as_str()), (4, Some("conflict")));
 }
+
+#[test]
+fn a_role_is_given_and_taken_in_bulk_and_an_enabled_user_keeps_their_last_one() {
+    let cli = Cli::new();
+    let a = buyer(
+        &cli,
+        "a@example.com",
+        "Acme Corporation",
+        r#"["ROLE_FRONTEND_BUYER"]"#,
+    );
+    let b = buyer(
+        &cli,
+        "b@example.com",
+        "Globex",
+        r#"["ROLE_FRONTEND_BUYER"]"#,
+    );
+    let given = cli.json(
+        &[
+            "roles",
+            "assign",
+            "ROLE_FRONTEND_ADMINISTRATOR",
+            "a@example.com",
+            "b@example.com",
+        ],
+        None,
+    );
+    assert_eq!(given["done"].as_array().unwrap().len(), 2, "{given}");
+    assert_eq!(
+        cli.json(&["show", "b@example.com"], None)["userRoles"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    cli.json(&["disable", "b@example.com"], None);
+    cli.json(
+        &[
+            "roles",
+            "unassign",
+            "ROLE_FRONTEND_ADMINISTRATOR",
+            "a@example.com",
+            "b@example.com",
+        ],
+        None,
+    );
+    // Taking the Buyer role too: Kim at Acme is enabled and keeps it; the disabled one
+    // at Globex may be left with none.
+    let (status, err) = cli.error(
+        &[
+            "roles",
+            "unassign",
+            "ROLE_FRONTEND_BUYER",
+            "a@example.com",
+            "b@example.com",
+        ],
+        None,
+    );
+    assert_eq!(status, 4);
+    assert_eq!(err["fields"][0]["field"], a["id"]);
+    assert_eq!(
+        err["fields"][0]["message"],
+        "You cannot remove last role from Kim Buyer"
+    );
+    assert_eq!(
+        cli.json(&["show", "a@example.com"], None)["userRoles"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        cli.json(&["show", b["id"].as_str().unwrap()], None)["userRoles"],
+        serde_json::json!([])
+    );
+}

@@ -55,6 +55,7 @@ export interface Commands {
   customer_user_history: { args: { id: string }; returns: Array<ChangeRecord> };
   generate_password: { args: Record<string, never>; returns: string };
   bulk_action: { args: { action: BulkAction; ids: Array<string> }; returns: BulkSummary };
+  bulk_role: { args: { role: string; add: boolean; ids: Array<string> }; returns: BulkSummary };
   list_customers: { args: { q?: string | null; limit?: number | null }; returns: Array<Customer> };
   get_customers: { args: { ids: Array<string> }; returns: Array<Customer> };
   list_websites: { args: Record<string, never>; returns: Array<Website> };

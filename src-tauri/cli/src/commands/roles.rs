@@ -53,6 +53,20 @@ pub(crate) enum RolesCommand {
         #[arg(value_name = "ID_OR_CODE")]
         id: String,
     },
+    /// Give the role to customer users (exit 4 when any is skipped, with the reason).
+    Assign {
+        #[arg(value_name = "ID_OR_CODE")]
+        role: String,
+        #[arg(value_name = "USER_ID_OR_EMAIL")]
+        users: Vec<String>,
+    },
+    /// Take the role from customer users; an enabled user keeps their last role.
+    Unassign {
+        #[arg(value_name = "ID_OR_CODE")]
+        role: String,
+        #[arg(value_name = "USER_ID_OR_EMAIL")]
+        users: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +179,13 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             RolesCommand::Delete { id } => {
                 role_write::delete(db, actor, id)?;
                 out.done(&format!("Role {id} deleted"))
+            }
+            RolesCommand::Assign { role, users } | RolesCommand::Unassign { role, users } => {
+                let add = matches!(command, RolesCommand::Assign { .. });
+                let ids = user_ids(db, users)?;
+                report_bulk(out, &ids, |ids| {
+                    cu_core::bulk::change_role(db, actor, role, add, ids)
+                })
             }
         },
         Command::Permissions { id } => {
