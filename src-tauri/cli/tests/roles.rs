@@ -30,9 +30,11 @@ fn roles_are_created_listed_shown_updated_and_deleted_from_json() {
     let code = made["role"].as_str().unwrap().to_string();
     assert!(code.starts_with("ROLE_FRONTEND_ORDER_DESK_"), "{code}");
     assert_eq!(made["permissions"]["order"]["view"], "department");
-    let listed = cli.json(&["roles", "--customer", "Globex"], None);
+    let listed = cli.json(&["roles", "--customer", "Globex", "--q", "desk"], None);
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["label"], "Order desk");
+    let globex = cli.json(&["roles", "--customer", "Globex"], None);
+    assert_eq!(globex.as_array().unwrap().len(), 2, "{globex}");
     let predefined = cli.json(
         &["roles", "--predefined", "true", "--sort", "users", "--desc"],
         None,

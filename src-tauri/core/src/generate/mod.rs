@@ -8,6 +8,10 @@ use std::path::Path;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+mod roles;
+
+use roles::{back_office_roles, CUSTOMER_ROLES, SALES, SUPPORT};
+
 use crate::actor::Actor;
 use crate::back_office::{self, BackOfficeUserInput};
 use crate::customer_user::address::AddressInput;
@@ -260,74 +264,28 @@ fn catalog(tx: &mut Tx<'_>, customers_wanted: usize) -> Result<Catalog> {
         };
         customers.push(crate::reference::create_customer(tx, &org, &input, "")?);
     }
-    // One customer-specific role, to show roles beyond the predefined ones.
-    let acme = customers[0].clone();
-    let acme_role = match tx
-        .query_row(
-            "SELECT id FROM customer_user_role WHERE customer_id = ?1 AND label = 'Acme Purchaser'",
-            [&acme],
-            |r| r.get(0),
-        )
-        .optional()?
-    {
-        Some(id) => id,
-        None => crate::role::write::create_in(tx, &acme_purchaser(&acme))?,
-    };
+    // Customer-specific roles, to show roles beyond the predefined ones.
+    let mut customer_roles = Vec::new();
+    for spec in CUSTOMER_ROLES {
+        let customer = customers[spec.customer].clone();
+        let id = match tx
+            .query_row(
+                "SELECT id FROM customer_user_role WHERE customer_id = ?1 AND label = ?2",
+                [&customer, spec.label],
+                |r| r.get(0),
+            )
+            .optional()?
+        {
+            Some(id) => id,
+            None => crate::role::write::create_in(tx, &spec.input(&customer))?,
+        };
+        customer_roles.push((customer, id));
+    }
     Ok(Catalog {
         websites,
         customers,
-        customer_roles: vec![(acme, acme_role)],
+        customer_roles,
     })
-}
-
-type BackOfficeRoleSpec = (&'static str, &'static [back_office::capability::Capability]);
-
-const SUPPORT: BackOfficeRoleSpec = {
-    use back_office::capability::Capability::*;
-    ("Support", &[ManageCustomerUsers, ResetPasswords, Unlock])
-};
-const SALES: BackOfficeRoleSpec = {
-    use back_office::capability::Capability::*;
-    ("Sales", &[ManageCustomerUsers, ImportExport])
-};
-
-/// The back-office roles the generated admins hold, added once.
-fn back_office_roles(tx: &mut Tx<'_>) -> Result<()> {
-    for (label, capabilities) in [SUPPORT, SALES] {
-        if id_by(tx, "SELECT id FROM app_role WHERE label = ?1", label)?.is_none() {
-            let input = back_office::role::BackOfficeRoleInput {
-                label: Some(label.into()),
-                capabilities: Some(capabilities.to_vec()),
-            };
-            back_office::role::create_in(tx, &input)?;
-        }
-    }
-    Ok(())
-}
-
-/// A buyer of Acme who may also see and manage the orders of Acme's other users.
-fn acme_purchaser(acme: &str) -> crate::role::write::RoleInput {
-    use crate::role::permission::{Action, Entity, Level, Permissions};
-    let mut permissions = Permissions::new();
-    for (entity, action, level) in [
-        (Entity::Customer, Action::View, Level::Department),
-        (Entity::CustomerUser, Action::View, Level::Department),
-        (Entity::Order, Action::View, Level::Department),
-        (Entity::Order, Action::Create, Level::User),
-        (Entity::Order, Action::Edit, Level::Department),
-        (Entity::ShoppingList, Action::View, Level::Department),
-        (Entity::ShoppingList, Action::Create, Level::User),
-    ] {
-        permissions.entry(entity).or_default().insert(action, level);
-    }
-    crate::role::write::RoleInput {
-        label: Some("Acme Purchaser".into()),
-        customer: Some(acme.to_string()),
-        self_managed: Some(true),
-        public: Some(true),
-        permissions: Some(permissions),
-        capabilities: Some(vec![crate::role::permission::Capability::UpdateOwnProfile]),
-    }
 }
 
 /// The input for generated user number `i`.
