@@ -15,16 +15,18 @@ use cu_core::csv::export::Query;
 use cu_core::csv::import::{ImportKind, ImportMode};
 use cu_core::out_file::Target;
 use cu_core::role::delegation::{self, Delegated};
-use cu_core::role::permission::{Action, Capability, Entity, Level, Permissions};
+use cu_core::role::permission::{Action, Capability, Entity, Level, RawPermissions};
 use cu_core::role::write::{self as role_write, RoleInput};
 use cu_core::role::{self, RoleQuery};
 use cu_core::{account, customer_user, history, ErrorCode};
 use serde_json::json;
 
-fn grant(cells: &[(Entity, Action, Level)]) -> Permissions {
-    let mut p = Permissions::new();
+fn raw(cells: &[(&str, &str, Level)]) -> RawPermissions {
+    let mut p = RawPermissions::new();
     for (entity, action, level) in cells {
-        p.entry(*entity).or_default().insert(*action, *level);
+        p.entry(entity.to_string())
+            .or_default()
+            .insert(action.to_string(), *level);
     }
     p
 }
@@ -44,7 +46,7 @@ fn a_new_role_gets_a_code_from_its_label_that_never_changes() {
         &t.db,
         &admin(),
         &RoleInput {
-            permissions: Some(grant(&[(Entity::Order, Action::View, Level::Department)])),
+            permissions: Some(raw(&[("order", "view", Level::Department)])),
             capabilities: Some(vec![Capability::UpdateOwnProfile]),
             ..role_input("Order desk", Some("Acme Corporation"))
         },
@@ -116,7 +118,7 @@ fn the_role_form_names_each_bad_field_with_oros_messages() {
         &t.db,
         &admin(),
         &RoleInput {
-            permissions: Some(grant(&[(Entity::Quote, Action::Delete, Level::User)])),
+            permissions: Some(raw(&[("quote", "delete", Level::User)])),
             customer: Some("Nobody Ltd".into()),
             ..role_input("Quotes", None)
         },
@@ -130,7 +132,7 @@ fn the_role_form_names_each_bad_field_with_oros_messages() {
     )));
     assert!(found
         .iter()
-        .any(|(f, m)| f == "permissions" && m.starts_with("Quote has no Delete")));
+        .any(|(f, m)| f == "permissions.quote.delete" && m.starts_with("Quote has no Delete")));
 }
 
 #[test]

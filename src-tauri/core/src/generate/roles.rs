@@ -93,7 +93,7 @@ impl CustomerRole {
             customer: Some(customer.to_string()),
             self_managed: Some(self.self_managed),
             public: Some(true),
-            permissions: Some(permissions),
+            permissions: Some(crate::role::permission::raw(&permissions)),
             capabilities: Some(self.capabilities.to_vec()),
         }
     }

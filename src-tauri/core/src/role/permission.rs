@@ -259,20 +259,71 @@ pub fn level(permissions: &Permissions, entity: Entity, action: Action) -> Level
         .unwrap_or_default()
 }
 
-/// `permissions` with only the actions that apply and a level above `None`, so two equal
-/// matrices are stored alike. Returns the first action that does not apply, if one was set.
-pub fn normalized(permissions: &Permissions) -> Result<Permissions, (Entity, Action)> {
+/// A matrix as a form or a file gives it: entity and action names as text, so a name that
+/// is not one is refused by its path.
+pub type RawPermissions = BTreeMap<String, BTreeMap<String, Level>>;
+
+/// `permissions` as a form gives them (the inverse of [`parse`]).
+pub fn raw(permissions: &Permissions) -> RawPermissions {
+    serde_json::from_value(serde_json::json!(permissions)).unwrap_or_default()
+}
+
+/// `raw` as a matrix with only the actions that apply and a level above `None`, so two equal
+/// matrices are stored alike; else the first wrong name as (its path, why).
+pub fn parse(raw: &RawPermissions) -> Result<Permissions, (String, String)> {
+    fn names<T: Serialize>(all: &[T]) -> String {
+        all.iter()
+            .map(|t| {
+                serde_json::to_value(t)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+            })
+            .map(Option::unwrap_or_default)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
     let mut kept = Permissions::new();
-    for (entity, actions) in permissions {
-        for (action, level) in actions {
-            if !entity.actions().contains(action) {
-                if *level != Level::None {
-                    return Err((*entity, *action));
+    for (entity_name, actions) in raw {
+        let path = format!("permissions.{entity_name}");
+        let entity: Entity =
+            serde_json::from_value(serde_json::json!(entity_name)).map_err(|_| {
+                (
+                    path.clone(),
+                    format!(
+                        "\"{entity_name}\" is not a storefront entity: {}.",
+                        names(&Entity::ALL)
+                    ),
+                )
+            })?;
+        for (action_name, level) in actions {
+            let path = format!("{path}.{action_name}");
+            let action: Action =
+                serde_json::from_value(serde_json::json!(action_name)).map_err(|_| {
+                    (
+                        path.clone(),
+                        format!(
+                            "\"{action_name}\" is not an action: {}.",
+                            names(&Action::ALL)
+                        ),
+                    )
+                })?;
+            if !entity.actions().contains(&action) {
+                if *level == Level::None {
+                    continue;
                 }
-                continue;
+                let applies: Vec<&str> = entity.actions().iter().map(|a| a.label()).collect();
+                return Err((
+                    path,
+                    format!(
+                        "{} has no {} permission: it applies only to {}.",
+                        entity.label(),
+                        action.label(),
+                        applies.join(", ")
+                    ),
+                ));
             }
             if *level != Level::None {
-                kept.entry(*entity).or_default().insert(*action, *level);
+                kept.entry(entity).or_default().insert(action, *level);
             }
         }
     }
@@ -499,20 +550,48 @@ mod tests {
         assert!(none.grants.is_empty() && none.capabilities.is_empty());
     }
 
+    fn raw_of(cells: &[(&str, &str, Level)]) -> RawPermissions {
+        let mut p = RawPermissions::new();
+        for (entity, action, level) in cells {
+            p.entry(entity.to_string())
+                .or_default()
+                .insert(action.to_string(), *level);
+        }
+        p
+    }
+
     #[test]
-    fn an_action_that_does_not_apply_is_refused_and_none_is_dropped() {
-        let mut p = Permissions::new();
-        p.entry(Entity::Quote)
+    fn a_wrong_name_or_an_action_that_does_not_apply_is_refused_by_its_path() {
+        let (path, why) = parse(&raw_of(&[("quote", "delete", Level::User)])).unwrap_err();
+        assert_eq!(path, "permissions.quote.delete");
+        assert_eq!(
+            why,
+            "Quote has no Delete permission: it applies only to View, Edit."
+        );
+        let (path, why) = parse(&raw_of(&[("invoice", "view", Level::User)])).unwrap_err();
+        assert_eq!(path, "permissions.invoice");
+        assert!(
+            why.starts_with("\"invoice\" is not a storefront entity: customer, "),
+            "{why}"
+        );
+        let (path, _) = parse(&raw_of(&[("order", "approve", Level::User)])).unwrap_err();
+        assert_eq!(path, "permissions.order.approve");
+    }
+
+    #[test]
+    fn none_is_dropped_so_equal_matrices_are_stored_alike() {
+        let parsed = parse(&raw_of(&[
+            ("quote", "delete", Level::None),
+            ("order", "view", Level::None),
+            ("order", "edit", Level::User),
+        ]))
+        .unwrap();
+        let mut expected = Permissions::new();
+        expected
+            .entry(Entity::Order)
             .or_default()
-            .insert(Action::Delete, Level::User);
-        assert_eq!(normalized(&p), Err((Entity::Quote, Action::Delete)));
-        let mut q = Permissions::new();
-        q.entry(Entity::Quote)
-            .or_default()
-            .insert(Action::Delete, Level::None);
-        q.entry(Entity::Order)
-            .or_default()
-            .insert(Action::View, Level::None);
-        assert_eq!(normalized(&q), Ok(Permissions::new()));
+            .insert(Action::Edit, Level::User);
+        assert_eq!(parsed, expected);
+        assert_eq!(parse(&raw(&expected)), Ok(expected));
     }
 }

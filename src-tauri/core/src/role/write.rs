@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use ts_rs::TS;
 
-use super::permission::{self, Capability, Permissions};
+use super::permission::{self, Capability, Permissions, RawPermissions};
 use super::{get, Role};
 use crate::actor::Actor;
 use crate::back_office::capability::{self as back_office, Capability as BackOffice};
@@ -38,7 +38,8 @@ pub struct RoleInput {
     pub public: Option<bool>,
     #[serde(default)]
     #[ts(optional = nullable)]
-    pub permissions: Option<Permissions>,
+    #[ts(as = "Option<Permissions>")]
+    pub permissions: Option<RawPermissions>,
     #[serde(default)]
     #[ts(optional = nullable)]
     pub capabilities: Option<Vec<Capability>>,
@@ -132,23 +133,10 @@ fn checked(tx: &Tx<'_>, id: &str, base: Values, input: &RoleInput) -> Result<Val
     };
     let permissions = match &input.permissions {
         None => base.permissions.clone(),
-        Some(p) => match permission::normalized(p) {
+        Some(p) => match permission::parse(p) {
             Ok(p) => p,
-            Err((entity, action)) => {
-                v.add(
-                    "permissions",
-                    format!(
-                        "{} has no {} permission: it applies only to {}.",
-                        entity.label(),
-                        action.label(),
-                        entity
-                            .actions()
-                            .iter()
-                            .map(|a| a.label())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
+            Err((path, why)) => {
+                v.add(path, why);
                 base.permissions.clone()
             }
         },
