@@ -26,6 +26,6 @@ ui_commands! {
 
     #[command(async)]
     fn set_smtp_password(state: State<'_, AppState>; password: Option<String>) -> Reply<()> {
-        secrets::set_smtp_password(&state.db, password.as_deref())
+        state.acting(|db, actor| secrets::set_smtp_password(db, actor, password.as_deref()))
     }
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { QueryClient } from '@tanstack/react-query';
 import PeopleIcon from '@mui/icons-material/People';
+import SecurityIcon from '@mui/icons-material/Security';
 import { Admin, CustomRoutes, Resource, type Store } from 'react-admin';
 import { Route } from 'react-router-dom';
 import { EmailTemplates } from './admin/EmailTemplates';
@@ -11,14 +12,19 @@ import { Server } from './admin/Server';
 import { Settings } from './admin/Settings';
 import { Sync } from './admin/Sync';
 import { darkTheme, lightTheme } from './app/theme';
+import { BackOfficeUsers } from './backOffice/BackOfficeUsers';
 import { i18nProvider } from './app/i18n';
 import { CustomerUserCreate } from './customerUsers/CustomerUserCreate';
 import { CustomerUserEdit } from './customerUsers/CustomerUserEdit';
 import { CustomerUserList } from './customerUsers/CustomerUserList';
 import { CustomerUserShow } from './customerUsers/CustomerUserShow';
 import { fullName } from './customerUsers/fields';
-import { createDataProvider, type AppDataProvider } from './data/dataProvider';
+import { createDataProvider, CUSTOMER_USER_ROLES, type AppDataProvider } from './data/dataProvider';
 import { AppLayout } from './layout/Layout';
+import { RoleCreate } from './roles/RoleCreate';
+import { RoleEdit } from './roles/RoleEdit';
+import { RoleList } from './roles/RoleList';
+import { RoleShow } from './roles/RoleShow';
 
 export const createQueryClient = () =>
   new QueryClient({
@@ -57,6 +63,16 @@ export const App = ({ store, dataProvider, queryClient }: AppProps) => {
         edit={CustomerUserEdit}
         recordRepresentation={(r) => fullName(r) || String(r.email ?? r.id)}
       />
+      <Resource
+        name={CUSTOMER_USER_ROLES}
+        options={{ label: 'Customer User Roles' }}
+        icon={SecurityIcon}
+        list={RoleList}
+        show={RoleShow}
+        create={RoleCreate}
+        edit={RoleEdit}
+        recordRepresentation="label"
+      />
       <Resource name="customers" recordRepresentation="name" />
       <Resource name="websites" recordRepresentation="name" />
       <Resource name="roles" recordRepresentation="label" />
@@ -70,6 +86,7 @@ export const App = ({ store, dataProvider, queryClient }: AppProps) => {
         <Route path="/imports" element={<Imports />} />
         <Route path="/server" element={<Server />} />
         <Route path="/sync" element={<Sync />} />
+        <Route path="/back-office-users" element={<BackOfficeUsers />} />
       </CustomRoutes>
     </Admin>
   );

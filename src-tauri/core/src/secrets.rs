@@ -5,6 +5,7 @@
 use keyring::Entry;
 use rusqlite::OptionalExtension;
 
+use crate::actor::Actor;
 use crate::{CoreError, Database, ErrorCode, Result};
 
 /// The keychain service the entries belong to: the app's identifier.
@@ -39,8 +40,13 @@ pub fn smtp_password(db: &Database) -> Result<Option<String>> {
     }
 }
 
-/// Saves the SMTP password, or forgets it when `None` or empty.
-pub fn set_smtp_password(db: &Database, password: Option<&str>) -> Result<()> {
+/// Saves the SMTP password, or forgets it when `None` or empty: a setting, so `actor`
+/// needs "Manage settings and templates".
+pub fn set_smtp_password(db: &Database, actor: &Actor, password: Option<&str>) -> Result<()> {
+    db.read(|c| {
+        use crate::back_office::capability::{check, Capability};
+        check(c, &actor.username, Capability::ManageSettings)
+    })?;
     let entry = entry(db, "smtp-password")?;
     match password.filter(|p| !p.is_empty()) {
         Some(p) => entry.set_password(p).map_err(unavailable),

@@ -14,7 +14,7 @@ fn the_smtp_password_lives_in_the_keychain_per_database_and_not_in_the_file() {
     let other = Database::open(&other.path().join("other.sqlite3")).unwrap();
     let password = format!("smtp-{}", uuid::Uuid::now_v7().simple());
 
-    secrets::set_smtp_password(&t.db, Some(&password)).unwrap();
+    secrets::set_smtp_password(&t.db, &admin(), Some(&password)).unwrap();
     let reopened = Database::open(t.db.path()).unwrap();
     assert_eq!(
         secrets::smtp_password(&reopened).unwrap().as_deref(),
@@ -32,7 +32,7 @@ fn the_smtp_password_lives_in_the_keychain_per_database_and_not_in_the_file() {
     }
     assert!(!String::from_utf8_lossy(&bytes).contains(&password));
 
-    secrets::set_smtp_password(&t.db, None).unwrap();
+    secrets::set_smtp_password(&t.db, &admin(), None).unwrap();
     assert_eq!(secrets::smtp_password(&reopened).unwrap(), None);
-    secrets::set_smtp_password(&t.db, None).unwrap();
+    secrets::set_smtp_password(&t.db, &admin(), None).unwrap();
 }

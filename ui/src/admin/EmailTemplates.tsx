@@ -20,6 +20,7 @@ import {
 import { Confirm, Title, useDataProvider, useNotify } from 'react-admin';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
 import type { AppDataProvider } from '../data/dataProvider';
+import { Gated } from '../backOffice/capabilities';
 import { SectionCard, fieldErrors, useDebouncedValue } from './shared';
 
 const TEMPLATES = ['email-templates'];
@@ -178,23 +179,27 @@ const TemplateEditor = ({ template }: { template: EmailTemplate }) => {
               slotProps={{ htmlInput: { sx: { fontFamily: 'monospace' } } }}
             />
             <Variables />
-            <Stack direction="row" spacing={1}>
-              <Button
-                variant="contained"
-                startIcon={<SaveIcon />}
-                disabled={!dirty || save.isPending}
-                onClick={() => save.mutate()}
-              >
-                Save
-              </Button>
-              <Button
-                startIcon={<RestoreIcon />}
-                disabled={!(template.customized || dirty) || restore.isPending}
-                onClick={() => setConfirming(true)}
-              >
-                Restore default
-              </Button>
-            </Stack>
+            <Gated capability="manage_settings">
+              {(refused) => (
+                <Stack direction="row" spacing={1}>
+                  <Button
+                    variant="contained"
+                    startIcon={<SaveIcon />}
+                    disabled={refused || !dirty || save.isPending}
+                    onClick={() => save.mutate()}
+                  >
+                    Save
+                  </Button>
+                  <Button
+                    startIcon={<RestoreIcon />}
+                    disabled={refused || !(template.customized || dirty) || restore.isPending}
+                    onClick={() => setConfirming(true)}
+                  >
+                    Restore default
+                  </Button>
+                </Stack>
+              )}
+            </Gated>
           </Stack>
         </SectionCard>
         <Confirm

@@ -18,6 +18,7 @@ import {
 import { Title, useDataProvider, useNotify } from 'react-admin';
 import type { Setting } from '../bindings/Setting';
 import type { AppDataProvider } from '../data/dataProvider';
+import { Gated } from '../backOffice/capabilities';
 import { CurrentAdminSwitch } from '../layout/CurrentAdmin';
 import { SectionCard, fieldErrors } from './shared';
 
@@ -183,15 +184,20 @@ const SettingsSection = ({ settings }: { settings: Setting[] }) => {
           />
         ))}
       </Stack>
-      <Button
-        type="submit"
-        variant="contained"
-        startIcon={<SaveIcon />}
-        disabled={changed.length === 0 || save.isPending}
-        sx={{ mt: 2 }}
-      >
-        Save
-      </Button>
+      <Box sx={{ mt: 2 }}>
+        <Gated capability="manage_settings">
+          {(refused) => (
+            <Button
+              type="submit"
+              variant="contained"
+              startIcon={<SaveIcon />}
+              disabled={refused || changed.length === 0 || save.isPending}
+            >
+              Save
+            </Button>
+          )}
+        </Gated>
+      </Box>
     </Box>
   );
 };
@@ -243,22 +249,28 @@ const SmtpPassword = () => {
         size="small"
         fullWidth
       />
-      <Stack direction="row" spacing={1} sx={{ mt: 1 }}>
-        <Button
-          variant="outlined"
-          disabled={password === '' || change.isPending}
-          onClick={() => change.mutate(password)}
-        >
-          Save password
-        </Button>
-        <Button
-          color="error"
-          disabled={!saved.data || change.isPending}
-          onClick={() => change.mutate(null)}
-        >
-          Forget password
-        </Button>
-      </Stack>
+      <Box sx={{ mt: 1 }}>
+        <Gated capability="manage_settings">
+          {(refused) => (
+            <Stack direction="row" spacing={1}>
+              <Button
+                variant="outlined"
+                disabled={refused || password === '' || change.isPending}
+                onClick={() => change.mutate(password)}
+              >
+                Save password
+              </Button>
+              <Button
+                color="error"
+                disabled={refused || !saved.data || change.isPending}
+                onClick={() => change.mutate(null)}
+              >
+                Forget password
+              </Button>
+            </Stack>
+          )}
+        </Gated>
+      </Box>
     </Box>
   );
 };

@@ -13,6 +13,14 @@ const messages = {
         deleted: 'Customer User deleted',
       },
     },
+    'customer-user-roles': {
+      name: 'Customer User Role |||| Customer User Roles',
+      notifications: {
+        created: 'Customer User Role has been saved',
+        updated: 'Customer User Role has been saved',
+        deleted: 'Customer User Role deleted',
+      },
+    },
     customers: { name: 'Customer |||| Customers' },
     websites: { name: 'Website |||| Websites' },
     roles: { name: 'Role |||| Roles' },

@@ -6,7 +6,9 @@ import MarkEmailReadIcon from '@mui/icons-material/MarkEmailRead';
 import SendIcon from '@mui/icons-material/Send';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Confirm, useDataProvider, useNotify, useRefresh } from 'react-admin';
+import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
 import type { CustomerUser } from '../bindings/CustomerUser';
+import { Gated } from '../backOffice/capabilities';
 import type { AccountCommand, AppDataProvider } from '../data/dataProvider';
 
 /** What the actions need of a user: a grid row or a full record. */
@@ -21,6 +23,8 @@ export interface AccountState {
 
 interface AccountAction {
   command: AccountCommand;
+  /** What the current admin's back-office role needs for it. */
+  capability: BackOfficeCapability;
   label: string;
   icon: ReactNode;
   /** Oro's confirmation text, where the action asks first. */
@@ -31,18 +35,21 @@ interface AccountAction {
 
 const CONFIRM: AccountAction = {
   command: 'confirm_customer_user',
+  capability: 'manage_customer_users',
   label: 'Confirm',
   icon: <MarkEmailReadIcon />,
   success: () => 'Confirmation successful',
 };
 const RESEND: AccountAction = {
   command: 'resend_confirmation',
+  capability: 'manage_customer_users',
   label: 'Resend Confirmation Email',
   icon: <SendIcon />,
   success: () => 'Confirmation email has been sent',
 };
 const RESET: AccountAction = {
   command: 'reset_password',
+  capability: 'reset_passwords',
   label: 'Reset Password',
   icon: <LockResetIcon />,
   confirm: (email) =>
@@ -52,6 +59,7 @@ const RESET: AccountAction = {
 };
 const REVOKE: AccountAction = {
   command: 'revoke_reset',
+  capability: 'reset_passwords',
   label: 'Revoke Reset Link',
   icon: <LinkOffIcon />,
   confirm: (email) =>
@@ -60,6 +68,7 @@ const REVOKE: AccountAction = {
 };
 const UNLOCK: AccountAction = {
   command: 'unlock_customer_user',
+  capability: 'unlock',
   label: 'Unlock',
   icon: <LockOpenIcon />,
   success: (email) => `${email} has been unlocked.`,
@@ -118,14 +127,17 @@ export const AccountActionButtons = ({ user }: { user: AccountState }) => {
   return (
     <>
       {accountActions(user).map((action) => (
-        <Button
-          key={action.command}
-          label={action.label}
-          disabled={isPending}
-          onClick={() => start(action)}
-        >
-          {action.icon}
-        </Button>
+        <Gated key={action.command} capability={action.capability}>
+          {(disabled) => (
+            <Button
+              label={action.label}
+              disabled={disabled || isPending}
+              onClick={() => start(action)}
+            >
+              {action.icon}
+            </Button>
+          )}
+        </Gated>
       ))}
       {dialog}
     </>

@@ -25,12 +25,16 @@ import {
   useRefresh,
   useUnselectAll,
 } from 'react-admin';
+import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
+import { Gated } from '../backOffice/capabilities';
 import { CUSTOMER_USERS, type AppDataProvider } from '../data/dataProvider';
 
 interface Choice {
   action: BulkAction;
+  /** What the current admin's back-office role needs for it. */
+  capability: BackOfficeCapability;
   label: string;
   icon: ReactNode;
   /** Asked before acting on the selection. */
@@ -38,19 +42,36 @@ interface Choice {
 }
 
 const CHOICES: Choice[] = [
-  { action: 'enable', label: 'Enable', icon: <ToggleOnIcon /> },
-  { action: 'disable', label: 'Disable', icon: <ToggleOffIcon /> },
+  {
+    action: 'enable',
+    capability: 'manage_customer_users',
+    label: 'Enable',
+    icon: <ToggleOnIcon />,
+  },
+  {
+    action: 'disable',
+    capability: 'manage_customer_users',
+    label: 'Disable',
+    icon: <ToggleOffIcon />,
+  },
   {
     action: 'resetPassword',
+    capability: 'reset_passwords',
     label: 'Reset Password',
     icon: <LockResetIcon />,
     confirm: (n) =>
       `${n} customer users will receive the email to reset password and will be disabled from login.`,
   },
-  { action: 'unlock', label: 'Unlock', icon: <LockOpenIcon /> },
-  { action: 'resendConfirmation', label: 'Resend Confirmation', icon: <SendIcon /> },
+  { action: 'unlock', capability: 'unlock', label: 'Unlock', icon: <LockOpenIcon /> },
+  {
+    action: 'resendConfirmation',
+    capability: 'manage_customer_users',
+    label: 'Resend Confirmation',
+    icon: <SendIcon />,
+  },
   {
     action: 'delete',
+    capability: 'manage_customer_users',
     label: 'Delete',
     icon: <DeleteIcon />,
     confirm: (n) => `Are you sure you want to delete ${n} customer users?`,
@@ -81,14 +102,17 @@ export const BulkActions = () => {
   return (
     <>
       {CHOICES.map((choice) => (
-        <Button
-          key={choice.action}
-          label={choice.label}
-          disabled={isPending}
-          onClick={() => start(choice)}
-        >
-          {choice.icon}
-        </Button>
+        <Gated key={choice.action} capability={choice.capability}>
+          {(disabled) => (
+            <Button
+              label={choice.label}
+              disabled={disabled || isPending}
+              onClick={() => start(choice)}
+            >
+              {choice.icon}
+            </Button>
+          )}
+        </Gated>
       ))}
       <Confirm
         isOpen={asking !== null}

@@ -31,6 +31,7 @@ import type { Customer } from '../bindings/Customer';
 import type { RoleRef } from '../bindings/RoleRef';
 import type { Website } from '../bindings/Website';
 import type { AppDataProvider } from '../data/dataProvider';
+import { Gated } from '../backOffice/capabilities';
 import { CheckboxInput } from './CheckboxInput';
 import { fieldLabel } from './fieldTable';
 import type { CustomerUserFormValues } from './formValues';
@@ -53,7 +54,7 @@ export type FormMode = 'create' | 'edit';
 
 const ALL = { page: 1, perPage: 1000 };
 
-const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
+export const Section = ({ title, children }: { title: string; children: React.ReactNode }) => (
   <Box component="section" sx={{ width: '100%', mb: 2 }}>
     <Typography variant="h6" component="h2" sx={{ mb: 1 }}>
       {title}
@@ -70,7 +71,7 @@ const Row = ({ children }: { children: React.ReactNode }) => (
 );
 
 /** The server's message for the whole form (e.g. a field not on screen). */
-const ServerErrorBanner = () => {
+export const ServerErrorBanner = () => {
   const { errors } = useFormState();
   const root = (errors.root as { serverError?: { message?: string } } | undefined)?.serverError;
   if (!root?.message) return null;
@@ -97,7 +98,7 @@ const EmailWarning = ({ warning, stored }: { warning?: string; stored?: string |
 
 // ---------------------------------------------------------------------------------------------
 
-const customerOption = (c: Customer | undefined) => (c ? c.path || c.name : '');
+export const customerOption = (c: Customer | undefined) => (c ? c.path || c.name : '');
 
 const CustomerSection = ({ mode }: { mode: FormMode }) => {
   const createNew = useWatch<CustomerUserFormValues>({ name: 'createNewCustomer' });
@@ -466,7 +467,9 @@ const AddressesSection = () => (
 
 const FormToolbar = () => (
   <Toolbar>
-    <SaveButton label="Save" alwaysEnable />
+    <Gated capability="manage_customer_users">
+      {(disabled) => <SaveButton label="Save" alwaysEnable={!disabled} disabled={disabled} />}
+    </Gated>
   </Toolbar>
 );
 

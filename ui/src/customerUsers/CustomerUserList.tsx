@@ -1,8 +1,7 @@
 import { useEffect } from 'react';
-import { Alert, AlertTitle, Box, Typography, type TablePaginationProps } from '@mui/material';
+import { Box, Typography, type TablePaginationProps } from '@mui/material';
 import PeopleOutlineIcon from '@mui/icons-material/PeopleOutline';
 import {
-  Button,
   CreateButton,
   DatagridConfigurable,
   DateField,
@@ -25,7 +24,9 @@ import { ImportButton } from './ImportButton';
 import { fieldLabel } from './fieldTable';
 import { AuthStatusField, YesNoField } from './fields';
 import { RowActions } from './RowActions';
+import { Gated } from '../backOffice/capabilities';
 import { call } from '../data/api';
+import { ListError, NoResults } from '../layout/ListStates';
 import { useReadOnly } from '../layout/StoreInfo';
 
 export const PAGE_SIZES = [10, 25, 50, 100, 200];
@@ -40,7 +41,7 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
-const YES_NO = [
+export const YES_NO = [
   { id: 'true', name: 'Yes' },
   { id: 'false', name: 'No' },
 ];
@@ -101,9 +102,17 @@ const ListActions = () => {
     <TopToolbar>
       <FilterButton />
       <SelectColumnsButton />
-      {readOnly ? null : <ImportButton />}
-      <ExportButton />
-      {readOnly ? null : <CreateButton label="Create Customer User" />}
+      {readOnly ? null : (
+        <Gated capability={['import_export', 'manage_customer_users']}>
+          {(disabled) => <ImportButton disabled={disabled} />}
+        </Gated>
+      )}
+      <Gated capability="import_export">{(disabled) => <ExportButton disabled={disabled} />}</Gated>
+      {readOnly ? null : (
+        <Gated capability="manage_customer_users">
+          {(disabled) => <CreateButton label="Create Customer User" disabled={disabled} />}
+        </Gated>
+      )}
     </TopToolbar>
   );
 };
@@ -119,34 +128,14 @@ const EmptyState = () => {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         Customer users are the people of your customers who sign in to the storefront.
       </Typography>
-      {readOnly ? null : <CreateButton variant="contained" label="Create Customer User" />}
+      {readOnly ? null : (
+        <Gated capability="manage_customer_users">
+          {(disabled) => (
+            <CreateButton variant="contained" label="Create Customer User" disabled={disabled} />
+          )}
+        </Gated>
+      )}
     </Box>
-  );
-};
-
-const NoResults = () => {
-  const { setFilters } = useListContext();
-  return (
-    <Box sx={{ p: 3 }}>
-      <Typography variant="body2" component="span">
-        No customer users match the current search and filters.
-      </Typography>{' '}
-      <Button label="Clear filters" onClick={() => setFilters({}, [])} />
-    </Box>
-  );
-};
-
-const ErrorState = () => {
-  const { error, refetch } = useListContext();
-  return (
-    <Alert
-      severity="error"
-      sx={{ m: 2 }}
-      action={<Button label="Retry" onClick={() => refetch()} />}
-    >
-      <AlertTitle>Customer users could not be loaded</AlertTitle>
-      {error?.message || 'Something went wrong.'}
-    </Alert>
   );
 };
 
@@ -188,7 +177,7 @@ export const CustomerUserList = () => {
       actions={<ListActions />}
       pagination={<KeysetPagination />}
       empty={<EmptyState />}
-      error={<ErrorState />}
+      error={<ListError title="Customer users could not be loaded" />}
       // The toolbar keeps the window's width while a wide grid makes the page scroll sideways.
       // Not a scrolling card: WebKitGTK 2.50 then hit-tests the lower rows at a stale place
       // after the filters above the grid change, and clicks on them go nowhere.
@@ -200,7 +189,7 @@ export const CustomerUserList = () => {
         // Every bulk action changes: a read-only store has no selection column.
         bulkActionButtons={readOnly ? false : <BulkActions />}
         omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
-        empty={<NoResults />}
+        empty={<NoResults what="customer users" />}
         size="small"
         sx={{
           '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },

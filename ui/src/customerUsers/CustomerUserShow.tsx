@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -33,7 +33,9 @@ import type { AppDataProvider } from '../data/dataProvider';
 import { Link } from 'react-router-dom';
 import { CustomerUserEmails } from '../admin/Outbox';
 import { RefusedChangeAlerts } from '../admin/Sync';
+import { Gated } from '../backOffice/capabilities';
 import { AccountActionButtons } from './AccountActions';
+import { EffectivePermissions } from './EffectivePermissions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { fieldLabel } from './fieldTable';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
@@ -43,7 +45,7 @@ const yesNo = (v: boolean | null | undefined) => (v ? 'Yes' : 'No');
 const orDash = (v: unknown) => (v == null || v === '' ? '—' : String(v));
 
 /** A labelled value; `<dt>`/`<dd>` so the label names the value. */
-const Detail = ({ label, children }: { label: string; children: ReactNode }) => (
+export const Detail = ({ label, children }: { label: string; children: ReactNode }) => (
   <Box sx={{ display: 'contents' }}>
     <Typography component="dt" variant="body2" color="text.secondary" sx={{ fontWeight: 500 }}>
       {label}
@@ -54,7 +56,7 @@ const Detail = ({ label, children }: { label: string; children: ReactNode }) => 
   </Box>
 );
 
-const Details = ({ children }: { children: ReactNode }) => (
+export const Details = ({ children }: { children: ReactNode }) => (
   <Box
     component="dl"
     sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 3, rowGap: 1, m: 0 }}
@@ -63,6 +65,7 @@ const Details = ({ children }: { children: ReactNode }) => (
   </Box>
 );
 
+/** A titled card; a `<section>` named by its heading, so tests and screen readers find it. */
 const SectionCard = ({
   title,
   children,
@@ -71,16 +74,24 @@ const SectionCard = ({
   title: string;
   children: ReactNode;
   fill?: boolean;
-}) => (
-  <Card variant="outlined" component="section" sx={{ height: fill ? '100%' : undefined }}>
-    <CardContent>
-      <Typography variant="h6" component="h2" gutterBottom>
-        {title}
-      </Typography>
-      {children}
-    </CardContent>
-  </Card>
-);
+}) => {
+  const headingId = useId();
+  return (
+    <Card
+      variant="outlined"
+      component="section"
+      aria-labelledby={headingId}
+      sx={{ height: fill ? '100%' : undefined }}
+    >
+      <CardContent>
+        <Typography id={headingId} variant="h6" component="h2" gutterBottom>
+          {title}
+        </Typography>
+        {children}
+      </CardContent>
+    </Card>
+  );
+};
 
 const Chips = ({ items, empty }: { items: string[]; empty: string }) =>
   items.length === 0 ? (
@@ -243,15 +254,22 @@ const ShowActions = () => {
   return (
     <TopToolbar>
       <ListButton label="Customer Users" />
-      <EditButton />
+      <Gated capability="manage_customer_users">
+        {(disabled) => <EditButton disabled={disabled} />}
+      </Gated>
       <EnableToggleButton />
       {record ? <AccountActionButtons user={record} /> : null}
       {record ? (
-        <DeleteWithConfirmButton
-          mutationMode="pessimistic"
-          confirmTitle="Delete Customer User"
-          confirmContent={`Are you sure you want to delete ${fullName(record)}?`}
-        />
+        <Gated capability="manage_customer_users">
+          {(disabled) => (
+            <DeleteWithConfirmButton
+              mutationMode="pessimistic"
+              confirmTitle="Delete Customer User"
+              confirmContent={`Are you sure you want to delete ${fullName(record)}?`}
+              disabled={disabled}
+            />
+          )}
+        </Gated>
       ) : null}
     </TopToolbar>
   );
@@ -365,6 +383,11 @@ const CustomerUserDetails = () => {
               items={(r.salesRepresentatives ?? []).map((u) => u.name)}
               empty="No sales representatives"
             />
+          </SectionCard>
+        </Grid>
+        <Grid size={12}>
+          <SectionCard title="What this user can do">
+            <EffectivePermissions id={r.id} />
           </SectionCard>
         </Grid>
         <Grid size={12}>

@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Button, useDataProvider, useNotify, useRecordContext, useRefresh } from 'react-admin';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { AppDataProvider } from '../data/dataProvider';
+import { Gated } from '../backOffice/capabilities';
 
 /**
  * "Enable" / "Disable" (Oro's operations) of `record`: calls `set_customer_user_enabled`.
@@ -40,16 +41,20 @@ export const EnableToggleButton = ({ size = 'small' }: { size?: 'small' | 'mediu
   const { label, icon, toggle, isPending } = useEnableToggle(record);
   if (!record) return null;
   return (
-    <Button
-      label={label}
-      size={size}
-      disabled={isPending}
-      onClick={(event: MouseEvent) => {
-        event.stopPropagation();
-        toggle();
-      }}
-    >
-      {icon}
-    </Button>
+    <Gated capability="manage_customer_users">
+      {(disabled) => (
+        <Button
+          label={label}
+          size={size}
+          disabled={disabled || isPending}
+          onClick={(event: MouseEvent) => {
+            event.stopPropagation();
+            toggle();
+          }}
+        >
+          {icon}
+        </Button>
+      )}
+    </Gated>
   );
 };

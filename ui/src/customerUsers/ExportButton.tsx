@@ -16,7 +16,7 @@ import type { ImportKind } from '../bindings/ImportKind';
 import { toGridFilter, type AppDataProvider } from '../data/dataProvider';
 
 /** "Export": everyone, or just what the grid's filters and search show, as Oro's CSV. */
-export const ExportButton = () => {
+export const ExportButton = ({ disabled }: { disabled?: boolean }) => {
   const { filterValues } = useListContext();
   const dataProvider = useDataProvider<AppDataProvider>();
   const notify = useNotify();
@@ -46,6 +46,7 @@ export const ExportButton = () => {
       <Button
         label="Export"
         aria-haspopup="menu"
+        disabled={disabled}
         onClick={(event: MouseEvent<HTMLElement>) => setAnchor(event.currentTarget)}
       >
         <DownloadIcon />

@@ -31,7 +31,7 @@ type Running = { mode: ImportChoice; progress: ImportProgress | null };
  * "Import": pick (or type) a CSV file, check it, read Oro-style row errors, then import it
  * all or nothing, or only the valid rows with the failed ones saved to fix.
  */
-export const ImportButton = () => {
+export const ImportButton = ({ disabled }: { disabled?: boolean }) => {
   const dataProvider = useDataProvider<AppDataProvider>();
   const notify = useNotify();
   const refresh = useRefresh();
@@ -95,7 +95,7 @@ export const ImportButton = () => {
       : 0;
   return (
     <>
-      <Button label="Import" onClick={() => setOpen(true)}>
+      <Button label="Import" disabled={disabled} onClick={() => setOpen(true)}>
         <UploadIcon />
       </Button>
       <Dialog

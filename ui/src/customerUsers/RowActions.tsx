@@ -23,6 +23,7 @@ import { Link } from 'react-router-dom';
 import { accountActions, useAccountAction, type AccountState } from './AccountActions';
 import { useEnableToggle } from './EnableToggleButton';
 import { fullName } from './fields';
+import { useCapabilities } from '../backOffice/capabilities';
 import { useReadOnly } from '../layout/StoreInfo';
 
 type RowRecord = AccountState & { firstName?: string; lastName?: string };
@@ -49,6 +50,7 @@ const RowActionsMenu = ({ record }: { record: RowRecord }) => {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const readOnly = useReadOnly();
+  const { can } = useCapabilities();
   const toggle = useEnableToggle(record);
   const account = useAccountAction(record);
   const { handleDelete, isPending: deleting } = useDeleteController({
@@ -59,8 +61,11 @@ const RowActionsMenu = ({ record }: { record: RowRecord }) => {
     mutationOptions: { onSettled: () => setConfirmingDelete(false) },
   });
   const close = () => setAnchor(null);
-  // A read-only store is only looked at: View is all there is.
-  const actions = readOnly ? [] : accountActions(record);
+  // A read-only store is only looked at: View is all there is. What the current admin's
+  // back-office role does not allow is left out of this compact menu; the view page shows it
+  // disabled, with the reason.
+  const manages = !readOnly && can('manage_customer_users');
+  const actions = readOnly ? [] : accountActions(record).filter((a) => can(a.capability));
   const busy = toggle.isPending || account.isPending || deleting;
   return (
     // Clicks here (also in the menu and dialogs, which React bubbles through their portals)
@@ -88,7 +93,7 @@ const RowActionsMenu = ({ record }: { record: RowRecord }) => {
           </ListItemIcon>
           <ListItemText>View</ListItemText>
         </MenuItem>
-        {readOnly
+        {!manages
           ? null
           : [
               <MenuItem

@@ -24,6 +24,7 @@ const CODES: ReadonlyArray<ApiError['code']> = [
   'internal',
   'unavailable',
   'unauthorized',
+  'forbidden',
 ];
 
 /** Turns whatever a rejected `invoke` gave us into an `ApiError`. */

@@ -9,11 +9,16 @@ import type {
   RaRecord,
 } from 'react-admin';
 import type { AttemptQuery } from '../bindings/AttemptQuery';
+import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
+import type { BackOfficeRole } from '../bindings/BackOfficeRole';
+import type { BackOfficeRoleInput } from '../bindings/BackOfficeRoleInput';
+import type { BackOfficeUser } from '../bindings/BackOfficeUser';
 import type { BackOfficeUserInput } from '../bindings/BackOfficeUserInput';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CommandName, Commands } from '../bindings/commands';
+import type { Effective } from '../bindings/Effective';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
 import type { ExportProgress } from '../bindings/ExportProgress';
 import type { ExportQuery } from '../bindings/ExportQuery';
@@ -27,6 +32,7 @@ import type { LoginAttempt } from '../bindings/LoginAttempt';
 import type { OutboxDelivery } from '../bindings/OutboxDelivery';
 import type { OutboxMessage } from '../bindings/OutboxMessage';
 import type { OutboxQuery } from '../bindings/OutboxQuery';
+import type { PermissionCatalog } from '../bindings/PermissionCatalog';
 import type { RenderedEmail } from '../bindings/RenderedEmail';
 import type { Setting } from '../bindings/Setting';
 import type { StoreInfo } from '../bindings/StoreInfo';
@@ -37,6 +43,9 @@ import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
 import type { GridFilter } from '../bindings/GridFilter';
 import type { GridQuery } from '../bindings/GridQuery';
+import type { Role } from '../bindings/Role';
+import type { RoleInput } from '../bindings/RoleInput';
+import type { RoleQuery } from '../bindings/RoleQuery';
 import type { RoleRef } from '../bindings/RoleRef';
 import type { User } from '../bindings/User';
 import { diffInput, recordToInput } from '../customerUsers/formValues';
@@ -44,6 +53,8 @@ import { Channel } from '@tauri-apps/api/core';
 import { call, toApiError } from './api';
 
 export const CUSTOMER_USERS = 'customer-users';
+/** The Roles grid's resource; `roles` is the short list the customer user form picks from. */
+export const CUSTOMER_USER_ROLES = 'customer-user-roles';
 
 /** Commands beyond CRUD, reached through `useDataProvider<AppDataProvider>()`. */
 export interface AppDataProvider extends DataProvider {
@@ -110,6 +121,19 @@ export interface AppDataProvider extends DataProvider {
   syncRetry(seq: number): Promise<SyncView>;
   /** Drops a change the server refused: the record becomes the team's copy again. */
   syncDiscard(seq: number): Promise<SyncView>;
+  /** The entities, actions, levels and capabilities role forms offer, with their labels. */
+  permissionCatalog(): Promise<PermissionCatalog>;
+  /** What customer user `id` may do: the grants of all their roles, each with its roles. */
+  customerUserPermissions(id: Identifier): Promise<Effective>;
+  /** System › Users: the back-office users with their back-office roles. */
+  listBackOfficeUsers(): Promise<BackOfficeUser[]>;
+  setBackOfficeUserRole(user: string, role: string): Promise<BackOfficeUser>;
+  listBackOfficeRoles(): Promise<BackOfficeRole[]>;
+  createBackOfficeRole(input: BackOfficeRoleInput): Promise<BackOfficeRole>;
+  updateBackOfficeRole(id: string, input: BackOfficeRoleInput): Promise<BackOfficeRole>;
+  deleteBackOfficeRole(id: string): Promise<null>;
+  /** What the current admin's back-office role lets them do in this window. */
+  myCapabilities(): Promise<BackOfficeCapability[]>;
 }
 
 /** What `server_sign_in` is given: the server, the admin's credentials, how to connect. */
@@ -134,6 +158,7 @@ const STATUS: Record<string, number> = {
   internal: 500,
   unavailable: 503,
   unauthorized: 401,
+  forbidden: 403,
 };
 
 /**
@@ -240,6 +265,38 @@ function toSort(sort: GetListParams['sort']): GridQuery['sort'] {
   const order = sort?.order === 'DESC' ? 'DESC' : 'ASC';
   return { field, order } as GridQuery['sort'];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Roles grid query mapping
+
+const ROLE_TEXT_FILTERS = ['q', 'label', 'role', 'customer'] as const;
+const ROLE_BOOLEAN_FILTERS = ['predefined', 'selfManaged', 'public'] as const;
+const ROLE_SORT_FIELDS = ['label', 'role', 'customer', 'type', 'selfManaged', 'public', 'users'];
+
+/** The Roles grid's filters and sort → `RoleQuery` (blank values are dropped). */
+export function toRoleQuery(
+  raFilter: Record<string, unknown> = {},
+  sort?: GetListParams['sort'],
+): RoleQuery {
+  const query: RoleQuery = { desc: sort?.order === 'DESC' };
+  for (const key of ROLE_TEXT_FILTERS) {
+    const v = raFilter[key];
+    if (typeof v === 'string' && v.trim() !== '') query[key] = v.trim();
+  }
+  for (const key of ROLE_BOOLEAN_FILTERS) {
+    const v = asBoolean(raFilter[key]);
+    if (v !== undefined) query[key] = v;
+  }
+  if (sort?.field && ROLE_SORT_FIELDS.includes(sort.field)) query.sort = sort.field;
+  return query;
+}
+
+const roleRef = (role: Role): RoleRef => ({
+  id: role.id,
+  role: role.role,
+  label: role.label,
+  customerId: role.customer?.id ?? null,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Keyset paging: react-admin page numbers → cursors
@@ -425,9 +482,21 @@ export function createDataProvider(): AppDataProvider {
     return all.filter((r) => wanted.includes(String(r.id)));
   }
 
+  /** The role, and the customer user form's list of roles told of it. */
+  const rememberRole = (role: Role) => {
+    roles.set(role.id, roleRef(role));
+    return role;
+  };
+
   return {
     async getList(resource, params) {
       if (resource === CUSTOMER_USERS) return listCustomerUsers(params);
+      if (resource === CUSTOMER_USER_ROLES) {
+        // The core filters and sorts every role (they are few); the page is cut here.
+        const query = toRoleQuery(params.filter, params.sort);
+        const all = await run('list_customer_user_roles', { query });
+        return sortAndPage(all.map(rememberRole), { pagination: params.pagination }) as never;
+      }
       const all = await listReference(resource, params.filter);
       const filtered = all.filter((r) => matchesQ(r, params.filter?.q));
       return sortAndPage(filtered, params) as GetListResult;
@@ -437,6 +506,10 @@ export function createDataProvider(): AppDataProvider {
       if (resource === CUSTOMER_USERS) {
         const user = await run('get_customer_user', { id: String(params.id) });
         return { data: remember(user) } as never;
+      }
+      if (resource === CUSTOMER_USER_ROLES) {
+        const role = await run('get_customer_user_role', { id: String(params.id) });
+        return { data: rememberRole(role) } as never;
       }
       const [record] = await getManyReference(resource, [params.id]);
       if (!record) throw new HttpError('Not found.', 404);
@@ -449,6 +522,12 @@ export function createDataProvider(): AppDataProvider {
           params.ids.map((id) => run('get_customer_user', { id: String(id) })),
         );
         return { data } as never;
+      }
+      if (resource === CUSTOMER_USER_ROLES) {
+        const data = await Promise.all(
+          params.ids.map((id) => run('get_customer_user_role', { id: String(id) })),
+        );
+        return { data: data.map(rememberRole) } as never;
       }
       return { data: await getManyReference(resource, params.ids) } as never;
     },
@@ -466,6 +545,10 @@ export function createDataProvider(): AppDataProvider {
     },
 
     async create(resource, params) {
+      if (resource === CUSTOMER_USER_ROLES) {
+        const role = await run('create_customer_user_role', { input: params.data as RoleInput });
+        return { data: rememberRole(role) } as never;
+      }
       if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot create ${resource}.`, 405);
       const user = await run('create_customer_user', {
         input: params.data as CustomerUserInput,
@@ -474,6 +557,13 @@ export function createDataProvider(): AppDataProvider {
     },
 
     async update(resource, params) {
+      if (resource === CUSTOMER_USER_ROLES) {
+        const role = await run('update_customer_user_role', {
+          id: String(params.id),
+          input: params.data as RoleInput,
+        });
+        return { data: rememberRole(role) } as never;
+      }
       if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot update ${resource}.`, 405);
       const previous = params.previousData as CustomerUser | undefined;
       const prevInput: Partial<CustomerUserInput> =
@@ -490,6 +580,11 @@ export function createDataProvider(): AppDataProvider {
     },
 
     async delete(resource, params) {
+      if (resource === CUSTOMER_USER_ROLES) {
+        await run('delete_customer_user_role', { id: String(params.id) });
+        roles.delete(String(params.id));
+        return { data: (params.previousData ?? { id: params.id }) as never };
+      }
       if (resource !== CUSTOMER_USERS) throw new HttpError(`Cannot delete ${resource}.`, 405);
       await run('delete_customer_user', { id: String(params.id) });
       return { data: (params.previousData ?? { id: params.id }) as never };
@@ -563,5 +658,14 @@ export function createDataProvider(): AppDataProvider {
     syncNow: (replaceLocal) => run('sync_now', { replaceLocal }),
     syncRetry: (seq) => run('sync_retry', { seq }),
     syncDiscard: (seq) => run('sync_discard', { seq }),
+    permissionCatalog: () => run('permission_catalog'),
+    customerUserPermissions: (id) => run('customer_user_permissions', { id: String(id) }),
+    listBackOfficeUsers: () => run('list_back_office_users'),
+    setBackOfficeUserRole: (user, role) => run('set_back_office_user_role', { user, role }),
+    listBackOfficeRoles: () => run('list_back_office_roles'),
+    createBackOfficeRole: (input) => run('create_back_office_role', { input }),
+    updateBackOfficeRole: (id, input) => run('update_back_office_role', { id, input }),
+    deleteBackOfficeRole: (id) => run('delete_back_office_role', { id }),
+    myCapabilities: () => run('my_capabilities'),
   };
 }

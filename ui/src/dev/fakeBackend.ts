@@ -4,7 +4,12 @@
  * are only those the UI needs to exercise its paths.
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
+import type { Action } from '../bindings/Action';
 import type { ApiError } from '../bindings/ApiError';
+import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
+import type { BackOfficeRole } from '../bindings/BackOfficeRole';
+import type { BackOfficeRoleInput } from '../bindings/BackOfficeRoleInput';
+import type { BackOfficeUser } from '../bindings/BackOfficeUser';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
@@ -18,14 +23,21 @@ import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
+import type { Effective } from '../bindings/Effective';
+import type { Entity } from '../bindings/Entity';
 import type { GridQuery } from '../bindings/GridQuery';
 import type { ImportChoice } from '../bindings/ImportChoice';
 import type { ImportKind } from '../bindings/ImportKind';
 import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
+import type { Level } from '../bindings/Level';
 import type { Localization } from '../bindings/Localization';
 import type { Page } from '../bindings/Page';
+import type { PermissionCatalog } from '../bindings/PermissionCatalog';
 import type { Ref } from '../bindings/Ref';
+import type { Role } from '../bindings/Role';
+import type { RoleInput } from '../bindings/RoleInput';
+import type { RoleQuery } from '../bindings/RoleQuery';
 import type { RoleRef } from '../bindings/RoleRef';
 import type { SyncView } from '../bindings/SyncView';
 import type { User } from '../bindings/User';
@@ -101,7 +113,133 @@ const CHANGES = new Set<CommandName>([
   'set_smtp_password',
   'update_email_template',
   'restore_email_template',
+  'create_customer_user_role',
+  'update_customer_user_role',
+  'delete_customer_user_role',
+  'set_back_office_user_role',
+  'create_back_office_role',
+  'update_back_office_role',
+  'delete_back_office_role',
 ]);
+
+/** What each command needs of the current admin's back-office role, as the core requires it. */
+const REQUIRES: Partial<Record<CommandName, BackOfficeCapability[]>> = {
+  create_customer_user: ['manage_customer_users'],
+  update_customer_user: ['manage_customer_users'],
+  delete_customer_user: ['manage_customer_users'],
+  set_customer_user_enabled: ['manage_customer_users'],
+  confirm_customer_user: ['manage_customer_users'],
+  resend_confirmation: ['manage_customer_users'],
+  reset_password: ['reset_passwords'],
+  revoke_reset: ['reset_passwords'],
+  unlock_customer_user: ['unlock'],
+  import_customer_users: ['import_export', 'manage_customer_users'],
+  export_customer_users: ['import_export'],
+  set_setting: ['manage_settings'],
+  update_email_template: ['manage_settings'],
+  restore_email_template: ['manage_settings'],
+  create_customer_user_role: ['manage_roles'],
+  update_customer_user_role: ['manage_roles'],
+  delete_customer_user_role: ['manage_roles'],
+  create_back_office_user: ['manage_back_office_users'],
+  set_back_office_user_role: ['manage_back_office_users'],
+  create_back_office_role: ['manage_back_office_users'],
+  update_back_office_role: ['manage_back_office_users'],
+  delete_back_office_role: ['manage_back_office_users'],
+};
+
+/** The core's catalog (`permission::catalog`), labels and all. */
+export const PERMISSION_CATALOG: PermissionCatalog = {
+  entities: (
+    [
+      ['customer', 'Customer', ['view', 'edit']],
+      ['customer_address', 'Customer Address', ['view', 'create', 'edit', 'delete']],
+      ['customer_user', 'Customer User', ['view', 'create', 'edit', 'delete', 'assign']],
+      ['customer_user_address', 'Customer User Address', ['view', 'create', 'edit', 'delete']],
+      ['customer_user_role', 'Customer User Role', ['view', 'create', 'edit', 'delete']],
+      ['order', 'Order', ['view', 'create', 'edit']],
+      ['quote', 'Quote', ['view', 'edit']],
+      ['request_for_quote', 'Request For Quote', ['view', 'create', 'edit']],
+      ['shopping_list', 'Shopping List', ['view', 'create', 'edit', 'delete', 'assign']],
+      ['checkout', 'Checkout', ['view', 'create', 'edit', 'delete']],
+    ] as [Entity, string, Action[]][]
+  ).map(([entity, label, actions]) => ({ entity, label, actions })),
+  actions: [
+    { value: 'view', label: 'View' },
+    { value: 'create', label: 'Create' },
+    { value: 'edit', label: 'Edit' },
+    { value: 'delete', label: 'Delete' },
+    { value: 'assign', label: 'Assign' },
+  ],
+  levels: [
+    { value: 'none', label: 'None' },
+    { value: 'user', label: 'User (Own)' },
+    { value: 'department', label: 'Department (Same Level)' },
+    { value: 'corporate', label: 'Corporate (All Levels)' },
+  ],
+  capabilities: [
+    { value: 'update_own_profile', label: 'Update User Profile' },
+    { value: 'manage_customer_users', label: "Manage the users of one's own customer" },
+    { value: 'manage_customer_roles', label: "Manage the roles of one's own customer" },
+    { value: 'view_login_attempts', label: 'View customer user login attempts' },
+    { value: 'publish_grid_views', label: 'Publish grid views' },
+  ],
+  backOfficeCapabilities: [
+    { value: 'manage_customer_users', label: 'Manage customer users' },
+    { value: 'manage_roles', label: 'Manage customer user roles' },
+    { value: 'reset_passwords', label: 'Reset passwords' },
+    { value: 'unlock', label: 'Unlock' },
+    { value: 'import_export', label: 'Import / export' },
+    { value: 'manage_settings', label: 'Manage settings and templates' },
+    { value: 'login_as_customer_user', label: 'Log in as customer user' },
+    { value: 'manage_back_office_users', label: 'Manage back-office users and their roles' },
+  ],
+};
+
+const LEVELS: Level[] = PERMISSION_CATALOG.levels.map((l) => l.value);
+const ALL_BACK_OFFICE = PERMISSION_CATALOG.backOfficeCapabilities.map((c) => c.value);
+
+/** Every action of every entity at `level`, as the predefined Administrator has it. */
+const everythingAt = (level: Level): Role['permissions'] =>
+  Object.fromEntries(
+    PERMISSION_CATALOG.entities.map((e) => [
+      e.entity,
+      Object.fromEntries(e.actions.map((a) => [a, level])),
+    ]),
+  );
+
+const levelOf = (role: Role, entity: Entity, action: Action): Level =>
+  role.permissions[entity]?.[action] ?? 'none';
+
+export const toRoleRef = (role: Role): RoleRef => ({
+  id: role.id,
+  role: role.role,
+  label: role.label,
+  customerId: role.customer?.id ?? null,
+});
+
+/** A role as the fake stores it: `users` is counted from the customer users when asked. */
+const seededRole = (
+  id: string,
+  label: string,
+  customer: Ref | null,
+  permissions: Role['permissions'],
+  capabilities: Role['capabilities'] = [],
+): Role => ({
+  id,
+  role: `ROLE_FRONTEND_${label.toUpperCase().replace(/[^A-Z0-9_-]/g, '_')}`,
+  label,
+  predefined: customer === null,
+  customer,
+  selfManaged: false,
+  public: true,
+  permissions,
+  capabilities,
+  users: 0 as unknown as Role['users'],
+});
+
+/** The built-in back-office Administrator: everything, whatever its list says. */
+export const ADMINISTRATOR_ROLE = 'bo-role-admin';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -166,21 +304,36 @@ export class FakeBackend {
     { id: 'loc-de', name: 'German (Germany)', code: 'de_DE' },
     { id: 'loc-fr', name: 'French (France)', code: 'fr_FR' },
   ];
-  roles: RoleRef[] = [
+  roles: Role[] = [
+    seededRole('role-admin', 'Administrator', null, everythingAt('corporate'), [
+      'update_own_profile',
+      'manage_customer_users',
+    ]),
+    seededRole(
+      'role-buyer',
+      'Buyer',
+      null,
+      { customer: { view: 'department' }, order: { view: 'user', create: 'user' } },
+      ['update_own_profile'],
+    ),
+    seededRole(
+      'role-acme-approver',
+      'Acme Approver',
+      { id: 'cust-acme', name: 'Acme Corp' },
+      { order: { view: 'department', edit: 'department' } },
+    ),
+  ];
+  /** Back-office roles; the first is the built-in Administrator. */
+  backOfficeRoles: { id: string; label: string; capabilities: BackOfficeCapability[] }[] = [
+    { id: ADMINISTRATOR_ROLE, label: 'Administrator', capabilities: [] },
     {
-      id: 'role-admin',
-      role: 'ROLE_FRONTEND_ADMINISTRATOR',
-      label: 'Administrator',
-      customerId: null,
-    },
-    { id: 'role-buyer', role: 'ROLE_FRONTEND_BUYER', label: 'Buyer', customerId: null },
-    {
-      id: 'role-acme-approver',
-      role: 'ROLE_FRONTEND_ACME_APPROVER',
-      label: 'Acme Approver',
-      customerId: 'cust-acme',
+      id: 'bo-role-sales',
+      label: 'Sales',
+      capabilities: ['manage_customer_users', 'import_export'],
     },
   ];
+  /** Each back-office user's back-office role (id); everyone starts as an Administrator. */
+  backOfficeRoleOf: Record<string, string> = {};
   org: Ref = { id: 'org-1', name: 'ORO' };
   websites: Website[] = [
     {
@@ -191,7 +344,7 @@ export class FakeBackend {
         { id: 'loc-en', name: 'English (United States)' },
         { id: 'loc-de', name: 'German (Germany)' },
       ],
-      defaultRole: this.roles[1],
+      defaultRole: toRoleRef(this.roles[1]),
       guestRole: null,
       organization: this.org,
     },
@@ -200,7 +353,7 @@ export class FakeBackend {
       name: 'Europe',
       url: 'https://eu.example.com',
       localizations: [{ id: 'loc-fr', name: 'French (France)' }],
-      defaultRole: this.roles[1],
+      defaultRole: toRoleRef(this.roles[1]),
       guestRole: null,
       organization: this.org,
     },
@@ -345,7 +498,7 @@ export class FakeBackend {
         preferredLocalization: null,
         owner: { id: 'user-admin', name: 'John Doe' },
         organization: this.org,
-        userRoles: [this.roles[1]],
+        userRoles: [toRoleRef(this.roles[1])],
         salesRepresentatives: customer.salesRepresentatives,
         addresses: [],
         createdAt: t,
@@ -439,6 +592,11 @@ export class FakeBackend {
         'conflict',
         'Choose who you are first: no back-office user is acting in this window.',
       );
+    // Work on nobody's request (`system`, before anyone is chosen) needs no capability.
+    const admin = this.currentAdmin();
+    const missing =
+      admin && (REQUIRES[cmd] ?? []).find((c) => !this.capabilitiesOf(admin).includes(c));
+    if (admin && missing) throw this.forbidden(admin, missing);
     switch (cmd) {
       case 'get_ui_state':
         return { ...this.uiState };
@@ -525,7 +683,9 @@ export class FakeBackend {
         return { ...this.createBackOfficeUser((args?.input ?? {}) as Record<string, unknown>) };
       case 'list_roles': {
         const customer = args?.customer ?? null;
-        return this.roles.filter((r) => r.customerId === null || r.customerId === customer);
+        return this.roles
+          .filter((r) => r.customer === null || r.customer.id === customer)
+          .map(toRoleRef);
       }
       case 'confirm_customer_user':
         return this.account(String(args?.id), (u) => {
@@ -759,6 +919,45 @@ export class FakeBackend {
             );
         return { subject: fill(args?.subject), body: fill(args?.content), link: null };
       }
+      case 'permission_catalog':
+        return structuredClone(PERMISSION_CATALOG);
+      case 'list_customer_user_roles':
+        return this.listRoles(args?.query ?? { desc: false });
+      case 'get_customer_user_role':
+        return this.roleView(this.role(String(args?.id)));
+      case 'create_customer_user_role':
+        return this.roleView(this.createRole(args?.input ?? {}));
+      case 'update_customer_user_role':
+        return this.roleView(this.updateRole(String(args?.id), args?.input ?? {}));
+      case 'delete_customer_user_role':
+        this.deleteRole(String(args?.id));
+        return null;
+      case 'customer_user_permissions':
+        return this.effective(this.find(String(args?.id)));
+      case 'list_back_office_users':
+        return this.users.map((u) => this.backOfficeUserView(u));
+      case 'set_back_office_user_role':
+        return this.setBackOfficeRole(String(args?.user), String(args?.role));
+      case 'list_back_office_roles':
+        return this.backOfficeRoles.map((r) => this.backOfficeRoleView(r));
+      case 'create_back_office_role':
+        return this.backOfficeRoleView(this.writeBackOfficeRole(null, args?.input ?? {}));
+      case 'update_back_office_role':
+        return this.backOfficeRoleView(
+          this.writeBackOfficeRole(String(args?.id), args?.input ?? {}),
+        );
+      case 'delete_back_office_role':
+        this.deleteBackOfficeRole(String(args?.id));
+        return null;
+      case 'my_capabilities': {
+        const admin = this.currentAdmin();
+        if (!admin)
+          throw apiError(
+            'conflict',
+            'Choose who you are first: no back-office user is acting in this window.',
+          );
+        return this.capabilitiesOf(admin);
+      }
       default:
         throw `command ${String(cmd)} not found`;
     }
@@ -837,6 +1036,309 @@ export class FakeBackend {
     this.sync.decision = decision;
     this.sync.received = null;
     return structuredClone(this.sync);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Customer user roles
+
+  /** The role `key` (id or code). */
+  role(key: string): Role {
+    const role = this.roles.find((r) => r.id === key || r.role === key);
+    if (!role) throw apiError('not_found', `Customer user role "${key}" not found.`);
+    return role;
+  }
+
+  /** How many customer users hold `role`. */
+  holders(role: Role): number {
+    return this.customerUsers.filter((u) => u.userRoles.some((r) => r.id === role.id)).length;
+  }
+
+  /** A copy as the command answers it, its users counted. */
+  roleView(role: Role): Role {
+    return { ...structuredClone(role), users: this.holders(role) as unknown as Role['users'] };
+  }
+
+  listRoles(query: RoleQuery): Role[] {
+    const has = (text: string, part: string | null | undefined) =>
+      !part || text.toLowerCase().includes(part.trim().toLowerCase());
+    const customer = query.customer
+      ? this.customers.find((c) => c.id === query.customer || c.name === query.customer)
+      : undefined;
+    if (query.customer && !customer)
+      throw apiError('not_found', `Customer "${query.customer}" not found.`);
+    const rows = this.roles
+      .map((r) => this.roleView(r))
+      .filter(
+        (r) =>
+          (!query.q || [r.label, r.role, r.customer?.name ?? ''].some((t) => has(t, query.q))) &&
+          has(r.label, query.label) &&
+          has(r.role, query.role) &&
+          (!customer || r.customer?.id === customer.id) &&
+          (query.predefined == null || r.predefined === query.predefined) &&
+          (query.selfManaged == null || r.selfManaged === query.selfManaged) &&
+          (query.public == null || r.public === query.public),
+      );
+    const key = query.sort ?? 'label';
+    const sortKey: Record<string, (r: Role) => string | number | boolean> = {
+      label: (r) => r.label.toLowerCase(),
+      role: (r) => r.role.toLowerCase(),
+      customer: (r) => r.customer?.name.toLowerCase() ?? '',
+      type: (r) => !r.predefined,
+      selfManaged: (r) => r.selfManaged,
+      public: (r) => r.public,
+      users: (r) => Number(r.users),
+    };
+    const by = sortKey[key];
+    if (!by)
+      throw apiError('validation', `sort: "${key}" is not a column of the roles grid.`, [
+        { field: 'sort', message: `"${key}" is not a column of the roles grid.` },
+      ]);
+    rows.sort((a, b) => {
+      const [x, y] = [by(a), by(b)];
+      return x < y ? -1 : x > y ? 1 : a.label.localeCompare(b.label);
+    });
+    return query.desc ? rows.reverse() : rows;
+  }
+
+  /** `input` checked as the role form is: every problem named by its field. */
+  private checkedRole(id: string, base: Role, input: RoleInput): Role {
+    const fields: ApiError['fields'] = [];
+    const label = input.label == null ? base.label : input.label.trim();
+    if (!label) fields.push({ field: 'label', message: 'This value should not be blank.' });
+    let customer = base.customer;
+    if (input.customer != null) {
+      const key = input.customer.trim();
+      const found = this.customers.find((c) => c.id === key || c.name === key);
+      if (key && !found)
+        fields.push({ field: 'customer', message: `Customer "${key}" does not exist.` });
+      customer = key ? (found ? { id: found.id, name: found.name } : base.customer) : null;
+    }
+    const permissions: Role['permissions'] = {};
+    for (const [entity, actions] of Object.entries(input.permissions ?? base.permissions)) {
+      const row = PERMISSION_CATALOG.entities.find((e) => e.entity === entity)!;
+      for (const [action, level] of Object.entries(actions ?? {}) as [Action, Level][]) {
+        if (level === 'none') continue;
+        if (!row.actions.includes(action)) {
+          fields.push({
+            field: 'permissions',
+            message: `${row.label} has no ${action} permission.`,
+          });
+          continue;
+        }
+        (permissions[entity as Entity] ??= {})[action] = level;
+      }
+    }
+    const taken = this.roles.some(
+      (r) =>
+        r.id !== id &&
+        (r.customer?.id ?? null) === (customer?.id ?? null) &&
+        r.label.toLowerCase() === label.toLowerCase(),
+    );
+    if (label && taken)
+      fields.push({ field: 'label', message: 'Role with this name already exists' });
+    if (fields.length) throw apiError('validation', 'The role is not valid.', fields);
+    return {
+      ...base,
+      label,
+      customer,
+      predefined: customer === null,
+      selfManaged: input.selfManaged ?? base.selfManaged,
+      public: input.public ?? base.public,
+      permissions,
+      capabilities: [...new Set(input.capabilities ?? base.capabilities)].sort(),
+    };
+  }
+
+  createRole(input: RoleInput): Role {
+    const id = newId('role');
+    const base: Role = { ...seededRole(id, '', null, {}), selfManaged: false, public: true };
+    const role = this.checkedRole(id, base, input);
+    // The core's code: the label upper-cased and a part of the id, made once.
+    const stem = role.label.toUpperCase().replace(/[^\p{L}\p{N}_-]/gu, '_');
+    role.role = `ROLE_FRONTEND_${stem}_${id.replace(/\D/g, '').slice(-8)}`;
+    this.roles.push(role);
+    return role;
+  }
+
+  updateRole(key: string, input: RoleInput): Role {
+    const before = this.role(key);
+    const after = this.checkedRole(before.id, before, input);
+    const users = this.holders(before);
+    if ((after.customer?.id ?? null) !== (before.customer?.id ?? null) && users > 0)
+      throw apiError('validation', 'The role is not valid.', [
+        {
+          field: 'customer',
+          message: `${users} users hold the role "${before.label}": its customer cannot change while anyone holds it.`,
+        },
+      ]);
+    Object.assign(before, after);
+    // Its holders show the new label, as the core's trigger copies it onto them.
+    for (const u of this.customerUsers)
+      u.userRoles = u.userRoles.map((r) => (r.id === before.id ? toRoleRef(before) : r));
+    return before;
+  }
+
+  deleteRole(key: string) {
+    const role = this.role(key);
+    const users = this.holders(role);
+    if (users > 0)
+      throw apiError(
+        'conflict',
+        `The role "${role.label}" cannot be deleted: ${users} customer user${users === 1 ? '' : 's'} still hold${users === 1 ? 's' : ''} it. Take it from them first.`,
+      );
+    const website = this.websites.find(
+      (w) => w.defaultRole?.id === role.id || w.guestRole?.id === role.id,
+    );
+    if (website)
+      throw apiError(
+        'conflict',
+        `The role "${role.label}" cannot be deleted: the website "${website.name}" gives it to new users or guests.`,
+      );
+    this.roles = this.roles.filter((r) => r.id !== role.id);
+  }
+
+  /** What `user` may do: every grant of their roles, the widest level winning. */
+  effective(user: CustomerUser): Effective {
+    const held = this.roles
+      .filter((r) => user.userRoles.some((u) => u.id === r.id))
+      .sort((a, b) => a.label.localeCompare(b.label));
+    const source = (r: Role) => ({ id: r.id, label: r.label });
+    const grants: Effective['grants'] = [];
+    for (const { entity, actions } of PERMISSION_CATALOG.entities) {
+      for (const action of actions) {
+        const widest = held
+          .map((r) => levelOf(r, entity, action))
+          .reduce<Level>((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a), 'none');
+        if (widest === 'none') continue;
+        const from = held.filter((r) => levelOf(r, entity, action) === widest).map(source);
+        grants.push({ entity, action, level: widest, from });
+      }
+    }
+    const capabilities = PERMISSION_CATALOG.capabilities
+      .map(({ value }) => ({
+        capability: value,
+        from: held.filter((r) => r.capabilities.includes(value)).map(source),
+      }))
+      .filter((c) => c.from.length > 0);
+    return { grants, capabilities };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Back-office roles and capabilities
+
+  backOfficeRoleIdOf(user: User): string {
+    return this.backOfficeRoleOf[user.id] ?? ADMINISTRATOR_ROLE;
+  }
+
+  capabilitiesOf(user: User): BackOfficeCapability[] {
+    const id = this.backOfficeRoleIdOf(user);
+    if (id === ADMINISTRATOR_ROLE) return [...ALL_BACK_OFFICE];
+    return [...(this.backOfficeRoles.find((r) => r.id === id)?.capabilities ?? [])];
+  }
+
+  private forbidden(admin: User, capability: BackOfficeCapability): ApiError {
+    const role = this.backOfficeRoles.find((r) => r.id === this.backOfficeRoleIdOf(admin));
+    const label = PERMISSION_CATALOG.backOfficeCapabilities.find((c) => c.value === capability)!;
+    return apiError(
+      'forbidden',
+      `${admin.username} may not do this: their back-office role "${role?.label}" does not have "${label.label}".`,
+    );
+  }
+
+  /** Gives `username` a new back-office role with just `capabilities`: for tests. */
+  withBackOfficeRole(username: string, label: string, capabilities: BackOfficeCapability[]) {
+    const id = newId('bo-role');
+    this.backOfficeRoles.push({ id, label, capabilities });
+    this.backOfficeRoleOf[this.backOfficeUser(username)!.id] = id;
+    return this;
+  }
+
+  backOfficeUserView(user: User): BackOfficeUser {
+    const role = this.backOfficeRoles.find((r) => r.id === this.backOfficeRoleIdOf(user));
+    return {
+      ...user,
+      enabled: true,
+      role: role ? { id: role.id, name: role.label } : null,
+      capabilities: this.capabilitiesOf(user),
+    };
+  }
+
+  backOfficeRole(key: string) {
+    const k = key.trim().toLowerCase();
+    const role = this.backOfficeRoles.find((r) => r.id === key || r.label.toLowerCase() === k);
+    if (!role) throw apiError('not_found', `Back-office role "${key}" not found.`);
+    return role;
+  }
+
+  backOfficeRoleView(role: FakeBackend['backOfficeRoles'][number]): BackOfficeRole {
+    const builtin = role.id === ADMINISTRATOR_ROLE;
+    return {
+      ...role,
+      builtin,
+      capabilities: builtin ? [...ALL_BACK_OFFICE] : [...role.capabilities],
+      users: this.users.filter((u) => this.backOfficeRoleIdOf(u) === role.id)
+        .length as unknown as BackOfficeRole['users'],
+    };
+  }
+
+  private setBackOfficeRole(userKey: string, roleKey: string): BackOfficeUser {
+    const user = this.backOfficeUser(userKey);
+    if (!user) throw apiError('not_found', `Back-office user "${userKey}" not found.`);
+    const role = this.backOfficeRole(roleKey);
+    const before = this.backOfficeRoleIdOf(user);
+    const otherAdmins = this.users.filter(
+      (u) => u.id !== user.id && this.backOfficeRoleIdOf(u) === ADMINISTRATOR_ROLE,
+    );
+    if (before === ADMINISTRATOR_ROLE && role.id !== before && otherAdmins.length === 0)
+      throw apiError('validation', 'role: the last enabled Administrator.', [
+        {
+          field: 'role',
+          message: `${user.name} is the last enabled Administrator: give another back-office user the Administrator role first.`,
+        },
+      ]);
+    this.backOfficeRoleOf[user.id] = role.id;
+    return this.backOfficeUserView(user);
+  }
+
+  private builtIn(role: { id: string }) {
+    if (role.id === ADMINISTRATOR_ROLE)
+      throw apiError(
+        'conflict',
+        'The Administrator role is built in: it may do everything and cannot change.',
+      );
+  }
+
+  /** Creates (`id` null) or updates a back-office role. */
+  private writeBackOfficeRole(id: string | null, input: BackOfficeRoleInput) {
+    const before = id === null ? null : this.backOfficeRole(id);
+    if (before) this.builtIn(before);
+    const label = (input.label ?? before?.label ?? '').trim();
+    const fields: ApiError['fields'] = [];
+    if (!label) fields.push({ field: 'label', message: 'This value should not be blank.' });
+    else if (
+      this.backOfficeRoles.some(
+        (r) => r.id !== before?.id && r.label.toLowerCase() === label.toLowerCase(),
+      )
+    )
+      fields.push({ field: 'label', message: 'Role with this name already exists' });
+    if (fields.length) throw apiError('validation', 'The back-office role is not valid.', fields);
+    const capabilities = [...new Set(input.capabilities ?? before?.capabilities ?? [])].sort();
+    if (before) return Object.assign(before, { label, capabilities });
+    const role = { id: newId('bo-role'), label, capabilities };
+    this.backOfficeRoles.push(role);
+    return role;
+  }
+
+  private deleteBackOfficeRole(key: string) {
+    const role = this.backOfficeRole(key);
+    this.builtIn(role);
+    const users = this.users.filter((u) => this.backOfficeRoleIdOf(u) === role.id).length;
+    if (users > 0)
+      throw apiError(
+        'conflict',
+        `The role "${role.label}" cannot be deleted: ${users} back-office user${users === 1 ? '' : 's'} still hold${users === 1 ? 's' : ''} it.`,
+      );
+    this.backOfficeRoles = this.backOfficeRoles.filter((r) => r.id !== role.id);
   }
 
   /** The back-office user with this id or username. */
@@ -918,7 +1420,8 @@ export class FakeBackend {
   }
 
   bulk(action: BulkAction, ids: string[]): BulkSummary {
-    const commands: Record<BulkAction, CommandName> = {
+    // The role actions are `bulk_role`'s, which this fake does not have.
+    const commands: Partial<Record<BulkAction, CommandName>> = {
       enable: 'set_customer_user_enabled',
       disable: 'set_customer_user_enabled',
       delete: 'delete_customer_user',
@@ -931,7 +1434,9 @@ export class FakeBackend {
     const skipped: BulkSummary['skipped'] = [];
     for (const id of ids) {
       try {
-        this.handle(commands[action], { id, enabled: action === 'enable' });
+        const command = commands[action];
+        if (!command) throw apiError('validation', 'Say which role to give or take.');
+        this.handle(command, { id, enabled: action === 'enable' });
         done.push(id);
       } catch (e) {
         const email = this.customerUsers.find((u) => u.id === id)?.email ?? null;
@@ -946,6 +1451,8 @@ export class FakeBackend {
       resendConfirmation: 'Sent the confirmation email again to',
       resetPassword: 'Sent a password reset to',
       unlock: 'Unlocked',
+      addRole: 'Gave the role to',
+      removeRole: 'Took the role from',
     };
     const noun = done.length === 1 ? 'customer user' : 'customer users';
     const message =
@@ -1061,7 +1568,7 @@ export class FakeBackend {
         input.owner,
       );
     if (input.userRoles !== undefined)
-      user.userRoles = this.roles.filter((r) => input.userRoles!.includes(r.id));
+      user.userRoles = this.roles.filter((r) => input.userRoles!.includes(r.id)).map(toRoleRef);
     if (input.salesRepresentatives)
       user.salesRepresentatives = this.users
         .filter((u) => input.salesRepresentatives!.includes(u.id))

@@ -9,7 +9,9 @@ import ExpandMore from '@mui/icons-material/ExpandMore';
 import LoginIcon from '@mui/icons-material/Login';
 import UploadFileIcon from '@mui/icons-material/UploadFile';
 import OutboxIcon from '@mui/icons-material/Outbox';
+import ManageAccountsIcon from '@mui/icons-material/ManageAccounts';
 import PeopleIcon from '@mui/icons-material/People';
+import SecurityIcon from '@mui/icons-material/Security';
 import SettingsIcon from '@mui/icons-material/Settings';
 import SettingsApplicationsIcon from '@mui/icons-material/SettingsApplications';
 import {
@@ -22,6 +24,7 @@ import {
   useSidebarState,
   useStore,
 } from 'react-admin';
+import { CapabilitiesGate } from '../backOffice/capabilities';
 import { CurrentAdminGate, CurrentAdminLabel } from './CurrentAdmin';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { ReadOnlyBanner } from './StoreInfo';
@@ -61,8 +64,14 @@ export const AppMenu = () => (
   <Menu>
     <MenuGroup id="customers" label="Customers" icon={<BusinessIcon />}>
       <Menu.Item to="/customer-users" primaryText="Customer Users" leftIcon={<PeopleIcon />} />
+      <Menu.Item
+        to="/customer-user-roles"
+        primaryText="Customer User Roles"
+        leftIcon={<SecurityIcon />}
+      />
     </MenuGroup>
     <MenuGroup id="system" label="System" icon={<SettingsApplicationsIcon />}>
+      <Menu.Item to="/back-office-users" primaryText="Users" leftIcon={<ManageAccountsIcon />} />
       <Menu.Item to="/settings" primaryText="Settings" leftIcon={<SettingsIcon />} />
       <Menu.Item
         to="/email-templates"
@@ -103,6 +112,8 @@ export const AppLayout = ({ children }: { children: ReactNode }) => (
   >
     {/* Above every page, the gate's included: a read-only file shows so wherever one looks. */}
     <ReadOnlyBanner />
-    <CurrentAdminGate>{children}</CurrentAdminGate>
+    <CurrentAdminGate>
+      <CapabilitiesGate>{children}</CapabilitiesGate>
+    </CurrentAdminGate>
   </Layout>
 );

@@ -29,7 +29,7 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
         )?),
         Command::Settings(SettingsCommand::SetSmtpPassword) => {
             let password = read_stdin_secret()?;
-            cu_core::secrets::set_smtp_password(db, Some(&password))?;
+            cu_core::secrets::set_smtp_password(db, actor, Some(&password))?;
             out.done(if password.is_empty() {
                 "SMTP password forgotten"
             } else {

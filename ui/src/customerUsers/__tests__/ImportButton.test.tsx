@@ -60,7 +60,10 @@ describe('Import', () => {
     await screen.findByText('user1@example.com');
     const dialog = await openImport(user);
     await user.click(within(dialog).getByRole('button', { name: 'Browse…' }));
-    expect(within(dialog).getByLabelText('File')).toHaveValue('/home/admin/users.csv');
+    // The picked path arrives after the command answers, not within the click.
+    await waitFor(() =>
+      expect(within(dialog).getByLabelText('File')).toHaveValue('/home/admin/users.csv'),
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Check file' }));
     await user.click(await within(dialog).findByRole('button', { name: 'Import valid rows only' }));
     expect(backend.callsOf('import_customer_users').at(-1)).toMatchObject({
