@@ -338,13 +338,26 @@ const RolesSection = () => {
     sort: { field: 'label', order: 'ASC' },
   });
 
-  // Drop ticked roles of a customer the user no longer belongs to.
+  // Labels of every role offered so far, to name the ones a change of customer takes away.
+  const labels = useRef(new Map<string, string>());
+  const [dropped, setDropped] = useState<string[]>([]);
+
+  // Drop ticked roles of a customer the user no longer belongs to, and say which (the core
+  // drops them the same way when a user moves).
   useEffect(() => {
     if (isFetching || !roles) return;
     const available = new Set(roles.map((r) => r.id));
     const selected = getValues('userRoles') ?? [];
-    const kept = selected.filter((id) => available.has(id));
-    if (kept.length !== selected.length) setValue('userRoles', kept, { shouldDirty: true });
+    const lost = selected.filter((id) => !available.has(id));
+    if (lost.length > 0) {
+      setDropped(lost.map((id) => labels.current.get(id) ?? id));
+      setValue(
+        'userRoles',
+        selected.filter((id) => available.has(id)),
+        { shouldDirty: true },
+      );
+    }
+    for (const r of roles) labels.current.set(r.id, r.label);
   }, [roles, isFetching, getValues, setValue]);
 
   return (
@@ -358,6 +371,11 @@ const RolesSection = () => {
         validate={rolesRule}
         helperText="An enabled customer user needs at least one role"
       />
+      {dropped.length > 0 && (
+        <Alert severity="info" role="status">
+          Roles of the previous customer were taken away: {dropped.join(', ')}.
+        </Alert>
+      )}
     </Section>
   );
 };

@@ -162,6 +162,20 @@ describe('Create / Edit customer user form', () => {
     expect(screen.getByText('Amanda Cole')).toBeInTheDocument();
   });
 
+  it('says which roles a change of customer takes away', async () => {
+    const user = setupUser();
+    renderApp('/customer-users/create');
+    await pickCustomer(user, 'Acme Corp');
+    await user.click(await screen.findByLabelText(/Acme Approver/));
+    await user.click(screen.getByLabelText('Buyer'));
+    await pickCustomer(user, 'Globex');
+    expect(
+      await screen.findByText('Roles of the previous customer were taken away: Acme Approver.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText(/Acme Approver/)).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Buyer')).toBeChecked();
+  });
+
   it('edits and sends only the changed keys, keeping the password when left blank', async () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-users/cu-0001');
