@@ -7,8 +7,11 @@ import {
   List,
   ListItem,
   ListItemText,
+  MenuItem,
+  TextField,
   Typography,
 } from '@mui/material';
+import BadgeIcon from '@mui/icons-material/Badge';
 import DeleteIcon from '@mui/icons-material/Delete';
 import LockOpenIcon from '@mui/icons-material/LockOpen';
 import LockResetIcon from '@mui/icons-material/LockReset';
@@ -20,6 +23,7 @@ import {
   Button,
   Confirm,
   useDataProvider,
+  useGetList,
   useListContext,
   useNotify,
   useRefresh,
@@ -28,8 +32,9 @@ import {
 import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
 import type { BulkAction } from '../bindings/BulkAction';
 import type { BulkSummary } from '../bindings/BulkSummary';
+import type { Role } from '../bindings/Role';
 import { Gated } from '../backOffice/capabilities';
-import { CUSTOMER_USERS, type AppDataProvider } from '../data/dataProvider';
+import { CUSTOMER_USER_ROLES, CUSTOMER_USERS, type AppDataProvider } from '../data/dataProvider';
 
 interface Choice {
   action: BulkAction;
@@ -88,32 +93,53 @@ export const BulkActions = () => {
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState<Choice | null>(null);
   const [summary, setSummary] = useState<BulkSummary | null>(null);
-  const { mutate, isPending } = useMutation<BulkSummary, Error, BulkAction>({
-    mutationFn: (action) => dataProvider.bulkAction(action, selectedIds),
-    onSuccess: (result) => {
+  const [choosingRole, setChoosingRole] = useState(false);
+  const done = {
+    onSuccess: (result: BulkSummary) => {
       setSummary(result);
       unselectAll();
       void queryClient.invalidateQueries({ queryKey: ['customer-users'] });
       refresh();
     },
-    onError: (error) => notify(error.message, { type: 'error' }),
+    onError: (error: Error) => notify(error.message, { type: 'error' }),
+  };
+  const { mutate, isPending } = useMutation<BulkSummary, Error, BulkAction>({
+    mutationFn: (action) => dataProvider.bulkAction(action, selectedIds),
+    ...done,
   });
+  const roleChange = useMutation<BulkSummary, Error, { role: string; add: boolean }>({
+    mutationFn: ({ role, add }) => dataProvider.bulkRole(role, add, selectedIds),
+    ...done,
+  });
+  const busy = isPending || roleChange.isPending;
   const start = (choice: Choice) => (choice.confirm ? setAsking(choice) : mutate(choice.action));
   return (
     <>
       {CHOICES.map((choice) => (
         <Gated key={choice.action} capability={choice.capability}>
           {(disabled) => (
-            <Button
-              label={choice.label}
-              disabled={disabled || isPending}
-              onClick={() => start(choice)}
-            >
+            <Button label={choice.label} disabled={disabled || busy} onClick={() => start(choice)}>
               {choice.icon}
             </Button>
           )}
         </Gated>
       ))}
+      <Gated capability="manage_customer_users">
+        {(disabled) => (
+          <Button label="Roles" disabled={disabled || busy} onClick={() => setChoosingRole(true)}>
+            <BadgeIcon />
+          </Button>
+        )}
+      </Gated>
+      <RoleChangeDialog
+        open={choosingRole}
+        count={selectedIds.length}
+        onClose={() => setChoosingRole(false)}
+        onChoose={(role, add) => {
+          setChoosingRole(false);
+          roleChange.mutate({ role, add });
+        }}
+      />
       <Confirm
         isOpen={asking !== null}
         title={asking?.label ?? ''}
@@ -127,6 +153,55 @@ export const BulkActions = () => {
       />
       <BulkSummaryDialog summary={summary} onClose={() => setSummary(null)} />
     </>
+  );
+};
+
+/** Picks a role to give to, or take from, the selected users. */
+const RoleChangeDialog = ({
+  open,
+  count,
+  onClose,
+  onChoose,
+}: {
+  open: boolean;
+  count: number;
+  onClose: () => void;
+  onChoose: (role: string, add: boolean) => void;
+}) => {
+  const [role, setRole] = useState('');
+  const { data: roles } = useGetList<Role>(
+    CUSTOMER_USER_ROLES,
+    { pagination: { page: 1, perPage: 1000 }, sort: { field: 'label', order: 'ASC' } },
+    { enabled: open },
+  );
+  return (
+    <Dialog open={open} onClose={onClose} aria-labelledby="bulk-role-title">
+      <DialogTitle id="bulk-role-title">Roles of {count} customer users</DialogTitle>
+      <DialogContent>
+        <TextField
+          select
+          fullWidth
+          margin="dense"
+          label="Role"
+          value={role}
+          onChange={(e) => setRole(e.target.value)}
+        >
+          {(roles ?? []).map((r) => (
+            <MenuItem key={r.id} value={r.id}>
+              {r.customer ? `${r.label} (${r.customer.name})` : r.label}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Typography variant="body2" color="text.secondary">
+          An enabled user keeps their last role; a customer&apos;s own role fits only its users.
+        </Typography>
+      </DialogContent>
+      <DialogActions>
+        <Button label="Cancel" onClick={onClose} />
+        <Button label="Take away" disabled={!role} onClick={() => onChoose(role, false)} />
+        <Button label="Give" disabled={!role} onClick={() => onChoose(role, true)} />
+      </DialogActions>
+    </Dialog>
   );
 };
 

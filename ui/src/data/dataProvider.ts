@@ -64,6 +64,8 @@ export interface AppDataProvider extends DataProvider {
   /** An account action of docs/api.md on one user: `confirm_customer_user`, `reset_password`, … */
   accountAction(command: AccountCommand, id: Identifier): Promise<CustomerUser>;
   bulkAction(action: BulkAction, ids: Identifier[]): Promise<BulkSummary>;
+  /** Gives (`add`) or takes the role `role` to or from the users `ids`. */
+  bulkRole(role: string, add: boolean, ids: Identifier[]): Promise<BulkSummary>;
   listOutbox(query: OutboxQuery): Promise<OutboxMessage[]>;
   retryMessage(id: string): Promise<OutboxMessage>;
   deliverOutbox(): Promise<OutboxDelivery>;
@@ -613,6 +615,7 @@ export function createDataProvider(): AppDataProvider {
     },
 
     bulkAction: (action, ids) => run('bulk_action', { action, ids: ids.map(String) }),
+    bulkRole: (role, add, ids) => run('bulk_role', { role, add, ids: ids.map(String) }),
     listOutbox: (query) => run('list_outbox', { query }),
     retryMessage: (id) => run('retry_message', { id }),
     deliverOutbox: () => run('deliver_outbox'),

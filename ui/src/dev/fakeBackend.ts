@@ -754,6 +754,8 @@ export class FakeBackend {
         return '/home/admin/customer-users-template.csv';
       case 'bulk_action':
         return this.bulk(args?.action as BulkAction, args?.ids ?? []);
+      case 'bulk_role':
+        return this.bulkRole(String(args?.role), Boolean(args?.add), args?.ids ?? []);
       // These commands answer with copies, as IPC would: react-query's structural sharing
       // keeps showing the old rows when it is handed the same objects, mutated in place.
       case 'list_outbox': {
@@ -1420,7 +1422,7 @@ export class FakeBackend {
   }
 
   bulk(action: BulkAction, ids: string[]): BulkSummary {
-    // The role actions are `bulk_role`'s, which this fake does not have.
+    // The role actions are `bulk_role`'s.
     const commands: Partial<Record<BulkAction, CommandName>> = {
       enable: 'set_customer_user_enabled',
       disable: 'set_customer_user_enabled',
@@ -1430,13 +1432,38 @@ export class FakeBackend {
       resetPassword: 'reset_password',
       unlock: 'unlock_customer_user',
     };
+    return this.summarize(action, ids, (id) => {
+      const command = commands[action];
+      if (!command) throw apiError('validation', 'Say which role to give or take.');
+      this.handle(command, { id, enabled: action === 'enable' });
+    });
+  }
+
+  /** `bulk_role`: gives or takes a role; an enabled user keeps their last one, as the core. */
+  bulkRole(key: string, add: boolean, ids: string[]): BulkSummary {
+    const role = this.role(key);
+    return this.summarize(add ? 'addRole' : 'removeRole', ids, (id) => {
+      const user = this.find(id);
+      const roles = user.userRoles.map((r) => r.id);
+      if (add === roles.includes(role.id)) return;
+      const next = add ? [...roles, role.id] : roles.filter((r) => r !== role.id);
+      if (next.length === 0 && user.enabled) {
+        throw apiError(
+          'validation',
+          `You cannot remove last role from ${user.firstName} ${user.lastName}`,
+        );
+      }
+      this.handle('update_customer_user', { id, patch: { userRoles: next } });
+    });
+  }
+
+  /** Runs `one` for each id, as the core's bulk actions do, and sums up. */
+  summarize(action: BulkAction, ids: string[], one: (id: string) => void): BulkSummary {
     const done: string[] = [];
     const skipped: BulkSummary['skipped'] = [];
-    for (const id of ids) {
+    for (const id of [...new Set(ids)]) {
       try {
-        const command = commands[action];
-        if (!command) throw apiError('validation', 'Say which role to give or take.');
-        this.handle(command, { id, enabled: action === 'enable' });
+        one(id);
         done.push(id);
       } catch (e) {
         const email = this.customerUsers.find((u) => u.id === id)?.email ?? null;

@@ -89,4 +89,30 @@ describe('Account actions', () => {
       { action: 'unlock', ids: ['cu-0001', 'cu-0002'] },
     ]);
   });
+
+  it('takes a role from the selection in bulk, and an enabled user keeps their last one', async () => {
+    const backend = new FakeBackend();
+    backend.customerUsers[1].enabled = false;
+    const user = setupUser();
+    renderApp('/customer-users', { backend });
+    for (const email of ['user1@example.com', 'user2@example.com']) {
+      const row = await rowOf(email);
+      await user.click(within(row).getByRole('checkbox'));
+    }
+    await user.click(await screen.findByRole('button', { name: 'Roles' }));
+    const picker = await screen.findByRole('dialog', { name: 'Roles of 2 customer users' });
+    await user.click(within(picker).getByRole('combobox', { name: 'Role' }));
+    await user.click(await screen.findByRole('option', { name: 'Buyer' }));
+    await user.click(within(picker).getByRole('button', { name: 'Take away' }));
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Took the role from 1 customer user. Skipped 1.',
+    });
+    const skipped = within(dialog).getByRole('list', { name: 'Skipped' });
+    expect(within(skipped).getByText('user1@example.com')).toBeInTheDocument();
+    expect(within(skipped).getByText(/^You cannot remove last role from /)).toBeInTheDocument();
+    expect(backend.callsOf('bulk_role')).toEqual([
+      { role: backend.roles[1].id, add: false, ids: ['cu-0001', 'cu-0002'] },
+    ]);
+    expect(backend.customerUsers[1].userRoles).toEqual([]);
+  });
 });
