@@ -7,13 +7,16 @@ use std::path::Path;
 
 use ts_rs::Config;
 
-use super::{account, csv, customer_users, mail, reference, roles, settings, sync, Signature};
+use super::{
+    account, csv, customer_users, mail, page, reference, roles, settings, sync, Signature,
+};
 
 fn all(cfg: &Config) -> Vec<Signature> {
     [
         customer_users::signatures(cfg),
         reference::signatures(cfg),
         roles::signatures(cfg),
+        page::signatures(cfg),
         account::signatures(cfg),
         mail::signatures(cfg),
         settings::signatures(cfg),

@@ -62,6 +62,7 @@ mod account;
 mod csv;
 mod customer_users;
 mod mail;
+mod page;
 mod reference;
 mod roles;
 mod settings;
@@ -203,6 +204,34 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         roles::update_back_office_role,
         roles::delete_back_office_role,
         roles::my_capabilities,
+        page::list_countries,
+        page::list_regions,
+        page::add_customer_user_address,
+        page::update_customer_user_address,
+        page::delete_customer_user_address,
+        page::list_consents,
+        page::create_consent,
+        page::update_consent,
+        page::delete_consent,
+        page::customer_user_consents,
+        page::accept_consent,
+        page::withdraw_consent,
+        page::related_kinds,
+        page::list_related_records,
+        page::get_related_record,
+        page::create_related_record,
+        page::customer_user_activity,
+        page::add_note,
+        page::update_note,
+        page::delete_note,
+        page::add_event,
+        page::update_event,
+        page::delete_event,
+        page::list_customer_user_fields,
+        page::create_customer_user_field,
+        page::update_customer_user_field,
+        page::delete_customer_user_field,
+        page::open_window,
         account::confirm_customer_user,
         account::resend_confirmation,
         account::reset_password,

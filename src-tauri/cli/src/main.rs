@@ -265,6 +265,43 @@ enum Command {
         #[command(subcommand)]
         command: Option<commands::roles::UsersCommand>,
     },
+    /// Every country (ISO 3166-1), with whether an address there must name a region.
+    Countries,
+    /// A country's regions (ISO 3166-2).
+    Regions { country: String },
+    /// A customer user's addresses; `add`, `update`, `delete` one.
+    Addresses(commands::page::Owned<commands::page::AddressesCommand>),
+    /// The consents; `accept`, `withdraw`, `of USER` (a user's acceptances), `create`,
+    /// `update`, `delete`.
+    Consents {
+        #[command(subcommand)]
+        command: Option<commands::page::ConsentsCommand>,
+    },
+    /// A customer user's requests for quote; `add`, `show`.
+    Rfqs(commands::page::Owned<commands::page::RelatedCommand>),
+    /// A customer user's quotes; `add`, `show`.
+    Quotes(commands::page::Owned<commands::page::RelatedCommand>),
+    /// A customer user's orders; `add`, `show`.
+    Orders(commands::page::Owned<commands::page::RelatedCommand>),
+    /// A customer user's shopping lists; `add`, `show`.
+    ShoppingLists(commands::page::Owned<commands::page::RelatedCommand>),
+    /// A customer user's timeline, newest first: notes, e-mails and events (--kind to pick).
+    Activity {
+        #[arg(value_name = "USER_ID_OR_EMAIL")]
+        user: String,
+        /// note, email or event; repeat for several.
+        #[arg(long)]
+        kind: Vec<String>,
+    },
+    /// A customer user's notes; `add`, `update`, `delete` one.
+    Notes(commands::page::Owned<commands::page::ActivityCommand>),
+    /// A customer user's events; `add`, `update`, `delete` one.
+    Events(commands::page::Owned<commands::page::ActivityCommand>),
+    /// The organization's own customer user fields; `create`, `update`, `delete` one.
+    Fields {
+        #[command(subcommand)]
+        command: Option<commands::page::FieldsCommand>,
+    },
     /// The team server this store syncs with.
     #[command(subcommand)]
     Server(ServerCommand),
@@ -489,6 +526,18 @@ fn dispatch(session: &mut Session<'_>, command: &Command) -> Result<(), CoreErro
         | Command::Can { .. }
         | Command::Users { .. } => commands::roles::run(session, command),
         Command::Server(_) | Command::Sync { .. } => commands::sync::run(session, command),
+        Command::Countries
+        | Command::Regions { .. }
+        | Command::Addresses(_)
+        | Command::Consents { .. }
+        | Command::Rfqs(_)
+        | Command::Quotes(_)
+        | Command::Orders(_)
+        | Command::ShoppingLists(_)
+        | Command::Activity { .. }
+        | Command::Notes(_)
+        | Command::Events(_)
+        | Command::Fields { .. } => commands::page::run(session, command),
     }
 }
 

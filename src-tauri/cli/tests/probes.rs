@@ -159,7 +159,7 @@ fn addresses_and_passwords_have_limits() {
     let cli = Cli::new();
     let address = |first_name: &str| {
         json!({"street": "1 Main St", "city": "Springfield", "postalCode": "12345",
-               "country": "US", "firstName": first_name, "types": ["billing"]})
+               "country": "US", "region": "US-NY", "firstName": first_name, "types": ["billing"]})
     };
     let huge = user_with(json!({"addresses": [address(&"n".repeat(5_000_000))]}));
     let (code, field, message) = field_error(&cli, &["create"], Some(&huge));
@@ -204,7 +204,7 @@ fn free_text_refuses_control_and_direction_characters() {
         assert_eq!((code, got.as_str()), (2, field), "{value:?}");
     }
     let address = json!({"street": "1 Main\u{7} St", "city": "Springfield", "postalCode": "12345",
-                         "country": "US", "types": ["billing"]});
+                         "country": "US", "region": "US-NY", "types": ["billing"]});
     let (code, got, _) = field_error(
         &cli,
         &["create"],
@@ -299,7 +299,7 @@ fn exported_formulas_are_neutralised_and_import_back_unchanged() {
             "lastName": "+1 555 0100",
             "middleName": "@SUM(A1:A9)",
             "addresses": [{"street": "-2+3", "city": "=1+1", "postalCode": "12345",
-                           "country": "US", "phone": "+1 555 0100", "types": ["billing"]}]
+                           "country": "US", "region": "US-NY", "phone": "+1 555 0100", "types": ["billing"]}]
         }))),
     );
     let users = cli.path("users.csv");

@@ -421,3 +421,83 @@ fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
     assert_eq!(code, 9, "{err}");
     assert!(err.contains("sign in"), "{err}");
 }
+
+#[test]
+fn the_customer_user_page_travels_between_desktops() {
+    let cli = Cli::new();
+    let server = start_server(cli.dir.path());
+    let a = Desktop {
+        cli: &cli,
+        db: cli.db(),
+    };
+    let b = Desktop {
+        cli: &cli,
+        db: cli.path("b.sqlite3"),
+    };
+    let user = a.json(&["list", "--page-size", "1"], None)["rows"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a.json(
+        &["fields", "create"],
+        Some(r#"{"name":"tier","label":"Tier","kind":"choice","choices":["Gold","Silver"]}"#),
+    );
+    a.json(&["update", &user], Some(r#"{"extra":{"tier":"Gold"}}"#));
+    a.json(
+        &["consents", "create"],
+        Some(r#"{"name":"Terms","mandatory":true}"#),
+    );
+    a.json(&["consents", "accept", &user, "Terms"], None);
+    a.json(
+        &["notes", "add", &user],
+        Some(r#"{"body":"Called on Monday."}"#),
+    );
+    a.json(
+        &["orders", "add", &user],
+        Some(r#"{"items":[{"sku":"B1","name":"Boots","quantity":2,"price":"10.50"}]}"#),
+    );
+    a.json(
+        &["addresses", "add", &user],
+        Some(r#"{"street":"1 Main","city":"Austin","postalCode":"73301","country":"US","region":"US-TX","types":["billing"]}"#),
+    );
+    for (desktop, email) in [(&a, "ann@example.com"), (&b, "bob@example.com")] {
+        desktop.json(&["server", "login", &server.url, email], Some(PASSWORD));
+        desktop.json(&["sync"], None);
+    }
+
+    assert_eq!(b.user(&user)["extra"], json!({"tier": "Gold"}));
+    assert_eq!(b.json(&["fields"], None)[0]["name"], "tier");
+    let consents = b.json(&["consents", "of", &user], None);
+    assert_eq!(consents[0]["consent"]["name"], "Terms");
+    assert!(consents[0]["acceptedAt"].is_string(), "{consents}");
+    let orders = b.json(&["orders", &user], None);
+    assert_eq!(orders[0]["total"], "21.00");
+    assert_eq!(orders[0]["createdBy"]["name"], "John Doe");
+    assert_eq!(
+        b.json(&["addresses", &user], None)[0]["regionName"],
+        "Texas"
+    );
+    assert_eq!(
+        b.json(&["notes", &user], None)[0]["body"],
+        "Called on Monday."
+    );
+    let grid = b.json(
+        &["list", "--sort", "orders", "--desc", "--page-size", "1"],
+        None,
+    );
+    assert_eq!(
+        grid["rows"][0]["orders"], 1,
+        "the grid counts synced orders"
+    );
+
+    // B's note and edit come back to A; A's deleted note is gone on B.
+    let note = b.json(&["notes", "add", &user], Some(r#"{"body":"Visited."}"#));
+    b.json(&["sync"], None);
+    a.json(&["sync"], None);
+    let notes = a.json(&["notes", &user], None);
+    assert_eq!(notes.as_array().unwrap().len(), 2, "{notes}");
+    a.json(&["notes", "delete", note["id"].as_str().unwrap()], None);
+    a.json(&["sync"], None);
+    b.json(&["sync"], None);
+    assert_eq!(b.json(&["notes", &user], None).as_array().unwrap().len(), 1);
+}

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use crate::error::Violations;
+
 pub const NOT_BLANK: &str = "This value should not be blank.";
 pub const INVALID_EMAIL: &str = "This value is not a valid email address.";
 pub const EMAIL_USED: &str = "This email is already used.";
@@ -18,6 +20,18 @@ pub const ROLE_REQUIRED: &str =
     "Please select at least one role before you enable the customer user.";
 pub const PASSWORDS_DIFFER: &str = "The password fields must match.";
 pub const INVALID_COUNTRY: &str = "This value is not a valid country.";
+pub const INVALID_REGION_TEXT: &str =
+    "Custom region can be used only for countries without predefined regions.";
+
+/// Oro's `RequiredRegion`, naming the country.
+pub fn region_required(country: &str) -> String {
+    format!("State is required for country {country}")
+}
+
+/// Oro's `ValidRegion`.
+pub fn invalid_country_region(region: &str, country: &str) -> String {
+    format!("Region {region} does not belong to country {country}")
+}
 
 pub const CONTROL_CHARACTERS: &str = "This value should not contain control characters.";
 pub const DIRECTION_CONTROLS: &str =
@@ -62,6 +76,40 @@ pub fn check_text(text: &str, max: usize) -> Option<String> {
     } else {
         text_problem(text).map(str::to_string)
     }
+}
+
+/// The trimmed text of a field that must be given; its problem, if any, added to `v`.
+pub fn required_text(v: &mut Violations, field: &str, value: Option<&str>, max: usize) -> String {
+    let text = value.unwrap_or("").trim();
+    if text.is_empty() {
+        v.add(field, NOT_BLANK);
+    } else if let Some(problem) = check_text(text, max) {
+        v.add(field, problem);
+    }
+    text.to_string()
+}
+
+/// The trimmed text of a field that may be left empty (`None` then); `lines` lets it hold
+/// line breaks.
+pub fn optional_text(
+    v: &mut Violations,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    lines: bool,
+) -> Option<String> {
+    let text = value.map(str::trim).filter(|t| !t.is_empty())?;
+    let problem = if text.chars().count() > max {
+        Some(too_long(max))
+    } else if lines {
+        multiline_text_problem(text).map(str::to_string)
+    } else {
+        text_problem(text).map(str::to_string)
+    };
+    if let Some(problem) = problem {
+        v.add(field, problem);
+    }
+    Some(text.to_string())
 }
 
 pub fn too_long(max: usize) -> String {

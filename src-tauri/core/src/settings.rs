@@ -62,6 +62,12 @@ const SPECS: &[Spec] = &[
         default: || json!("refuse"),
     },
     Spec {
+        key: "quickActionsDisplay",
+        label: "Quick actions open their form (in place, in a dialog, in a new window)",
+        kind: Kind::Choice(&["in_place", "dialog", "window"]),
+        default: || json!("dialog"),
+    },
+    Spec {
         key: "passwordMinLength",
         label: "Minimal Password Length",
         kind: Kind::Int(1, 128),

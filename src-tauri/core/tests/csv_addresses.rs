@@ -63,7 +63,7 @@ fn new_addresses_attach_by_email_and_take_the_default_over() {
         &t.db,
         "ada@example.com",
         json!({"addresses": [{"street": "1 Old Road", "city": "Berlin", "postalCode": "10115",
-            "country": "DE", "firstName": "Ada", "lastName": "L",
+            "country": "DE", "region": "DE-BE", "firstName": "Ada", "lastName": "L",
             "types": ["billing", "shipping"], "defaults": ["billing", "shipping"]}]}),
     )
     .unwrap();
@@ -72,7 +72,7 @@ fn new_addresses_attach_by_email_and_take_the_default_over() {
     std::fs::write(
         &file,
         format!(
-            "{HEADER}\n,,ADA@example.com,Warehouse,Ada Ltd,,,,,,5 New Street,,Hamburg,20095,de,,,1,1,1,0,0\n"
+            "{HEADER}\n,,ADA@example.com,Warehouse,Ada Ltd,,,,,,5 New Street,,Hamburg,20095,de,DE-HH,,1,1,1,0,0\n"
         ),
     )
     .unwrap();

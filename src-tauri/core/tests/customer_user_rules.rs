@@ -23,7 +23,7 @@ fn creates_a_user_with_every_detail_and_a_hashed_password() {
         json!({
             "namePrefix": "Mr.", "middleName": "John", "nameSuffix": "Jr.", "birthday": "1987-04-19",
             "website": "Default", "preferredLocalization": locs[1].id,
-            "addresses": [{"street": "1 Main Street", "city": "Austin", "postalCode": "73301", "country": "us",
+            "addresses": [{"street": "1 Main Street", "city": "Austin", "postalCode": "73301", "country": "us", "region": "tx",
                            "types": ["billing", "shipping"], "defaults": ["billing"]}],
         }),
     )
@@ -56,6 +56,12 @@ fn creates_a_user_with_every_detail_and_a_hashed_password() {
     assert_eq!(user.sales_representatives, customer.sales_representatives);
     assert_eq!(user.addresses.len(), 1);
     assert_eq!(user.addresses[0].country, "US");
+    assert_eq!(
+        user.addresses[0].region.as_deref(),
+        Some("US-TX"),
+        "kept in full"
+    );
+    assert_eq!(user.addresses[0].region_name.as_deref(), Some("Texas"));
 
     let hash = password_hash(&t.db, &user.id).unwrap();
     assert!(hash.starts_with("$argon2id$"));
@@ -397,7 +403,7 @@ fn delete_is_refused_while_the_user_owns_records_and_cascades_otherwise() {
     let user = create(
         &t.db,
         "gone@example.com",
-        json!({"website": "Default", "addresses": [{"street": "1 Main", "city": "Austin", "postalCode": "73301", "country": "US"}]}),
+        json!({"website": "Default", "addresses": [{"street": "1 Main", "city": "Austin", "postalCode": "73301", "country": "US", "region": "US-TX"}]}),
     )
     .unwrap();
     let owner = create(&t.db, "owner@example.com", json!({})).unwrap();

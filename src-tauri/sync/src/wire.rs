@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 use crate::merge::Fields;
 
 /// The record types that sync, each after those it refers to (the order a desktop writes
-/// them in). A customer user's addresses, roles and sales representatives travel as fields
-/// of the user.
+/// them in). A customer user's addresses, roles, sales representatives and values of the
+/// organization's own fields travel as fields of the user.
 pub const ENTITIES: &[&str] = &[
     "localization",
     "app_role",
@@ -18,7 +18,16 @@ pub const ENTITIES: &[&str] = &[
     "website",
     "setting",
     "email_template",
+    "consent",
+    "customer_user_field",
     "customer_user",
+    "consent_acceptance",
+    "customer_user_note",
+    "customer_user_event",
+    "request_for_quote",
+    "quote",
+    "sales_order",
+    "shopping_list",
     "change_log",
 ];
 

@@ -5,4 +5,16 @@ export type Address = { id: string, label: string | null, namePrefix: string | n
 /**
  * ISO 3166-1 alpha-2.
  */
-country: string, region: string | null, phone: string | null, types: Array<AddressType>, defaults: Array<AddressType>, };
+country: string, 
+/**
+ * ISO 3166-2 (`US-CA`), where the country has regions.
+ */
+region: string | null, 
+/**
+ * The region as typed, where the country has none to pick from.
+ */
+regionText: string | null, phone: string | null, types: Array<AddressType>, defaults: Array<AddressType>, 
+/**
+ * The country's and the region's names, to show.
+ */
+countryName: string | null, regionName: string | null, };

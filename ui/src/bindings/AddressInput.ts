@@ -5,4 +5,12 @@ export type AddressInput = {
 /**
  * An existing address to keep (and update); absent for a new one.
  */
-id?: string | null, label?: string | null, namePrefix?: string | null, firstName?: string | null, middleName?: string | null, lastName?: string | null, nameSuffix?: string | null, organization?: string | null, street: string, street2?: string | null, city: string, postalCode: string, country: string, region?: string | null, phone?: string | null, types: Array<AddressType>, defaults: Array<AddressType>, };
+id?: string | null, label?: string | null, namePrefix?: string | null, firstName?: string | null, middleName?: string | null, lastName?: string | null, nameSuffix?: string | null, organization?: string | null, street: string, street2?: string | null, city: string, postalCode: string, country: string, 
+/**
+ * ISO 3166-2 (`US-CA`, or `CA` within the country).
+ */
+region?: string | null, 
+/**
+ * For a country without regions to pick from.
+ */
+regionText?: string | null, phone?: string | null, types: Array<AddressType>, defaults: Array<AddressType>, };

@@ -3,6 +3,7 @@ import type { Address } from "./Address";
 import type { AuthStatus } from "./AuthStatus";
 import type { Ref } from "./Ref";
 import type { RoleRef } from "./RoleRef";
+import type { JsonValue } from "./serde_json/JsonValue";
 
 export type CustomerUser = { id: string, namePrefix: string | null, firstName: string, middleName: string | null, lastName: string, nameSuffix: string | null, email: string, 
 /**
@@ -21,4 +22,8 @@ resetLinkExpiresAt: string | null, confirmationLinkExpiresAt: string | null, loc
 /**
  * `None` while locked means locked until an admin unlocks.
  */
-lockedUntil: string | null, customer: Ref, website: Ref | null, preferredLocalization: Ref | null, owner: Ref | null, organization: Ref, userRoles: Array<RoleRef>, salesRepresentatives: Array<Ref>, addresses: Array<Address>, createdAt: string, updatedAt: string, };
+lockedUntil: string | null, customer: Ref, website: Ref | null, preferredLocalization: Ref | null, owner: Ref | null, organization: Ref, userRoles: Array<RoleRef>, salesRepresentatives: Array<Ref>, addresses: Array<Address>, 
+/**
+ * The values of the organization's own fields (`extra::list`), by name.
+ */
+extra: { [key in string]: JsonValue }, createdAt: string, updatedAt: string, };

@@ -3,4 +3,4 @@
 /**
  * How a field's value is held.
  */
-export type FieldKind = "id" | "text" | "optionalText" | "email" | "date" | "flag" | "reference" | "references" | "roles" | "addresses" | "status" | "count" | "time";
+export type FieldKind = "id" | "text" | "optionalText" | "email" | "date" | "flag" | "reference" | "references" | "roles" | "addresses" | "extra" | "status" | "count" | "time";

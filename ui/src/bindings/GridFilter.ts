@@ -5,4 +5,17 @@ export type GridFilter = { customerName?: string, customerNameEq?: string, first
 /**
  * A role label contained in the user's roles.
  */
-roles?: string, enabled?: boolean, confirmed?: boolean, isGuest?: boolean, authStatus?: AuthStatus, customerId?: string, websiteId?: string, createdFrom?: string, createdTo?: string, updatedFrom?: string, updatedTo?: string, };
+roles?: string, enabled?: boolean, confirmed?: boolean, isGuest?: boolean, authStatus?: AuthStatus, customerId?: string, websiteId?: string, createdFrom?: string, createdTo?: string, updatedFrom?: string, updatedTo?: string, 
+/**
+ * Users who accepted this consent (its id)...
+ */
+consentAccepted?: string, 
+/**
+ * ... or have not.
+ */
+consentNotAccepted?: string, 
+/**
+ * The organization's own fields, by name: text contains the value, the others equal it
+ * (`true` / `false` for yes/no).
+ */
+extra?: { [key in string]: string }, };

@@ -225,6 +225,16 @@ export const CUSTOMER_USER_FIELDS: FieldDef[] = [
     "syncs": true
   },
   {
+    "field": "extra",
+    "api": "extra",
+    "column": "extra",
+    "csv": [],
+    "label": "Additional Information",
+    "kind": "extra",
+    "writable": true,
+    "syncs": true
+  },
+  {
     "field": "authStatus",
     "api": "authStatus",
     "column": "auth_status",

@@ -3,6 +3,7 @@
 pub(crate) mod account;
 pub(crate) mod csv;
 pub(crate) mod mail;
+pub(crate) mod page;
 pub(crate) mod reference;
 pub(crate) mod roles;
 pub(crate) mod settings;

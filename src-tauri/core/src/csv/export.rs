@@ -161,13 +161,17 @@ pub fn export(
     let roles = usize::try_from(roles).unwrap_or(0);
     let role_columns = roles.max(1);
 
+    let fields = crate::customer_user::extra::list(&selection.conn)?;
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(headers(roles)).map_err(write_error)?;
+    let mut header_row = headers(roles);
+    header_row.extend(fields.iter().map(|f| f.label.clone()));
+    writer.write_record(header_row).map_err(write_error)?;
     let mut stmt = selection.conn.prepare(&format!(
         "SELECT id, name_prefix, first_name, middle_name, last_name, name_suffix, birthday, email,
             customer_id, customer_name, is_guest, enabled, confirmed, website_id, owner_id,
             (SELECT group_concat(role_id, char(31)) FROM customer_user_role_link
-              WHERE customer_user_id = customer_user.id)
+              WHERE customer_user_id = customer_user.id),
+            extra
          FROM customer_user WHERE {condition} ORDER BY seq"
     ))?;
     // The few roles' codes by id: each user's role links are read without a join.
@@ -209,6 +213,19 @@ pub fn export(
         writer.write_field("").map_err(write_error)?;
         write_cell(&mut writer, field(13)?).map_err(write_error)?;
         write_cell(&mut writer, field(14)?).map_err(write_error)?;
+        if !fields.is_empty() {
+            let values: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_slice(field(16)?).unwrap_or_default();
+            for f in &fields {
+                let cell = match values.get(&f.name) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(serde_json::Value::Bool(b)) => if *b { "1" } else { "0" }.to_string(),
+                    Some(serde_json::Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                };
+                write_cell(&mut writer, cell.as_bytes()).map_err(write_error)?;
+            }
+        }
         writer.write_record(None::<&[u8]>).map_err(write_error)
     })?;
     writer.flush().map_err(|e| write_error(e.into()))?;

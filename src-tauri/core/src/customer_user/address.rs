@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::customer_user::{Address, AddressType};
 use crate::error::Violations;
+use crate::geo;
 use crate::rules::{self, NOT_BLANK};
 use crate::store::{new_id, Tx};
 use crate::Result;
@@ -50,9 +51,14 @@ pub struct AddressInput {
     pub postal_code: String,
     #[serde(default)]
     pub country: String,
+    /// ISO 3166-2 (`US-CA`, or `CA` within the country).
     #[serde(default)]
     #[ts(optional = nullable)]
     pub region: Option<String>,
+    /// For a country without regions to pick from.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub region_text: Option<String>,
     #[serde(default)]
     #[ts(optional = nullable)]
     pub phone: Option<String>,
@@ -79,6 +85,7 @@ impl From<Address> for AddressInput {
             postal_code: a.postal_code,
             country: a.country,
             region: a.region,
+            region_text: a.region_text,
             phone: a.phone,
             types: a.types,
             defaults: a.defaults,
@@ -112,10 +119,7 @@ pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
                 v.add(at(field), NOT_BLANK);
             }
         }
-        let country = a.country.trim();
-        if !country.is_empty() && !is_country_code(country) {
-            v.add(at("country"), rules::INVALID_COUNTRY);
-        }
+        check_region(a, &at, v);
         for (field, value, max) in [
             ("street", Some(&a.street), 500),
             ("street2", a.street2.as_ref(), 500),
@@ -130,6 +134,7 @@ pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
             ("phone", a.phone.as_ref(), 255),
             ("organization", a.organization.as_ref(), 255),
             ("region", a.region.as_ref(), 255),
+            ("regionText", a.region_text.as_ref(), 255),
         ] {
             if let Some(message) = value.and_then(|s| rules::check_text(s, max)) {
                 v.add(at(field), message);
@@ -157,9 +162,58 @@ pub fn validate(addresses: &[AddressInput], v: &mut Violations) {
     }
 }
 
-/// ISO 3166-1 alpha-2 shape: two ASCII letters.
-fn is_country_code(s: &str) -> bool {
-    s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic())
+/// Oro's country and region rules (`ValidRegion`, `RegionText`, `RequiredRegion`): a known
+/// country; where it has regions, one of them; where it has none, free text at most.
+fn check_region(a: &AddressInput, at: &dyn Fn(&str) -> String, v: &mut Violations) {
+    let code = a.country.trim();
+    if code.is_empty() {
+        return;
+    }
+    let Some(country) = geo::country(code) else {
+        v.add(at("country"), rules::INVALID_COUNTRY);
+        return;
+    };
+    let region = a.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let text = a
+        .region_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if !country.has_regions {
+        if let Some(region) = region {
+            v.add(
+                at("region"),
+                rules::invalid_country_region(region, &country.code),
+            );
+        }
+        return;
+    }
+    if text.is_some() {
+        v.add(at("regionText"), rules::INVALID_REGION_TEXT);
+    }
+    match region {
+        None => v.add(at("region"), rules::region_required(&country.name)),
+        Some(region) if geo::region(&country.code, region).is_none() => {
+            v.add(
+                at("region"),
+                rules::invalid_country_region(region, &country.code),
+            );
+        }
+        Some(_) => {}
+    }
+}
+
+/// The ISO codes an address is kept with: the country upper-case, the region in full.
+fn normalized_region(a: &AddressInput) -> (String, Option<String>, Option<String>) {
+    let country = a.country.trim().to_ascii_uppercase();
+    let blank = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let region = blank(&a.region).map(|r| geo::region(&country, &r).map_or(r, |found| found.code));
+    (country, region, blank(&a.region_text))
 }
 
 fn type_label(t: AddressType) -> &'static str {
@@ -172,7 +226,8 @@ fn type_label(t: AddressType) -> &'static str {
 pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Address>> {
     let mut stmt = conn.prepare(
         "SELECT id, label, name_prefix, first_name, middle_name, last_name, name_suffix, organization, street, street2,
-                city, postal_code, country, region, phone, is_billing, is_shipping, default_billing, default_shipping
+                city, postal_code, country, region, phone, is_billing, is_shipping, default_billing, default_shipping,
+                region_text
          FROM customer_user_address WHERE customer_user_id = ?1 ORDER BY position, id",
     )?;
     let rows = stmt.query_map([user_id], |r| {
@@ -201,12 +256,24 @@ pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Address>> {
             postal_code: r.get(11)?,
             country: r.get(12)?,
             region: r.get(13)?,
+            region_text: r.get(19)?,
             phone: r.get(14)?,
             types: pick(flags[0], flags[1]),
             defaults: pick(flags[2], flags[3]),
+            country_name: None,
+            region_name: None,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut addresses: Vec<Address> = rows.collect::<rusqlite::Result<_>>()?;
+    for a in &mut addresses {
+        a.country_name = geo::country(&a.country).map(|c| c.name);
+        a.region_name = a
+            .region
+            .as_deref()
+            .and_then(|r| geo::region(&a.country, r))
+            .map(|r| r.name);
+    }
+    Ok(addresses)
 }
 
 /// Replaces the user's addresses with `addresses`, keeping the ids of those that had one.
@@ -218,11 +285,12 @@ pub fn replace(tx: &Tx<'_>, user_id: &str, addresses: &[AddressInput]) -> Result
     let mut stmt = tx.prepare_cached(
         "INSERT INTO customer_user_address (id, customer_user_id, position, label, name_prefix, first_name, middle_name,
             last_name, name_suffix, organization, street, street2, city, postal_code, country, region, phone,
-            is_billing, is_shipping, default_billing, default_shipping)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+            is_billing, is_shipping, default_billing, default_shipping, region_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     )?;
     for (i, a) in addresses.iter().enumerate() {
         let has = |list: &[AddressType], t| list.contains(&t);
+        let (country, region, region_text) = normalized_region(a);
         stmt.execute(params![
             a.id.clone()
                 .filter(|id| !id.is_empty())
@@ -240,13 +308,14 @@ pub fn replace(tx: &Tx<'_>, user_id: &str, addresses: &[AddressInput]) -> Result
             a.street2,
             a.city.trim(),
             a.postal_code.trim(),
-            a.country.trim().to_ascii_uppercase(),
-            a.region,
+            country,
+            region,
             a.phone,
             has(&a.types, AddressType::Billing),
             has(&a.types, AddressType::Shipping),
             has(&a.defaults, AddressType::Billing),
             has(&a.defaults, AddressType::Shipping),
+            region_text,
         ])?;
     }
     Ok(())

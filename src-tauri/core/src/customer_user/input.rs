@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::rules::{self as user_rules, EmailHolder};
 use crate::customer_user::address::{self, AddressInput};
+use crate::customer_user::extra;
 use crate::customer_user::CustomerUser;
 use crate::error::{parse_json, Violations};
 use crate::reference::{self, CustomerInput, RoleRef};
@@ -87,6 +88,10 @@ pub struct CustomerUserInput {
     #[serde(default)]
     #[ts(optional)]
     pub addresses: Option<Vec<AddressInput>>,
+    /// Values of the organization's own fields, by name; `null` or `""` clears one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl CustomerUserInput {
@@ -131,6 +136,7 @@ impl CustomerUserInput {
                     .map(AddressInput::from)
                     .collect(),
             ),
+            extra: Some(user.extra.clone()),
         }
     }
 }
@@ -179,6 +185,7 @@ pub struct Checked {
     pub owner: Option<String>,
     pub roles: Vec<RoleRef>,
     pub addresses: Vec<AddressInput>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 fn clean(value: &Option<String>) -> Option<String> {
@@ -412,6 +419,19 @@ pub fn check(
     let addresses = input.addresses.clone().unwrap_or_default();
     address::validate(&addresses, &mut v);
 
+    let kept: serde_json::Map<String, serde_json::Value> = match mode {
+        Mode::Update { id } => conn
+            .query_row("SELECT extra FROM customer_user WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default(),
+        Mode::Create { .. } => Default::default(),
+    };
+    let extra = extra::check_values(conn, input.extra.as_ref(), &kept, &mut v)?;
+
     v.into_result()?;
     Ok(Checked {
         name_prefix,
@@ -434,6 +454,7 @@ pub fn check(
         owner,
         roles,
         addresses,
+        extra,
     })
 }
 

@@ -1,6 +1,8 @@
 //! The customer user as the UI and the CLI see it, and reading it back from the store.
 
 pub mod address;
+pub mod address_book;
+pub mod extra;
 pub mod field;
 pub mod input;
 pub mod password;
@@ -78,10 +80,19 @@ pub struct Address {
     pub postal_code: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
+    /// ISO 3166-2 (`US-CA`), where the country has regions.
     pub region: Option<String>,
+    /// The region as typed, where the country has none to pick from.
+    #[serde(default)]
+    pub region_text: Option<String>,
     pub phone: Option<String>,
     pub types: Vec<AddressType>,
     pub defaults: Vec<AddressType>,
+    /// The country's and the region's names, to show.
+    #[serde(default)]
+    pub country_name: Option<String>,
+    #[serde(default)]
+    pub region_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -126,6 +137,8 @@ pub struct CustomerUser {
     pub user_roles: Vec<RoleRef>,
     pub sales_representatives: Vec<Ref>,
     pub addresses: Vec<Address>,
+    /// The values of the organization's own fields (`extra::list`), by name.
+    pub extra: serde_json::Map<String, serde_json::Value>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -273,6 +286,10 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
                     user_roles: Vec::new(),
                     sales_representatives: Vec::new(),
                     addresses: Vec::new(),
+                    extra: r
+                        .get::<_, Option<String>>(at(Field::Extra))?
+                        .and_then(|text| serde_json::from_str(&text).ok())
+                        .unwrap_or_default(),
                     created_at: r.get(at(Field::CreatedAt))?,
                     updated_at: r.get(at(Field::UpdatedAt))?,
                 },

@@ -89,6 +89,10 @@ pub struct CustomerUserPatch {
     #[serde(default)]
     #[ts(optional)]
     pub addresses: Option<Vec<AddressInput>>,
+    /// Only the organization's fields to change, by name; `null` clears one.
+    #[serde(default)]
+    #[ts(optional)]
+    pub extra: Option<serde_json::Map<String, Value>>,
 }
 
 impl CustomerUserPatch {
@@ -149,6 +153,12 @@ impl CustomerUserPatch {
         set(&mut input.owner, self.owner);
         set(&mut input.user_roles, self.user_roles.map(Some));
         set(&mut input.addresses, self.addresses.map(Some));
+        if let Some(changes) = self.extra {
+            let values = input.extra.get_or_insert_with(Default::default);
+            for (name, value) in changes {
+                values.insert(name, value);
+            }
+        }
         input
     }
 }

@@ -105,12 +105,40 @@ const STREETS: &[&str] = &[
     "Harbor Road",
     "Market Square",
 ];
-const CITIES: &[(&str, &str, &str)] = &[
-    ("Los Angeles", "90001", "US"),
-    ("Berlin", "10115", "DE"),
-    ("Lyon", "69001", "FR"),
-    ("Austin", "73301", "US"),
+/// City, postal code, country and its region (ISO 3166-2), or the region as text where
+/// the country has none to pick from.
+const CITIES: &[(&str, &str, &str, Region)] = &[
+    ("Los Angeles", "90001", "US", Region::Code("US-CA")),
+    ("Berlin", "10115", "DE", Region::Code("DE-BE")),
+    ("Lyon", "69001", "FR", Region::Code("FR-ARA")),
+    ("Austin", "73301", "US", Region::Code("US-TX")),
+    ("London", "EC1A 1BB", "GB", Region::Code("GB-LND")),
+    ("Osaka", "530-0001", "JP", Region::Code("JP-27")),
+    ("Hong Kong", "999077", "HK", Region::Text("Kowloon")),
 ];
+
+/// An address's region: ISO 3166-2, or text where the country has no regions to pick from.
+#[derive(Clone, Copy)]
+pub(crate) enum Region {
+    Code(&'static str),
+    Text(&'static str),
+}
+
+impl Region {
+    pub(crate) fn code(self) -> Option<String> {
+        match self {
+            Region::Code(code) => Some(code.into()),
+            Region::Text(_) => None,
+        }
+    }
+
+    pub(crate) fn text(self) -> Option<String> {
+        match self {
+            Region::Text(text) => Some(text.into()),
+            Region::Code(_) => None,
+        }
+    }
+}
 
 /// What a generation run wrote.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -325,7 +353,7 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
             .to_string()
     });
     let addresses = if pct(i, 13) < 10 {
-        let (city, postal, country) = CITIES[(mix(i, 14) % CITIES.len() as u64) as usize];
+        let (city, postal, country, region) = CITIES[(mix(i, 14) % CITIES.len() as u64) as usize];
         vec![AddressInput {
             label: Some("Primary address".into()),
             first_name: Some(first.into()),
@@ -338,6 +366,8 @@ fn user_input(i: u64, catalog: &Catalog) -> CustomerUserInput {
             city: city.into(),
             postal_code: postal.into(),
             country: country.into(),
+            region: region.code(),
+            region_text: region.text(),
             types: vec![AddressType::Billing, AddressType::Shipping],
             defaults: vec![AddressType::Billing, AddressType::Shipping],
             ..Default::default()

@@ -2,10 +2,67 @@
 //! the rows it matches when it is selective.
 
 use rusqlite::types::Value as SqlValue;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use super::GridFilter;
+use crate::customer_user::AuthStatus;
 use crate::store::escape_like;
 use crate::{CoreError, Result};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct GridFilter {
+    #[ts(optional)]
+    pub customer_name: Option<String>,
+    #[ts(optional)]
+    pub customer_name_eq: Option<String>,
+    #[ts(optional)]
+    pub first_name: Option<String>,
+    #[ts(optional)]
+    pub first_name_eq: Option<String>,
+    #[ts(optional)]
+    pub last_name: Option<String>,
+    #[ts(optional)]
+    pub last_name_eq: Option<String>,
+    #[ts(optional)]
+    pub email: Option<String>,
+    #[ts(optional)]
+    pub email_eq: Option<String>,
+    /// A role label contained in the user's roles.
+    #[ts(optional)]
+    pub roles: Option<String>,
+    #[ts(optional)]
+    pub enabled: Option<bool>,
+    #[ts(optional)]
+    pub confirmed: Option<bool>,
+    #[ts(optional)]
+    pub is_guest: Option<bool>,
+    #[ts(optional)]
+    pub auth_status: Option<AuthStatus>,
+    #[ts(optional)]
+    pub customer_id: Option<String>,
+    #[ts(optional)]
+    pub website_id: Option<String>,
+    #[ts(optional)]
+    pub created_from: Option<String>,
+    #[ts(optional)]
+    pub created_to: Option<String>,
+    #[ts(optional)]
+    pub updated_from: Option<String>,
+    #[ts(optional)]
+    pub updated_to: Option<String>,
+    /// Users who accepted this consent (its id)...
+    #[ts(optional)]
+    pub consent_accepted: Option<String>,
+    /// ... or have not.
+    #[ts(optional)]
+    pub consent_not_accepted: Option<String>,
+    /// The organization's own fields, by name: text contains the value, the others equal it
+    /// (`true` / `false` for yes/no).
+    #[ts(optional)]
+    pub extra: Option<std::collections::BTreeMap<String, String>>,
+}
 
 /// A filter as SQL, with an optional faster way to list the rows it matches.
 pub(super) struct Predicate {
@@ -166,7 +223,66 @@ pub(super) fn predicates(filter: &GridFilter, q: Option<&str>) -> Result<Vec<Pre
             params,
         });
     }
+    if let Some(consent) = present(&filter.consent_accepted) {
+        preds.push(Predicate {
+            sql: ACCEPTED.into(),
+            params: vec![text(consent)],
+            driver: Some((
+                "SELECT u.seq FROM consent_acceptance a JOIN customer_user u ON u.id = a.customer_user_id
+                 WHERE a.consent_id = ?"
+                    .into(),
+                vec![text(consent)],
+            )),
+            answered_by: None,
+        });
+    }
+    if let Some(consent) = present(&filter.consent_not_accepted) {
+        preds.push(Predicate {
+            sql: format!("NOT {ACCEPTED}"),
+            params: vec![text(consent)],
+            driver: None,
+            answered_by: None,
+        });
+    }
+    for (name, value) in filter.extra.iter().flatten() {
+        preds.push(extra_predicate(name, value)?);
+    }
     Ok(preds)
+}
+
+const ACCEPTED: &str = "EXISTS (SELECT 1 FROM consent_acceptance a
+    WHERE a.consent_id = ? AND a.customer_user_id = customer_user.id)";
+
+/// A value of the organization's field `name`: text contains `value`, the other kinds
+/// equal it.
+fn extra_predicate(name: &str, value: &str) -> Result<Predicate> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(CoreError::field(
+            format!("filter.extra.{name}"),
+            "There is no customer user field with this name.",
+        ));
+    }
+    let path = text(&format!("$.{name}"));
+    let value = value.trim();
+    Ok(Predicate {
+        sql: "CASE json_type(extra, ?)
+                WHEN 'text' THEN json_extract(extra, ?) LIKE ? ESCAPE '\\'
+                WHEN 'true' THEN ? = 'true'
+                WHEN 'false' THEN ? = 'false'
+                ELSE CAST(json_extract(extra, ?) AS TEXT) = ? END"
+            .into(),
+        params: vec![
+            path.clone(),
+            path.clone(),
+            text(&format!("%{}%", escape_like(value))),
+            text(value),
+            text(value),
+            path,
+            text(value),
+        ],
+        driver: None,
+        answered_by: None,
+    })
 }
 
 /// The condition of a query with no filter and no search.

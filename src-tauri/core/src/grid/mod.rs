@@ -20,6 +20,7 @@ use ts_rs::TS;
 use crate::customer_user::AuthStatus;
 use crate::{CoreError, Database, Result};
 
+pub use self::filter::GridFilter;
 use self::filter::{predicates, Predicate};
 use crate::store::sort_ranks::SortRanks;
 
@@ -49,10 +50,12 @@ pub enum SortField {
     UpdatedAt,
     WebsiteName,
     Roles,
+    Orders,
+    LastOrder,
 }
 
 impl SortField {
-    pub const ALL: [SortField; 13] = [
+    pub const ALL: [SortField; 15] = [
         SortField::Id,
         SortField::CustomerName,
         SortField::FirstName,
@@ -66,6 +69,8 @@ impl SortField {
         SortField::UpdatedAt,
         SortField::WebsiteName,
         SortField::Roles,
+        SortField::Orders,
+        SortField::LastOrder,
     ];
 
     /// The column and the index that orders it (`None`: the table's own `seq` order).
@@ -84,6 +89,8 @@ impl SortField {
             SortField::UpdatedAt => ("updated_at", Some("idx_cu_updated_at")),
             SortField::WebsiteName => ("website_name", Some("idx_cu_website_name")),
             SortField::Roles => ("roles_label", Some("idx_cu_roles_label")),
+            SortField::Orders => ("order_count", Some("idx_cu_order_count")),
+            SortField::LastOrder => ("last_order_at", Some("idx_cu_last_order_at")),
         }
     }
 
@@ -111,51 +118,6 @@ pub enum SortOrder {
 pub struct Sort {
     pub field: SortField,
     pub order: SortOrder,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[ts(export)]
-pub struct GridFilter {
-    #[ts(optional)]
-    pub customer_name: Option<String>,
-    #[ts(optional)]
-    pub customer_name_eq: Option<String>,
-    #[ts(optional)]
-    pub first_name: Option<String>,
-    #[ts(optional)]
-    pub first_name_eq: Option<String>,
-    #[ts(optional)]
-    pub last_name: Option<String>,
-    #[ts(optional)]
-    pub last_name_eq: Option<String>,
-    #[ts(optional)]
-    pub email: Option<String>,
-    #[ts(optional)]
-    pub email_eq: Option<String>,
-    /// A role label contained in the user's roles.
-    #[ts(optional)]
-    pub roles: Option<String>,
-    #[ts(optional)]
-    pub enabled: Option<bool>,
-    #[ts(optional)]
-    pub confirmed: Option<bool>,
-    #[ts(optional)]
-    pub is_guest: Option<bool>,
-    #[ts(optional)]
-    pub auth_status: Option<AuthStatus>,
-    #[ts(optional)]
-    pub customer_id: Option<String>,
-    #[ts(optional)]
-    pub website_id: Option<String>,
-    #[ts(optional)]
-    pub created_from: Option<String>,
-    #[ts(optional)]
-    pub created_to: Option<String>,
-    #[ts(optional)]
-    pub updated_from: Option<String>,
-    #[ts(optional)]
-    pub updated_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -199,6 +161,10 @@ pub struct CustomerUserRow {
     pub roles: String,
     pub created_at: String,
     pub updated_at: String,
+    pub orders: u32,
+    /// When the user's newest order was placed.
+    pub last_order: Option<String>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -244,7 +210,8 @@ fn decode_cursor(field: SortField, cursor: &str, name: &str) -> Result<(SqlValue
 
 const ROW_COLUMNS: &str =
     "id, customer_name, first_name, last_name, email, enabled, confirmed, is_guest, \
-                           auth_status, website_name, roles_label, created_at, updated_at, seq";
+                           auth_status, website_name, roles_label, created_at, updated_at, order_count, last_order_at, \
+                           extra, seq";
 
 /// One page of the grid.
 pub fn page(db: &Database, query: &GridQuery) -> Result<Page<CustomerUserRow>> {
@@ -518,28 +485,42 @@ fn fetch_ranked(
     Ok(rows)
 }
 
+/// A row of [`ROW_COLUMNS`] (the `seq` after them is the caller's).
+pub(super) fn grid_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerUserRow> {
+    let status: String = r.get(8)?;
+    Ok(CustomerUserRow {
+        id: r.get(0)?,
+        customer_name: r.get(1)?,
+        first_name: r.get(2)?,
+        last_name: r.get(3)?,
+        email: r.get(4)?,
+        enabled: r.get(5)?,
+        confirmed: r.get(6)?,
+        is_guest: r.get(7)?,
+        auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
+        website_name: r.get(9)?,
+        roles: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+        orders: r.get(13)?,
+        last_order: Some(r.get::<_, String>(14)?).filter(|t| !t.is_empty()),
+        extra: r
+            .get::<_, Option<String>>(15)?
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default(),
+    })
+}
+
+/// The index of `seq` in a row of [`ROW_COLUMNS`].
+const SEQ_AT: usize = 16;
+
 fn read_rows(conn: &Connection, sql: &str, params: &[SqlValue]) -> rusqlite::Result<Fetched> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        let status: String = r.get(8)?;
         Ok((
-            CustomerUserRow {
-                id: r.get(0)?,
-                customer_name: r.get(1)?,
-                first_name: r.get(2)?,
-                last_name: r.get(3)?,
-                email: r.get(4)?,
-                enabled: r.get(5)?,
-                confirmed: r.get(6)?,
-                is_guest: r.get(7)?,
-                auth_status: AuthStatus::parse(&status).unwrap_or(AuthStatus::Active),
-                website_name: r.get(9)?,
-                roles: r.get(10)?,
-                created_at: r.get(11)?,
-                updated_at: r.get(12)?,
-            },
-            r.get::<_, SqlValue>(14)?,
-            r.get(13)?,
+            grid_row(r)?,
+            r.get::<_, SqlValue>(SEQ_AT + 1)?,
+            r.get(SEQ_AT)?,
         ))
     })?;
     rows.collect()

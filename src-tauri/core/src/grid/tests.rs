@@ -16,26 +16,11 @@ fn all_rows(conn: &Connection) -> Vec<Row> {
     let sql = format!("SELECT {ROW_COLUMNS}, customer_id, website_id FROM customer_user");
     let mut stmt = conn.prepare(&sql).unwrap();
     stmt.query_map([], |r| {
-        let status: String = r.get(8)?;
         Ok(Row {
-            row: CustomerUserRow {
-                id: r.get(0)?,
-                customer_name: r.get(1)?,
-                first_name: r.get(2)?,
-                last_name: r.get(3)?,
-                email: r.get(4)?,
-                enabled: r.get(5)?,
-                confirmed: r.get(6)?,
-                is_guest: r.get(7)?,
-                auth_status: AuthStatus::parse(&status).unwrap(),
-                website_name: r.get(9)?,
-                roles: r.get(10)?,
-                created_at: r.get(11)?,
-                updated_at: r.get(12)?,
-            },
-            seq: r.get(13)?,
-            customer_id: r.get(14)?,
-            website_id: r.get(15)?,
+            row: grid_row(r)?,
+            seq: r.get(SEQ_AT)?,
+            customer_id: r.get(SEQ_AT + 1)?,
+            website_id: r.get(SEQ_AT + 2)?,
         })
     })
     .unwrap()
@@ -68,6 +53,8 @@ fn sort_key(r: &CustomerUserRow, field: SortField) -> String {
         SortField::UpdatedAt => r.updated_at.clone(),
         SortField::WebsiteName => fold(&r.website_name),
         SortField::Roles => fold(&r.roles),
+        SortField::Orders => format!("{:010}", r.orders),
+        SortField::LastOrder => r.last_order.clone().unwrap_or_default(),
     }
 }
 

@@ -5,11 +5,11 @@
 //! no change: the change records travel as records of their own.
 
 use cu_sync::merge::{Fields, Versioned};
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
 use crate::customer_user::write::remote as customer_users;
+use crate::record::{self, table, table_state, Table};
 use crate::store::Tx;
 use crate::Result;
 
@@ -17,164 +17,10 @@ pub const CUSTOMER_USER: &str = "customer_user";
 /// The change records, so History shows every admin's changes on every desktop.
 pub const CHANGE: &str = crate::store::CHANGE_ENTITY;
 
-/// The clock of what every store seeds alike (predefined roles, default templates): older
-/// than any edit, and the same everywhere, so seeded records never collide.
-pub const SEEDED: &str = "0000000000000-00000-seed";
+pub use crate::record::SEEDED;
 
 /// The order pulled records are written in, so what a record refers to is there first.
 pub const ORDER: &[&str] = cu_sync::wire::ENTITIES;
-
-/// How a column's value is held.
-#[derive(Clone, Copy)]
-enum Kind {
-    Text,
-    Flag,
-    /// JSON text (a setting's value).
-    Json,
-}
-
-struct Table {
-    entity: &'static str,
-    table: &'static str,
-    key: &'static str,
-    /// `(field, column, kind)`.
-    columns: &'static [(&'static str, &'static str, Kind)],
-    /// Columns a new row needs that do not sync, as SQL expressions.
-    on_insert: &'static [(&'static str, &'static str)],
-    /// A list of ids kept in a table of its own that travels as one field of the record.
-    relation: Option<Relation>,
-}
-
-/// `field` is the sorted ids in `table`'s `target` column of the rows whose `owner` column
-/// is the record's id.
-struct Relation {
-    field: &'static str,
-    table: &'static str,
-    owner: &'static str,
-    target: &'static str,
-    /// The table the ids are of, which syncs before this record.
-    of: &'static str,
-}
-
-const ORGANIZATION: &str = "(SELECT id FROM organization ORDER BY id LIMIT 1)";
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
-const TABLES: &[Table] = &[
-    Table {
-        entity: "localization",
-        table: "localization",
-        key: "id",
-        columns: &[("name", "name", Kind::Text), ("code", "code", Kind::Text)],
-        on_insert: &[],
-        relation: None,
-    },
-    Table {
-        entity: "app_role",
-        table: "app_role",
-        key: "id",
-        columns: &[
-            ("label", "label", Kind::Text),
-            ("capabilities", "capabilities", Kind::Json),
-        ],
-        on_insert: &[("organization_id", ORGANIZATION)],
-        relation: None,
-    },
-    Table {
-        entity: "app_user",
-        table: "app_user",
-        key: "id",
-        columns: &[
-            ("username", "username", Kind::Text),
-            ("email", "email", Kind::Text),
-            ("firstName", "first_name", Kind::Text),
-            ("lastName", "last_name", Kind::Text),
-            ("enabled", "enabled", Kind::Flag),
-            ("appRole", "role_id", Kind::Text),
-        ],
-        on_insert: &[("organization_id", ORGANIZATION)],
-        relation: None,
-    },
-    Table {
-        entity: "customer",
-        table: "customer",
-        key: "id",
-        columns: &[
-            ("name", "name", Kind::Text),
-            ("parent", "parent_id", Kind::Text),
-        ],
-        on_insert: &[
-            ("organization_id", ORGANIZATION),
-            ("created_at", NOW),
-            ("updated_at", NOW),
-        ],
-        relation: Some(Relation {
-            field: "salesRepresentatives",
-            table: "customer_sales_rep",
-            owner: "customer_id",
-            target: "user_id",
-            of: "app_user",
-        }),
-    },
-    Table {
-        entity: "customer_user_role",
-        table: "customer_user_role",
-        key: "id",
-        columns: &[
-            ("role", "role", Kind::Text),
-            ("label", "label", Kind::Text),
-            ("customer", "customer_id", Kind::Text),
-            ("selfManaged", "self_managed", Kind::Flag),
-            ("public", "public", Kind::Flag),
-            ("permissions", "permissions", Kind::Json),
-            ("capabilities", "capabilities", Kind::Json),
-        ],
-        on_insert: &[("organization_id", ORGANIZATION)],
-        relation: None,
-    },
-    Table {
-        entity: "website",
-        table: "website",
-        key: "id",
-        columns: &[
-            ("name", "name", Kind::Text),
-            ("url", "url", Kind::Text),
-            ("defaultRole", "default_role_id", Kind::Text),
-            ("guestRole", "guest_role_id", Kind::Text),
-            ("isDefault", "is_default", Kind::Flag),
-        ],
-        on_insert: &[("organization_id", ORGANIZATION)],
-        relation: Some(Relation {
-            field: "localizations",
-            table: "website_localization",
-            owner: "website_id",
-            target: "localization_id",
-            of: "localization",
-        }),
-    },
-    Table {
-        entity: "setting",
-        table: "setting",
-        key: "key",
-        columns: &[("value", "value", Kind::Json)],
-        on_insert: &[],
-        relation: None,
-    },
-    Table {
-        entity: "email_template",
-        table: "email_template",
-        key: "name",
-        columns: &[
-            ("subject", "subject", Kind::Text),
-            ("content", "content", Kind::Text),
-        ],
-        on_insert: &[],
-        relation: None,
-    },
-];
-
-fn table(entity: &str) -> Option<&'static Table> {
-    TABLES.iter().find(|t| t.entity == entity)
-}
 
 /// The ids of every record of `entity` here.
 pub fn ids(conn: &Connection, entity: &str) -> Result<Vec<String>> {
@@ -218,99 +64,6 @@ pub fn state(conn: &Connection, entity: &str, id: &str) -> Result<Option<Fields>
             Some(t) => table_state(conn, t, id),
             None => Ok(None),
         },
-    }
-}
-
-fn table_state(conn: &Connection, t: &Table, id: &str) -> Result<Option<Fields>> {
-    let columns: Vec<&str> = t.columns.iter().map(|c| c.1).collect();
-    let sql = format!(
-        "SELECT field_hlc, {} FROM {} WHERE {} = ?1",
-        columns.join(", "),
-        t.table,
-        t.key
-    );
-    let row = conn
-        .prepare_cached(&sql)?
-        .query_row([id], |r| {
-            let clocks: String = r.get(0)?;
-            let mut values = Vec::new();
-            for (i, (_, _, kind)) in t.columns.iter().enumerate() {
-                let cell: SqlValue = r.get(i + 1)?;
-                values.push(to_json(cell, *kind));
-            }
-            Ok((clocks, values))
-        })
-        .optional()?;
-    let Some((clocks, values)) = row else {
-        return Ok(None);
-    };
-    let clocks: Map<String, Value> = serde_json::from_str(&clocks).unwrap_or_default();
-    let mut fields = fields_of(t, values, &clocks);
-    if let Some(rel) = &t.relation {
-        let mut ids: Vec<String> = conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM {} WHERE {} = ?1",
-                rel.target, rel.table, rel.owner
-            ))?
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        ids.sort_unstable();
-        fields.insert(
-            rel.field.into(),
-            Versioned {
-                value: serde_json::json!(ids),
-                hlc: clock(&clocks, rel.field),
-            },
-        );
-    }
-    Ok(Some(fields))
-}
-
-fn fields_of(t: &Table, values: Vec<Value>, clocks: &Map<String, Value>) -> Fields {
-    t.columns
-        .iter()
-        .zip(values)
-        .map(|((field, _, _), value)| {
-            (
-                field.to_string(),
-                Versioned {
-                    value,
-                    hlc: clock(clocks, field),
-                },
-            )
-        })
-        .collect()
-}
-
-fn clock(clocks: &Map<String, Value>, field: &str) -> String {
-    clocks
-        .get(field)
-        .and_then(Value::as_str)
-        .unwrap_or(SEEDED)
-        .to_string()
-}
-
-fn to_json(cell: SqlValue, kind: Kind) -> Value {
-    match (cell, kind) {
-        (SqlValue::Null, _) => Value::Null,
-        (SqlValue::Integer(i), Kind::Flag) => Value::Bool(i != 0),
-        (SqlValue::Integer(i), _) => Value::from(i),
-        (SqlValue::Text(s), Kind::Json) => serde_json::from_str(&s).unwrap_or(Value::Null),
-        (SqlValue::Text(s), _) => Value::String(s),
-        (SqlValue::Real(f), _) => Value::from(f),
-        (SqlValue::Blob(_), _) => Value::Null,
-    }
-}
-
-fn to_sql(value: &Value, kind: Kind) -> SqlValue {
-    match (value, kind) {
-        (Value::Null, Kind::Json) => SqlValue::Text("null".into()),
-        (Value::Null, _) => SqlValue::Null,
-        (v, Kind::Json) => SqlValue::Text(v.to_string()),
-        (Value::Bool(b), _) => SqlValue::Integer((*b).into()),
-        (Value::String(s), _) => SqlValue::Text(s.clone()),
-        (Value::Number(n), _) => SqlValue::Integer(n.as_i64().unwrap_or(0)),
-        (v, _) => SqlValue::Text(v.to_string()),
     }
 }
 
@@ -433,6 +186,9 @@ fn apply_table(tx: &mut Tx<'_>, t: &Table, id: &str, fields: &Fields) -> Result<
         ("defaultRole", "customer_user_role"),
         ("guestRole", "customer_user_role"),
         ("appRole", "app_role"),
+        ("customerUser", "customer_user"),
+        ("consent", "consent"),
+        ("createdBy", "app_user"),
     ] {
         if !t.columns.iter().any(|c| c.0 == field) {
             continue;
@@ -473,34 +229,10 @@ fn apply_table(tx: &mut Tx<'_>, t: &Table, id: &str, fields: &Fields) -> Result<
         .iter()
         .map(|(name, v)| (name.clone(), Value::String(v.hlc.clone())))
         .collect();
-    let mut names = vec![t.key, "field_hlc"];
-    let mut cells = vec![
-        SqlValue::Text(id.to_string()),
-        SqlValue::Text(Value::Object(clocks).to_string()),
-    ];
-    for (field, column, kind) in t.columns {
-        names.push(column);
-        cells.push(to_sql(value(field), *kind));
-    }
-    let updates: Vec<String> = names[1..]
-        .iter()
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    let marks = vec!["?"; names.len()];
-    let (extra_names, extra_values): (Vec<&str>, Vec<&str>) = t.on_insert.iter().copied().unzip();
-    let sql = format!(
-        "INSERT INTO {table} ({names}{comma}{extra_names}) VALUES ({marks}{comma}{extra_values})
-         ON CONFLICT ({key}) DO UPDATE SET {updates}",
-        table = t.table,
-        names = names.join(", "),
-        comma = if extra_names.is_empty() { "" } else { ", " },
-        extra_names = extra_names.join(", "),
-        marks = marks.join(", "),
-        extra_values = extra_values.join(", "),
-        key = t.key,
-        updates = updates.join(", "),
-    );
-    match tx.prepare_cached(&sql)?.execute(params_from_iter(cells)) {
+    let written = record::upsert(tx, t, id, &Value::Object(clocks).to_string(), |f| {
+        value(f).clone()
+    });
+    match written {
         Ok(_) => {}
         Err(e) if e.to_string().contains("UNIQUE constraint failed") => {
             return Ok(Some(format!(

@@ -71,7 +71,8 @@ fn queue_everything(tx: &mut crate::store::Tx<'_>) -> Result<()> {
 }
 
 /// Removes this desktop's records before it takes the team's: customer users and what they
-/// own, customers, websites, localizations, back-office users and roles of its own, team
+/// own, customers, websites, localizations, consents, the organization's own fields,
+/// back-office users and roles of its own, team
 /// settings, edited templates, and History. The first admin (the same in every store),
 /// imports and the desktop's own settings stay.
 pub(super) fn clear_records(tx: &mut crate::store::Tx<'_>) -> Result<()> {
@@ -86,6 +87,8 @@ pub(super) fn clear_records(tx: &mut crate::store::Tx<'_>) -> Result<()> {
          UPDATE customer SET parent_id = NULL;
          DELETE FROM customer;
          DELETE FROM localization;
+         DELETE FROM consent;
+         DELETE FROM customer_user_field;
          DELETE FROM change_log;
          DELETE FROM sync_outbox;
          DELETE FROM sync_inbox;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::csv::import::ERRORS_HEADER;
 use crate::csv::read::{header_error, quoted_header};
+use crate::customer_user::extra::ExtraField;
 use crate::customer_user::field::Field;
 use crate::Result;
 
@@ -87,12 +88,15 @@ pub(super) struct Columns {
     pub(super) at: [Option<usize>; COLUMNS.len()],
     /// Role columns in their number's order: (position, header).
     pub(super) roles: Vec<(usize, String)>,
+    /// The organization's own fields, each headed by its label (or its name).
+    pub(super) extras: Vec<(usize, ExtraField)>,
 }
 
 impl Columns {
     /// Maps the header row, refusing unknown, duplicate and blank headers and a file that
     /// cannot match any row to a user, all named in one error.
-    pub(super) fn map(headers: &[String]) -> Result<Self> {
+    pub(super) fn map(headers: &[String], fields: &[ExtraField]) -> Result<Self> {
+        let mut extras = Vec::new();
         let mut at = [None; COLUMNS.len()];
         let mut roles: Vec<(u32, usize, String)> = Vec::new();
         let mut problems = Vec::new();
@@ -121,6 +125,11 @@ impl Columns {
                 at[k] = Some(i);
             } else if let Some(n) = role_column(header) {
                 roles.push((n, i, header.clone()));
+            } else if let Some(f) = fields
+                .iter()
+                .find(|f| f.label.eq_ignore_ascii_case(header) || f.name == *header)
+            {
+                extras.push((i, f.clone()));
             } else {
                 unknown = true;
                 problems.push(format!(
@@ -147,6 +156,7 @@ impl Columns {
         Ok(Columns {
             at,
             roles: roles.into_iter().map(|(_, i, h)| (i, h)).collect(),
+            extras,
         })
     }
 

@@ -96,7 +96,8 @@ impl Importer {
         check_only: bool,
         bulk_rows: u64,
     ) -> Result<Self> {
-        let cols = Rc::new(Columns::map(headers)?);
+        let fields = crate::customer_user::extra::list(tx)?;
+        let cols = Rc::new(Columns::map(headers, &fields)?);
         let actor_name = tx.actor().to_string();
         let organization = reference::default_organization(tx, &actor_name)?;
         let mut importer = Importer {
@@ -242,7 +243,8 @@ impl Importer {
                         middle_name, last_name, name_suffix, email, birthday, enabled, confirmed, is_guest,
                         field_hlc,
                         (SELECT group_concat(role_id, ',') FROM customer_user_role_link
-                          WHERE customer_user_id = customer_user.id)
+                          WHERE customer_user_id = customer_user.id),
+                        extra
                      FROM customer_user WHERE ",
                     $condition
                 )
@@ -280,6 +282,9 @@ impl Importer {
                     website: None,
                     owner: None,
                     roles: Vec::new(),
+                    extra: r
+                        .get::<_, Option<String>>(17)?
+                        .and_then(|text| serde_json::from_str(&text).ok()),
                 },
                 r.get(15)?,
                 r.get(16)?,

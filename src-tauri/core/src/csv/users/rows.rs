@@ -37,6 +37,8 @@ pub(super) struct RowCells<'a> {
     roles: Vec<(Rc<RoleRef>, &'a str)>,
     /// Filled role cells (one naming no role still counts).
     role_cells: usize,
+    /// The filled cells of the organization's own fields: (name, value).
+    extra: Vec<(String, serde_json::Value)>,
 }
 
 impl Importer {
@@ -171,7 +173,20 @@ impl Importer {
             }
         }
 
+        let mut extra = Vec::new();
+        for (i, f) in &cols.extras {
+            let Some(value) = cells.get(*i).map(|c| c.trim()).filter(|c| !c.is_empty()) else {
+                continue;
+            };
+            match crate::customer_user::extra::value_of(f, &serde_json::json!(value)) {
+                Ok(Some(v)) => extra.push((f.name.clone(), v)),
+                Ok(None) => {}
+                Err(message) => errors.push(CellError::new(f.label.as_str(), message)),
+            }
+        }
+
         Ok(RowCells {
+            extra,
             guest,
             enabled,
             confirmed,
@@ -303,6 +318,10 @@ impl Importer {
                 if read.role_cells > 0 {
                     s.roles = read.roles.iter().map(|(r, _)| r.clone()).collect();
                 }
+                if !read.extra.is_empty() {
+                    let values = s.extra.get_or_insert_with(Default::default);
+                    values.extend(read.extra.iter().cloned());
+                }
                 s
             }
             None => {
@@ -351,6 +370,7 @@ impl Importer {
                     website,
                     owner: read.owner.clone().or_else(|| self.actor.clone()),
                     roles: role_list,
+                    extra: Some(read.extra.iter().cloned().collect()),
                 }
             }
         };

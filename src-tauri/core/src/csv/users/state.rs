@@ -42,6 +42,8 @@ pub(super) struct UserState {
     pub(super) owner: Option<Rc<Ref>>,
     /// Sorted by role code.
     pub(super) roles: Vec<Rc<RoleRef>>,
+    /// The organization's own fields, `None` when the user has no values.
+    pub(super) extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl UserState {
@@ -73,6 +75,7 @@ impl UserState {
                 name: &o.name,
             }),
             roles: self.roles.iter().map(|r| &**r).collect(),
+            extra: self.extra.as_ref().filter(|m| !m.is_empty()),
         })
     }
 

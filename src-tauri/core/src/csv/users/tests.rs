@@ -128,6 +128,7 @@ fn the_changed_fields_are_the_fields_the_change_record_names() {
             organization: "o1".into(),
             default_role: None,
         })),
+        extra: None,
         owner: Some(Rc::new(Ref {
             id: "u1".into(),
             name: "John Doe".into(),
@@ -204,9 +205,10 @@ fn headers(h: &str) -> Vec<String> {
 
 #[test]
 fn maps_oros_headers_in_any_order_with_any_number_of_roles() {
-    let cols = Columns::map(&headers(
-        "Email Address,Roles 2 Role,First Name,Roles 1 Role,Roles 10 Role,Errors",
-    ))
+    let cols = Columns::map(
+        &headers("Email Address,Roles 2 Role,First Name,Roles 1 Role,Roles 10 Role,Errors"),
+        &[],
+    )
     .unwrap();
     assert_eq!(cols.at[Col::Email as usize], Some(0));
     assert_eq!(
@@ -217,7 +219,7 @@ fn maps_oros_headers_in_any_order_with_any_number_of_roles() {
 
 #[test]
 fn names_unknown_duplicate_blank_and_missing_headers() {
-    let err = Columns::map(&headers("First Name,Frist Name,,first name"))
+    let err = Columns::map(&headers("First Name,Frist Name,,first name"), &[])
         .err()
         .unwrap();
     let m = err.message;

@@ -232,6 +232,7 @@ impl Names {
                 name: self.owner.as_deref().unwrap_or_default(),
             }),
             roles,
+            extra: Some(&c.extra).filter(|m| !m.is_empty()),
         }
     }
 }
@@ -263,6 +264,7 @@ pub(crate) fn stored_row(user: &CustomerUser) -> Row<'_> {
         website: named(&user.website),
         owner: named(&user.owner),
         roles: user.user_roles.iter().collect(),
+        extra: Some(&user.extra).filter(|m| !m.is_empty()),
     }
 }
 
@@ -303,6 +305,12 @@ pub fn delete(db: &Database, actor: &Actor, id: &str) -> Result<()> {
 pub(crate) fn owned_records(tx: &Tx<'_>, id: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for (table, one, many) in [
+        (
+            "request_for_quote",
+            "request for quote",
+            "requests for quote",
+        ),
+        ("quote", "quote", "quotes"),
         ("sales_order", "order", "orders"),
         ("shopping_list", "shopping list", "shopping lists"),
     ] {

@@ -259,6 +259,7 @@ fn row_of<'a>(fields: &'a Fields, resolved: &'a Resolved) -> Row<'a> {
         website: resolved.website.as_deref().map(named),
         owner: resolved.owner.as_deref().map(named),
         roles: resolved.roles.iter().map(|r| &**r).collect(),
+        extra: value(fields, "extra").as_object().filter(|m| !m.is_empty()),
     }
 }
 
@@ -446,11 +447,13 @@ pub(crate) fn remove(tx: &mut Tx<'_>, id: &str) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// Removes every customer user, with the orders and shopping lists they own: a desktop that
-/// takes its team's records starts without its own.
+/// Removes every customer user, with the records they own (their notes, events and
+/// acceptances go with them): a desktop that takes its team's records starts without its own.
 pub(crate) fn remove_all(tx: &Tx<'_>) -> Result<()> {
     tx.execute_batch(
-        "DELETE FROM sales_order;
+        "DELETE FROM request_for_quote;
+         DELETE FROM quote;
+         DELETE FROM sales_order;
          DELETE FROM shopping_list;
          DELETE FROM customer_user;",
     )?;

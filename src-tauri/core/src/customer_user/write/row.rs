@@ -45,10 +45,12 @@ pub(crate) struct Row<'a> {
     pub owner: Option<Named<'a>>,
     /// In the order the change record lists them.
     pub roles: Vec<&'a RoleRef>,
+    /// The organization's own fields; `None` when the user has no values.
+    pub extra: Option<&'a Map<String, Value>>,
 }
 
 /// The row fields, in the order the change log shows them.
-pub(crate) const ROW_FIELDS: [Field; 14] = [
+pub(crate) const ROW_FIELDS: [Field; 15] = [
     Field::NamePrefix,
     Field::FirstName,
     Field::MiddleName,
@@ -63,6 +65,7 @@ pub(crate) const ROW_FIELDS: [Field; 14] = [
     Field::Website,
     Field::Owner,
     Field::UserRoles,
+    Field::Extra,
 ];
 
 impl Row<'_> {
@@ -89,6 +92,7 @@ impl Row<'_> {
                     .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
                     .collect(),
             ),
+            Field::Extra => self.extra.map_or(Value::Null, |m| Value::Object(m.clone())),
             _ => Value::Null,
         }
     }
@@ -123,6 +127,7 @@ impl Row<'_> {
                 Field::Website => self.website != before.website,
                 Field::Owner => self.owner != before.owner,
                 Field::UserRoles => !roles_equal,
+                Field::Extra => self.extra != before.extra,
                 _ => false,
             })
             .collect()
@@ -175,6 +180,12 @@ impl Row<'_> {
             Field::UserRoles => out.push((
                 "roles_label",
                 ToSqlOutput::Owned(SqlValue::Text(self.roles_label())),
+            )),
+            Field::Extra => out.push((
+                column,
+                ToSqlOutput::Owned(self.extra.map_or(SqlValue::Null, |m| {
+                    SqlValue::Text(Value::Object(m.clone()).to_string())
+                })),
             )),
             _ => {}
         }

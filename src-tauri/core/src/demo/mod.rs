@@ -1,12 +1,12 @@
 //! Demo data for a newcomer's first launch: the generated data set at a small size, plus
-//! a few records that show the rest of the product (passwords, resets, owned orders).
+//! a few records that show the rest of the product (passwords, resets, and full pages:
+//! addresses, consents, orders, quotes, notes, events, the organization's own fields).
 
-use rusqlite::params;
+mod page;
 
 use crate::actor::{Actor, Via};
 use crate::customer_user::write as writer;
 use crate::customer_user::{self, AuthStatus};
-use crate::store::new_id;
 use crate::{generate, password, Database, Result};
 
 /// How many customer users the demo holds.
@@ -34,12 +34,12 @@ pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
     generate::generate(db, &seeding, DEMO_USERS, |_| {})?;
     let hash = password::hash(DEMO_PASSWORD)?;
     db.write(&seeding, |tx| {
-        let ids: Vec<(String, String)> = tx
-            .prepare("SELECT id, customer_id FROM customer_user WHERE is_guest = 0 ORDER BY seq LIMIT 12")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let ids: Vec<String> = tx
+            .prepare("SELECT id FROM customer_user WHERE is_guest = 0 ORDER BY seq LIMIT 12")?
+            .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let now = tx.now();
-        for (n, (id, customer)) in ids.iter().enumerate() {
+        for (n, id) in ids.iter().enumerate() {
             // One shared hash keeps first launch fast; each user is still argon2id-verified.
             let before = customer_user::get(tx, id)?;
             writer::set_password_hash(tx, id, &hash, &now)?;
@@ -48,14 +48,9 @@ pub fn seed_demo_if_empty(db: &Database) -> Result<bool> {
             }
             writer::set_sign_ins(tx, id, (n * 3 + 1) as i64, &now)?;
             writer::record_update(tx, id, &before)?;
-            if n < 3 {
-                tx.execute(
-                    "INSERT INTO sales_order (id, identifier, customer_user_id, customer_id, total, currency, created_at)
-                     VALUES (?1, ?2, ?3, ?4, '1250.00', 'USD', ?5)",
-                    params![new_id(), format!("SO-{:04}", n + 1), id, customer, now],
-                )?;
-            }
         }
+        let admin = crate::reference::resolve_user(tx, tx.actor())?;
+        page::seed(tx, &ids, admin.as_deref())?;
         // Demo records are never sent to a team (`sync::join`).
         crate::sync::state::set(tx, crate::sync::state::DEMO, Some("1"))
     })?;
