@@ -4,6 +4,8 @@ import PeopleIcon from '@mui/icons-material/People';
 import SecurityIcon from '@mui/icons-material/Security';
 import { Admin, CustomRoutes, Resource, type Store } from 'react-admin';
 import { Route } from 'react-router-dom';
+import { Consents } from './admin/Consents';
+import { CustomerUserFields } from './admin/CustomerUserFields';
 import { EmailTemplates } from './admin/EmailTemplates';
 import { LoginAttempts } from './admin/LoginAttempts';
 import { Imports } from './admin/Imports';
@@ -18,6 +20,8 @@ import { CustomerUserCreate } from './customerUsers/CustomerUserCreate';
 import { CustomerUserEdit } from './customerUsers/CustomerUserEdit';
 import { CustomerUserList } from './customerUsers/CustomerUserList';
 import { CustomerUserShow } from './customerUsers/CustomerUserShow';
+import { QuickWindow } from './customerUsers/page/QuickWindow';
+import { RelatedRecordShow } from './customerUsers/page/RelatedRecordShow';
 import { fullName } from './customerUsers/fields';
 import { createDataProvider, CUSTOMER_USER_ROLES, type AppDataProvider } from './data/dataProvider';
 import { AppLayout } from './layout/Layout';
@@ -81,12 +85,19 @@ export const App = ({ store, dataProvider, queryClient }: AppProps) => {
       <CustomRoutes>
         <Route path="/settings" element={<Settings />} />
         <Route path="/email-templates" element={<EmailTemplates />} />
+        <Route path="/consents" element={<Consents />} />
+        <Route path="/customer-user-fields" element={<CustomerUserFields />} />
         <Route path="/outbox" element={<Outbox />} />
         <Route path="/login-attempts" element={<LoginAttempts />} />
         <Route path="/imports" element={<Imports />} />
         <Route path="/server" element={<Server />} />
         <Route path="/sync" element={<Sync />} />
         <Route path="/back-office-users" element={<BackOfficeUsers />} />
+        <Route path="/customer-users/:userId/related/:kind/:id" element={<RelatedRecordShow />} />
+      </CustomRoutes>
+      <CustomRoutes noLayout>
+        {/* A quick action's form in a window of its own: no menu, no app bar. */}
+        <Route path="/customer-users/:id/quick/:form" element={<QuickWindow />} />
       </CustomRoutes>
     </Admin>
   );

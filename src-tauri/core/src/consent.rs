@@ -254,18 +254,13 @@ pub fn accept(
 ) -> Result<Vec<ConsentStatus>> {
     db.write(actor, |tx| {
         require(tx, Capability::ManageCustomerUsers)?;
-        accept_in(tx, user, consent, None)?;
+        accept_in(tx, user, consent)?;
         for_user(tx, user)
     })
 }
 
-/// [`accept`] inside a transaction, at `at` (demo data) or now.
-pub(crate) fn accept_in(
-    tx: &mut Tx<'_>,
-    user: &str,
-    consent: &str,
-    at: Option<&str>,
-) -> Result<()> {
+/// [`accept`] inside a transaction (demo data).
+pub(crate) fn accept_in(tx: &mut Tx<'_>, user: &str, consent: &str) -> Result<()> {
     let user = customer_user::get(tx, user)?.id;
     let consent = get(tx, consent)?;
     let id = acceptance_id(&consent.id, &user);
@@ -278,7 +273,7 @@ pub(crate) fn accept_in(
         let fields = json!({
             "consent": consent.id,
             "customerUser": user,
-            "acceptedAt": at.map_or_else(|| tx.now(), str::to_string),
+            "acceptedAt": tx.now(),
         });
         record::save(
             tx,

@@ -25,7 +25,9 @@ import {
   useGetList,
   useNotify,
   useSimpleFormIterator,
+  useInput,
   useSimpleFormIteratorItem,
+  ValidationError,
 } from 'react-admin';
 import type { Customer } from '../bindings/Customer';
 import type { RoleRef } from '../bindings/RoleRef';
@@ -33,11 +35,13 @@ import type { Website } from '../bindings/Website';
 import type { AppDataProvider } from '../data/dataProvider';
 import { Gated } from '../backOffice/capabilities';
 import { CheckboxInput } from './CheckboxInput';
+import { CountryRegionPickers, type CountryRegion } from './CountryRegionPickers';
+import { ExtraFieldInputs } from './ExtraFieldInputs';
+import { useExtraFields } from './extraFields';
 import { fieldLabel } from './fieldTable';
 import type { CustomerUserFormValues } from './formValues';
 import {
   birthdayRule,
-  countryRule,
   customerRule,
   defaultsRule,
   emailRule,
@@ -403,6 +407,8 @@ const AddAddressButton = () => {
           city: '',
           postalCode: '',
           country: '',
+          region: '',
+          regionText: '',
           types: [],
           defaults: [],
         })
@@ -427,7 +433,42 @@ const RemoveAddressButton = () => {
   );
 };
 
-const upper = (v: string) => (typeof v === 'string' ? v.toUpperCase() : v);
+/**
+ * The address book's Country and Region pickers on this address's `country`, `region` and
+ * `regionText` (a country with regions takes a region code, any other the region as typed);
+ * the server's errors on them show under the input on screen.
+ */
+const AddressCountryRegionInputs = () => {
+  const country = useInput({ source: 'country', validate: notBlank });
+  const region = useInput({ source: 'region' });
+  const regionText = useInput({ source: 'regionText' });
+  const inputs = { country, region, regionText };
+  const error = (key: keyof CountryRegion) => {
+    const message = inputs[key].fieldState.error?.message;
+    return message ? <ValidationError error={message} /> : undefined;
+  };
+  return (
+    <CountryRegionPickers
+      value={{
+        country: country.field.value ?? '',
+        region: region.field.value ?? '',
+        regionText: regionText.field.value ?? '',
+      }}
+      onChange={(patch) => {
+        for (const [key, value] of Object.entries(patch))
+          inputs[key as keyof CountryRegion].field.onChange(value);
+      }}
+      onBlur={(key) => inputs[key].field.onBlur()}
+      errors={{
+        country: error('country'),
+        region: error('region'),
+        regionText: error('regionText'),
+      }}
+      required={false}
+      sx={{ flex: 1, minWidth: 180 }}
+    />
+  );
+};
 
 const AddressesSection = () => (
   <Section title={fieldLabel('addresses')}>
@@ -456,15 +497,7 @@ const AddressesSection = () => (
         <Row>
           <TextInput source="city" label="City" validate={notBlank} />
           <TextInput source="postalCode" label="Postal Code" validate={notBlank} />
-          <TextInput
-            source="country"
-            label="Country"
-            validate={countryRule}
-            parse={upper}
-            helperText="2-letter code, e.g. US"
-            inputProps={{ maxLength: 2 }}
-          />
-          <TextInput source="region" label="Region" />
+          <AddressCountryRegionInputs />
           <TextInput source="phone" label="Phone" />
         </Row>
         <Row>
@@ -482,6 +515,17 @@ const AddressesSection = () => (
 );
 
 // ---------------------------------------------------------------------------------------------
+
+/** The organization's own fields; none, no section. */
+const AdditionalInformationSection = () => {
+  const { data: fields } = useExtraFields();
+  if (!fields || fields.length === 0) return null;
+  return (
+    <Section title="Additional information">
+      <ExtraFieldInputs fields={fields} />
+    </Section>
+  );
+};
 
 const FormToolbar = () => (
   <Toolbar>
@@ -562,6 +606,7 @@ export const CustomerUserForm = ({
           />
         </ReferenceInput>
       </Section>
+      <AdditionalInformationSection />
     </SimpleForm>
   );
 };

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Box, Typography, type TablePaginationProps } from '@mui/material';
 import PeopleOutlineIcon from '@mui/icons-material/PeopleOutline';
 import {
@@ -8,6 +8,7 @@ import {
   DateInput,
   FilterButton,
   List,
+  NumberField,
   Pagination,
   ReferenceInput,
   SearchInput,
@@ -18,11 +19,15 @@ import {
   TopToolbar,
   useListContext,
 } from 'react-admin';
+import type { ExtraField } from '../bindings/ExtraField';
 import { BulkActions } from './BulkActions';
+import { ConsentFilter } from './ConsentFilter';
+import { extraFieldColumns, extraFieldFilters, extraSource } from './ExtraFieldColumns';
 import { ExportButton } from './ExportButton';
 import { ImportButton } from './ImportButton';
 import { fieldLabel } from './fieldTable';
-import { AuthStatusField, YesNoField } from './fields';
+import { useExtraFields } from './extraFields';
+import { AuthStatusField, YES_NO, YesNoField } from './fields';
 import { RowActions } from './RowActions';
 import { Gated } from '../backOffice/capabilities';
 import { call } from '../data/api';
@@ -41,10 +46,7 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
-export const YES_NO = [
-  { id: 'true', name: 'Yes' },
-  { id: 'false', name: 'No' },
-];
+export { YES_NO };
 const AUTH_STATUSES = [
   { id: 'active', name: 'Active' },
   { id: 'reset', name: 'Reset' },
@@ -93,15 +95,32 @@ export const customerUserFilters = [
   <DateInput key="createdTo" source="createdTo" label="Created to" />,
   <DateInput key="updatedFrom" source="updatedFrom" label="Updated from" />,
   <DateInput key="updatedTo" source="updatedTo" label="Updated to" />,
+  <ConsentFilter
+    key="consent"
+    source="consent"
+    label="Consent"
+    defaultValue={{ accepted: 'true' }}
+  />,
 ];
 
+/** The columns hidden until the admin picks them in "Columns". */
+const OPTIONAL_COLUMNS = ['createdAt', 'updatedAt', 'websiteName', 'roles', 'orders', 'lastOrder'];
+
+/**
+ * Where the grid remembers its columns. react-admin remembers them by position, so a grid with
+ * other columns (an own field added or removed) starts from the defaults rather than showing
+ * the wrong ones.
+ */
+const columnsKey = (fields: ExtraField[]) =>
+  ['customer-users.datagrid.v2', ...fields.map((f) => f.name)].join('.');
+
 /** On a read-only store only what reads: filters, columns, Export. */
-const ListActions = () => {
+const ListActions = ({ columns }: { columns: string }) => {
   const readOnly = useReadOnly();
   return (
     <TopToolbar>
       <FilterButton />
-      <SelectColumnsButton />
+      <SelectColumnsButton preferenceKey={columns} />
       {readOnly ? null : (
         <Gated capability={['import_export', 'manage_customer_users']}>
           {(disabled) => <ImportButton disabled={disabled} />}
@@ -168,13 +187,17 @@ const KeysetPagination = () => {
 
 export const CustomerUserList = () => {
   const readOnly = useReadOnly();
+  const { data, isPending } = useExtraFields();
+  const fields = useMemo(() => data ?? [], [data]);
+  const filters = useMemo(() => [...customerUserFilters, ...extraFieldFilters(fields)], [fields]);
+  const columns = columnsKey(fields);
   return (
     <List
       title="Customer Users"
       sort={{ field: 'id', order: 'ASC' }}
       perPage={25}
-      filters={customerUserFilters}
-      actions={<ListActions />}
+      filters={filters}
+      actions={<ListActions columns={columns} />}
       pagination={<KeysetPagination />}
       empty={<EmptyState />}
       error={<ListError title="Customer users could not be loaded" />}
@@ -184,45 +207,52 @@ export const CustomerUserList = () => {
       sx={{ minWidth: 0, '& .RaList-main': { minWidth: 0 } }}
     >
       <ReportFirstPage />
-      <DatagridConfigurable
-        rowClick="show"
-        // Every bulk action changes: a read-only store has no selection column.
-        bulkActionButtons={readOnly ? false : <BulkActions />}
-        omit={['createdAt', 'updatedAt', 'websiteName', 'roles']}
-        empty={<NoResults what="customer users" />}
-        size="small"
-        sx={{
-          '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },
-          // The actions stay in view while a wide grid scrolls sideways. One icon button wide,
-          // so they cover no status column: the header's "Actions" is there for screen readers
-          // (and the column chooser) only.
-          '& .row-actions': {
-            position: 'sticky',
-            right: 0,
-            zIndex: 1,
-            width: 0,
-            px: 0.5,
-            textAlign: 'center',
-            bgcolor: 'background.paper',
-            boxShadow: (theme) => `-1px 0 0 ${theme.palette.divider}`,
-          },
-          '& thead .row-actions > span': visuallyHidden,
-        }}
-      >
-        <TextField source="customerName" label={fieldLabel('customer')} />
-        <TextField source="firstName" label={fieldLabel('firstName')} />
-        <TextField source="lastName" label={fieldLabel('lastName')} />
-        <TextField source="email" label={fieldLabel('email')} />
-        <YesNoField source="enabled" label={fieldLabel('enabled')} />
-        <YesNoField source="confirmed" label={fieldLabel('confirmed')} />
-        <YesNoField source="isGuest" label={fieldLabel('isGuest')} />
-        <AuthStatusField source="authStatus" label={fieldLabel('authStatus')} />
-        <DateField source="createdAt" label={fieldLabel('createdAt')} showTime />
-        <DateField source="updatedAt" label={fieldLabel('updatedAt')} showTime />
-        <TextField source="websiteName" label={fieldLabel('website')} />
-        <TextField source="roles" label={fieldLabel('userRoles')} />
-        <RowActions label="Actions" cellClassName="row-actions" headerClassName="row-actions" />
-      </DatagridConfigurable>
+      {/* The own fields' columns are known first: the column chooser counts them once. */}
+      {isPending ? null : (
+        <DatagridConfigurable
+          preferenceKey={columns}
+          rowClick="show"
+          // Every bulk action changes: a read-only store has no selection column.
+          bulkActionButtons={readOnly ? false : <BulkActions />}
+          omit={[...OPTIONAL_COLUMNS, ...fields.map(extraSource)]}
+          empty={<NoResults what="customer users" />}
+          size="small"
+          sx={{
+            '& .RaDatagrid-headerCell, & .RaDatagrid-rowCell': { whiteSpace: 'nowrap', px: 1 },
+            // The actions stay in view while a wide grid scrolls sideways. One icon button wide,
+            // so they cover no status column: the header's "Actions" is there for screen readers
+            // (and the column chooser) only.
+            '& .row-actions': {
+              position: 'sticky',
+              right: 0,
+              zIndex: 1,
+              width: 0,
+              px: 0.5,
+              textAlign: 'center',
+              bgcolor: 'background.paper',
+              boxShadow: (theme) => `-1px 0 0 ${theme.palette.divider}`,
+            },
+            '& thead .row-actions > span': visuallyHidden,
+          }}
+        >
+          <TextField source="customerName" label={fieldLabel('customer')} />
+          <TextField source="firstName" label={fieldLabel('firstName')} />
+          <TextField source="lastName" label={fieldLabel('lastName')} />
+          <TextField source="email" label={fieldLabel('email')} />
+          <YesNoField source="enabled" label={fieldLabel('enabled')} />
+          <YesNoField source="confirmed" label={fieldLabel('confirmed')} />
+          <YesNoField source="isGuest" label={fieldLabel('isGuest')} />
+          <AuthStatusField source="authStatus" label={fieldLabel('authStatus')} />
+          <DateField source="createdAt" label={fieldLabel('createdAt')} showTime />
+          <DateField source="updatedAt" label={fieldLabel('updatedAt')} showTime />
+          <TextField source="websiteName" label={fieldLabel('website')} />
+          <TextField source="roles" label={fieldLabel('userRoles')} />
+          <NumberField source="orders" label="Orders" />
+          <DateField source="lastOrder" label="Last order" />
+          {extraFieldColumns(fields)}
+          <RowActions label="Actions" cellClassName="row-actions" headerClassName="row-actions" />
+        </DatagridConfigurable>
+      )}
     </List>
   );
 };

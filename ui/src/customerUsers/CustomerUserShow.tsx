@@ -1,10 +1,8 @@
-import { useId, type ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Box,
-  Card,
-  CardContent,
   Chip,
   CircularProgress,
   Grid,
@@ -25,12 +23,11 @@ import {
   useDataProvider,
   useRecordContext,
 } from 'react-admin';
-import type { Address } from '../bindings/Address';
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
 import type { AppDataProvider } from '../data/dataProvider';
-import { Link } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { CustomerUserEmails } from '../admin/Outbox';
 import { RefusedChangeAlerts } from '../admin/Sync';
 import { Gated } from '../backOffice/capabilities';
@@ -40,6 +37,15 @@ import { EnableToggleButton } from './EnableToggleButton';
 import { fieldLabel } from './fieldTable';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
 import { useReadOnly } from '../layout/StoreInfo';
+import { ActivityTimeline } from './page/ActivityTimeline';
+import { AdditionalInformation } from './page/AdditionalInformation';
+import { AddressBook } from './page/AddressBook';
+import { Consents } from './page/Consents';
+import { QuickActionButtons } from './page/QuickActionButtons';
+import { QuickActionsProvider, useQuickActions } from './page/quickActions';
+import { QuickDialog } from './page/QuickDialog';
+import { RelatedRecords } from './page/RelatedRecords';
+import { SectionCard } from './page/SectionCard';
 
 const yesNo = (v: boolean | null | undefined) => (v ? 'Yes' : 'No');
 const orDash = (v: unknown) => (v == null || v === '' ? '—' : String(v));
@@ -65,34 +71,6 @@ export const Details = ({ children }: { children: ReactNode }) => (
   </Box>
 );
 
-/** A titled card; a `<section>` named by its heading, so tests and screen readers find it. */
-const SectionCard = ({
-  title,
-  children,
-  fill = true,
-}: {
-  title: string;
-  children: ReactNode;
-  fill?: boolean;
-}) => {
-  const headingId = useId();
-  return (
-    <Card
-      variant="outlined"
-      component="section"
-      aria-labelledby={headingId}
-      sx={{ height: fill ? '100%' : undefined }}
-    >
-      <CardContent>
-        <Typography id={headingId} variant="h6" component="h2" gutterBottom>
-          {title}
-        </Typography>
-        {children}
-      </CardContent>
-    </Card>
-  );
-};
-
 const Chips = ({ items, empty }: { items: string[]; empty: string }) =>
   items.length === 0 ? (
     <Typography variant="body2" color="text.secondary">
@@ -105,45 +83,6 @@ const Chips = ({ items, empty }: { items: string[]; empty: string }) =>
       ))}
     </Stack>
   );
-
-const TYPE_LABEL: Record<string, string> = { billing: 'Billing', shipping: 'Shipping' };
-
-const AddressCard = ({ address }: { address: Address }) => {
-  const name = fullName(address);
-  const lines = [
-    name,
-    address.organization,
-    address.street,
-    address.street2,
-    [address.postalCode, address.city].filter(Boolean).join(' '),
-    [address.region, address.country].filter(Boolean).join(', '),
-    address.phone ? `Phone: ${address.phone}` : null,
-  ].filter((l): l is string => !!l && l.trim() !== '');
-  return (
-    <Card variant="outlined" sx={{ height: '100%' }}>
-      <CardContent>
-        {address.label ? (
-          <Typography variant="subtitle2" gutterBottom>
-            {address.label}
-          </Typography>
-        ) : null}
-        {lines.map((line, i) => (
-          <Typography key={i} variant="body2">
-            {line}
-          </Typography>
-        ))}
-        <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap" sx={{ mt: 1 }}>
-          {(address.types ?? []).map((t) => (
-            <Chip key={t} label={TYPE_LABEL[t] ?? t} size="small" variant="outlined" />
-          ))}
-          {(address.defaults ?? []).map((t) => (
-            <Chip key={`d-${t}`} label={`Default ${t}`} size="small" color="primary" />
-          ))}
-        </Stack>
-      </CardContent>
-    </Card>
-  );
-};
 
 // ---------------------------------------------------------------------------------------------
 // History
@@ -259,6 +198,7 @@ const ShowActions = () => {
       </Gated>
       <EnableToggleButton />
       {record ? <AccountActionButtons user={record} /> : null}
+      <QuickActionButtons />
       {record ? (
         <Gated capability="manage_customer_users">
           {(disabled) => (
@@ -282,6 +222,8 @@ const ShowTitle = () => {
 
 const CustomerUserDetails = () => {
   const r = useRecordContext<CustomerUser>();
+  const { timeline, setTimeline } = useQuickActions();
+  const timelineOpened = useCallback(() => setTimeline(null), [setTimeline]);
   if (!r) return null;
   return (
     <Box sx={{ p: 2 }}>
@@ -386,25 +328,27 @@ const CustomerUserDetails = () => {
           </SectionCard>
         </Grid>
         <Grid size={12}>
+          <AdditionalInformation record={r} />
+        </Grid>
+        <Grid size={12}>
           <SectionCard title="What this user can do">
             <EffectivePermissions id={r.id} />
           </SectionCard>
         </Grid>
         <Grid size={12}>
-          <SectionCard title={fieldLabel('addresses')}>
-            {(r.addresses ?? []).length === 0 ? (
-              <Typography variant="body2" color="text.secondary">
-                No addresses
-              </Typography>
-            ) : (
-              <Grid container spacing={2}>
-                {r.addresses.map((a) => (
-                  <Grid key={a.id} size={{ xs: 12, sm: 6, lg: 4 }}>
-                    <AddressCard address={a} />
-                  </Grid>
-                ))}
-              </Grid>
-            )}
+          <AddressBook user={r} />
+        </Grid>
+        <Grid size={12}>
+          <SectionCard title="Consents">
+            <Consents userId={r.id} />
+          </SectionCard>
+        </Grid>
+        <Grid size={12}>
+          <RelatedRecords userId={r.id} />
+        </Grid>
+        <Grid size={12}>
+          <SectionCard title="Activity timeline">
+            <ActivityTimeline userId={r.id} openNew={timeline} onOpened={timelineOpened} />
           </SectionCard>
         </Grid>
         <Grid size={12}>
@@ -418,12 +362,20 @@ const CustomerUserDetails = () => {
           </SectionCard>
         </Grid>
       </Grid>
+      <QuickDialog userId={r.id} />
     </Box>
   );
 };
 
-export const CustomerUserShow = () => (
-  <Show actions={<ShowActions />} title={<ShowTitle />}>
-    <CustomerUserDetails />
-  </Show>
-);
+export const CustomerUserShow = () => {
+  const { id } = useParams();
+  return (
+    // The toolbar's quick actions open their forms in the page's sections or its dialog; each
+    // user's page starts with none open.
+    <QuickActionsProvider key={id}>
+      <Show actions={<ShowActions />} title={<ShowTitle />}>
+        <CustomerUserDetails />
+      </Show>
+    </QuickActionsProvider>
+  );
+};

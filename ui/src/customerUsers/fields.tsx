@@ -24,6 +24,12 @@ export const AuthStatusField = (_props: { source?: string; label?: string; sortB
   return record ? <AuthStatusBadge status={record.authStatus} /> : null;
 };
 
+/** A yes/no filter's choices (its values as the URL holds them). */
+export const YES_NO = [
+  { id: 'true', name: 'Yes' },
+  { id: 'false', name: 'No' },
+];
+
 /** Booleans as the words Oro's grid shows. */
 export const YesNoField = ({ source }: { source: string; label?: string; sortBy?: string }) => {
   const record = useRecordContext<Record<string, unknown> & { id: string }>();

@@ -2,6 +2,7 @@ import type { AddressInput } from '../bindings/AddressInput';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
+import type { JsonValue } from '../bindings/serde_json/JsonValue';
 
 export type AddressType = 'billing' | 'shipping';
 
@@ -19,8 +20,12 @@ export interface AddressFormValues {
   street2?: string | null;
   city?: string | null;
   postalCode?: string | null;
+  /** ISO 3166-1 alpha-2. */
   country?: string | null;
+  /** ISO 3166-2 (`US-CA`), where the country has regions. */
   region?: string | null;
+  /** The region as typed, where the country has none to pick from. */
+  regionText?: string | null;
   phone?: string | null;
   types?: AddressType[] | null;
   defaults?: AddressType[] | null;
@@ -51,6 +56,8 @@ export interface CustomerUserFormValues {
   owner?: string | null;
   userRoles?: string[] | null;
   addresses?: AddressFormValues[] | null;
+  /** The organization's own fields by name (System › Customer User Fields). */
+  extra?: { [name: string]: JsonValue | undefined } | null;
 }
 
 export const emptyFormValues = (): CustomerUserFormValues => ({
@@ -75,6 +82,7 @@ export const emptyFormValues = (): CustomerUserFormValues => ({
   owner: null,
   userRoles: [],
   addresses: [],
+  extra: {},
 });
 
 export function recordToFormValues(r: CustomerUser): CustomerUserFormValues {
@@ -104,6 +112,7 @@ export function recordToFormValues(r: CustomerUser): CustomerUserFormValues {
       types: [...(a.types ?? [])],
       defaults: [...(a.defaults ?? [])],
     })),
+    extra: { ...(r.extra ?? {}) },
   };
 }
 
@@ -132,12 +141,21 @@ function addressToInput(a: AddressFormValues): AddressInput {
     postalCode: text(a.postalCode),
     country: text(a.country).trim().toUpperCase(),
     region: optional(a.region),
+    regionText: optional(a.regionText),
     phone: optional(a.phone),
     types,
     defaults: (a.defaults ?? []).filter((d) => types.includes(d)),
   } as AddressInput;
   if (a.id) out.id = a.id;
   return out;
+}
+
+/** The own fields' values to send: a cleared input as `null`, which clears the value. */
+function extraToInput(extra: CustomerUserFormValues['extra']): CustomerUserInput['extra'] {
+  const entries = Object.entries(extra ?? {}).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, value === '' ? null : value] as const],
+  );
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 /**
@@ -171,6 +189,8 @@ export function formValuesToInput(v: CustomerUserFormValues): CustomerUserInput 
   } else {
     input.customer = optionalId(v.customer);
   }
+  const extra = extraToInput(v.extra);
+  if (extra) input.extra = extra;
   if (v.sendWelcomeEmail) input.sendWelcomeEmail = true;
   if (v.generatePassword) {
     input.generatePassword = true;

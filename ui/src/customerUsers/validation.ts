@@ -14,7 +14,6 @@ export const MESSAGES = {
   passwordsMatch: 'The password fields must match.',
   birthdayFuture: 'The birth date cannot be in the future.',
   roleRequired: 'Please select at least one role before you enable the customer user.',
-  country: 'This value is not a valid country.',
   defaultNotType: 'A default must also be one of the address types.',
   uniqueDefault: (type: string) => `Only one address can be the default ${type} address.`,
 };
@@ -66,11 +65,6 @@ export const passwordConfirmRule: Validator = (value, all: CustomerUserFormValue
 
 export const rolesRule: Validator = (value, all: CustomerUserFormValues) =>
   all.enabled && (!Array.isArray(value) || value.length === 0) ? MESSAGES.roleRequired : undefined;
-
-export const countryRule: Validator = (value) => {
-  if (isBlank(value)) return MESSAGES.blank;
-  return /^[A-Za-z]{2}$/.test(String(value).trim()) ? undefined : MESSAGES.country;
-};
 
 /** `defaults` ⊆ `types`, and at most one default address per type across the list. */
 export const defaultsRule: Validator = (value, all: CustomerUserFormValues, props) => {

@@ -8,6 +8,8 @@ import type {
   Identifier,
   RaRecord,
 } from 'react-admin';
+import type { ActivityItem } from '../bindings/ActivityItem';
+import type { ActivityKind } from '../bindings/ActivityKind';
 import type { AttemptQuery } from '../bindings/AttemptQuery';
 import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
 import type { BackOfficeRole } from '../bindings/BackOfficeRole';
@@ -20,6 +22,7 @@ import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CommandName, Commands } from '../bindings/commands';
 import type { Effective } from '../bindings/Effective';
 import type { EmailTemplate } from '../bindings/EmailTemplate';
+import type { EventInput } from '../bindings/EventInput';
 import type { ExportProgress } from '../bindings/ExportProgress';
 import type { ExportQuery } from '../bindings/ExportQuery';
 import type { ExportSummary } from '../bindings/ExportSummary';
@@ -29,6 +32,7 @@ import type { ImportProgress } from '../bindings/ImportProgress';
 import type { ImportRecord } from '../bindings/ImportRecord';
 import type { ImportReport } from '../bindings/ImportReport';
 import type { LoginAttempt } from '../bindings/LoginAttempt';
+import type { NoteInput } from '../bindings/NoteInput';
 import type { OutboxDelivery } from '../bindings/OutboxDelivery';
 import type { OutboxMessage } from '../bindings/OutboxMessage';
 import type { OutboxQuery } from '../bindings/OutboxQuery';
@@ -37,10 +41,14 @@ import type { RenderedEmail } from '../bindings/RenderedEmail';
 import type { Setting } from '../bindings/Setting';
 import type { StoreInfo } from '../bindings/StoreInfo';
 import type { SyncView } from '../bindings/SyncView';
+import type { Consent } from '../bindings/Consent';
+import type { ConsentInput } from '../bindings/ConsentInput';
 import type { Customer } from '../bindings/Customer';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import type { CustomerUserInput } from '../bindings/CustomerUserInput';
 import type { CustomerUserPatch } from '../bindings/CustomerUserPatch';
+import type { ExtraField } from '../bindings/ExtraField';
+import type { ExtraFieldInput } from '../bindings/ExtraFieldInput';
 import type { GridFilter } from '../bindings/GridFilter';
 import type { GridQuery } from '../bindings/GridQuery';
 import type { Role } from '../bindings/Role';
@@ -136,6 +144,24 @@ export interface AppDataProvider extends DataProvider {
   deleteBackOfficeRole(id: string): Promise<null>;
   /** What the current admin's back-office role lets them do in this window. */
   myCapabilities(): Promise<BackOfficeCapability[]>;
+  /** The user's notes, e-mails and events, newest first; `kinds` keeps only those. */
+  customerUserActivity(id: Identifier, kinds?: ActivityKind[]): Promise<ActivityItem[]>;
+  addNote(user: Identifier, input: NoteInput): Promise<ActivityItem>;
+  updateNote(id: string, input: NoteInput): Promise<ActivityItem>;
+  deleteNote(id: string): Promise<null>;
+  addEvent(user: Identifier, input: EventInput): Promise<ActivityItem>;
+  updateEvent(id: string, input: EventInput): Promise<ActivityItem>;
+  deleteEvent(id: string): Promise<null>;
+  /** System › Consents: what customer users may accept, each with how many did. */
+  listConsents(): Promise<Consent[]>;
+  createConsent(input: ConsentInput): Promise<Consent>;
+  updateConsent(id: string, input: ConsentInput): Promise<Consent>;
+  deleteConsent(id: string): Promise<null>;
+  /** System › Customer User Fields: the organization's own fields of a customer user. */
+  listCustomerUserFields(): Promise<ExtraField[]>;
+  createCustomerUserField(input: ExtraFieldInput): Promise<ExtraField>;
+  updateCustomerUserField(id: string, input: ExtraFieldInput): Promise<ExtraField>;
+  deleteCustomerUserField(id: string): Promise<null>;
 }
 
 /** What `server_sign_in` is given: the server, the admin's credentials, how to connect. */
@@ -236,10 +262,22 @@ const SORT_FIELDS = [
   'updatedAt',
   'websiteName',
   'roles',
+  'orders',
+  'lastOrder',
 ];
 
 const asBoolean = (v: unknown): boolean | undefined =>
   v === true || v === 'true' ? true : v === false || v === 'false' ? false : undefined;
+
+/** The own fields' filters (`extra.<name>`), each as the text the core compares. */
+function extraFilter(raw: unknown): GridFilter['extra'] | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const entries = Object.entries(raw as Record<string, unknown>)
+    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
+    .map(([name, v]) => [name, String(v).trim()] as const)
+    .filter(([, v]) => v !== '');
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
 
 /** react-admin's filter values → `GridQuery.filter` and `q` (blank values are dropped). */
 export function toGridFilter(raFilter: Record<string, unknown> = {}): {
@@ -257,6 +295,13 @@ export function toGridFilter(raFilter: Record<string, unknown> = {}): {
   }
   if (['active', 'reset', 'expired', 'locked'].includes(String(raFilter.authStatus))) {
     filter.authStatus = raFilter.authStatus;
+  }
+  const extra = extraFilter(raFilter.extra);
+  if (extra) filter.extra = extra;
+  const consent = raFilter.consent as { id?: unknown; accepted?: unknown } | undefined;
+  if (consent && typeof consent.id === 'string' && consent.id) {
+    filter[asBoolean(consent.accepted) === false ? 'consentNotAccepted' : 'consentAccepted'] =
+      consent.id;
   }
   const q = typeof raFilter.q === 'string' && raFilter.q.trim() !== '' ? raFilter.q.trim() : null;
   return { filter: filter as GridFilter, q };
@@ -670,5 +715,21 @@ export function createDataProvider(): AppDataProvider {
     updateBackOfficeRole: (id, input) => run('update_back_office_role', { id, input }),
     deleteBackOfficeRole: (id) => run('delete_back_office_role', { id }),
     myCapabilities: () => run('my_capabilities'),
+    customerUserActivity: (id, kinds) =>
+      run('customer_user_activity', { id: String(id), kinds: kinds ?? null }),
+    addNote: (user, input) => run('add_note', { user: String(user), input }),
+    updateNote: (id, input) => run('update_note', { id, input }),
+    deleteNote: (id) => run('delete_note', { id }),
+    addEvent: (user, input) => run('add_event', { user: String(user), input }),
+    updateEvent: (id, input) => run('update_event', { id, input }),
+    deleteEvent: (id) => run('delete_event', { id }),
+    listConsents: () => run('list_consents'),
+    createConsent: (input) => run('create_consent', { input }),
+    updateConsent: (id, input) => run('update_consent', { id, input }),
+    deleteConsent: (id) => run('delete_consent', { id }),
+    listCustomerUserFields: () => run('list_customer_user_fields'),
+    createCustomerUserField: (input) => run('create_customer_user_field', { input }),
+    updateCustomerUserField: (id, input) => run('update_customer_user_field', { id, input }),
+    deleteCustomerUserField: (id) => run('delete_customer_user_field', { id }),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { Action } from '../bindings/Action';
+import type { AddressInput } from '../bindings/AddressInput';
 import type { ApiError } from '../bindings/ApiError';
 import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
 import type { BackOfficeRole } from '../bindings/BackOfficeRole';
@@ -35,6 +36,7 @@ import type { Localization } from '../bindings/Localization';
 import type { Page } from '../bindings/Page';
 import type { PermissionCatalog } from '../bindings/PermissionCatalog';
 import type { Ref } from '../bindings/Ref';
+import type { RelatedKind } from '../bindings/RelatedKind';
 import type { Role } from '../bindings/Role';
 import type { RoleInput } from '../bindings/RoleInput';
 import type { RoleQuery } from '../bindings/RoleQuery';
@@ -43,6 +45,22 @@ import type { SyncView } from '../bindings/SyncView';
 import type { User } from '../bindings/User';
 import type { Website } from '../bindings/Website';
 import { PLAIN_VALUE_FIELDS, WRITABLE_FIELDS } from '../customerUsers/fieldTable';
+import {
+  COUNTRIES,
+  countryRegionProblems,
+  FakeUserPage,
+  RELATED_KINDS,
+  storedCountryRegion,
+} from './fakeUserPage';
+import { FakeActivity } from './fakeActivity';
+import {
+  createConsent,
+  deleteConsent,
+  hasAccepted,
+  listConsents,
+  updateConsent,
+} from './fakeConsents';
+import { FakeExtraFields, type ExtraValues } from './fakeExtraFields';
 
 /** The keys an update may carry, as the core's field table declares them. */
 const WRITABLE = new Set([
@@ -73,7 +91,10 @@ export const apiError = (
   fields: ApiError['fields'] = [],
 ): ApiError => ({ code, message, fields });
 
-export function toRow(u: CustomerUser): CustomerUserRow {
+export function toRow(
+  u: CustomerUser,
+  orders: Pick<CustomerUserRow, 'orders' | 'lastOrder'> = { orders: 0, lastOrder: null },
+): CustomerUserRow {
   return {
     id: u.id,
     customerName: u.customer.name,
@@ -91,6 +112,8 @@ export function toRow(u: CustomerUser): CustomerUserRow {
       .join(', '),
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
+    ...orders,
+    extra: { ...u.extra },
   };
 }
 
@@ -120,6 +143,24 @@ const CHANGES = new Set<CommandName>([
   'create_back_office_role',
   'update_back_office_role',
   'delete_back_office_role',
+  'add_customer_user_address',
+  'update_customer_user_address',
+  'delete_customer_user_address',
+  'accept_consent',
+  'withdraw_consent',
+  'create_related_record',
+  'add_note',
+  'update_note',
+  'delete_note',
+  'add_event',
+  'update_event',
+  'delete_event',
+  'create_consent',
+  'update_consent',
+  'delete_consent',
+  'create_customer_user_field',
+  'update_customer_user_field',
+  'delete_customer_user_field',
 ]);
 
 /** What each command needs of the current admin's back-office role, as the core requires it. */
@@ -146,6 +187,24 @@ const REQUIRES: Partial<Record<CommandName, BackOfficeCapability[]>> = {
   create_back_office_role: ['manage_back_office_users'],
   update_back_office_role: ['manage_back_office_users'],
   delete_back_office_role: ['manage_back_office_users'],
+  add_customer_user_address: ['manage_customer_users'],
+  update_customer_user_address: ['manage_customer_users'],
+  delete_customer_user_address: ['manage_customer_users'],
+  accept_consent: ['manage_customer_users'],
+  withdraw_consent: ['manage_customer_users'],
+  create_related_record: ['manage_customer_users'],
+  add_note: ['manage_customer_users'],
+  update_note: ['manage_customer_users'],
+  delete_note: ['manage_customer_users'],
+  add_event: ['manage_customer_users'],
+  update_event: ['manage_customer_users'],
+  delete_event: ['manage_customer_users'],
+  create_consent: ['manage_settings'],
+  update_consent: ['manage_settings'],
+  delete_consent: ['manage_settings'],
+  create_customer_user_field: ['manage_settings'],
+  update_customer_user_field: ['manage_settings'],
+  delete_customer_user_field: ['manage_settings'],
 };
 
 /** The core's catalog (`permission::catalog`), labels and all. */
@@ -375,6 +434,12 @@ export class FakeBackend {
     },
   ];
   customerUsers: CustomerUser[] = [];
+  /** Addresses one at a time, consents and related records of the user's full page. */
+  userPage = new FakeUserPage(this);
+  /** Notes and events, with the outbox's e-mails, of the user's timeline. */
+  activity = new FakeActivity(this);
+  /** The organization's own customer user fields; each user's values are in its `extra`. */
+  extraFields = new FakeExtraFields();
   history: ChangeRecord[] = [];
   outbox: OutboxMessage[] = [];
   loginAttempts: LoginAttempt[] = [];
@@ -391,6 +456,11 @@ export class FakeBackend {
       'none',
     ]),
     setting('smtpUsername', 'SMTP Username', 'text', ''),
+    setting('quickActionsDisplay', 'Quick Actions Display', 'choice', 'dialog', null, null, [
+      'in_place',
+      'dialog',
+      'window',
+    ]),
   ];
   templates: EmailTemplate[] = [
     {
@@ -503,6 +573,7 @@ export class FakeBackend {
         addresses: [],
         createdAt: t,
         updatedAt: t,
+        extra: {},
       });
     }
   }
@@ -951,6 +1022,77 @@ export class FakeBackend {
       case 'delete_back_office_role':
         this.deleteBackOfficeRole(String(args?.id));
         return null;
+      case 'list_countries':
+        return structuredClone(COUNTRIES);
+      case 'list_regions':
+        return structuredClone(this.userPage.regionsOf(String(args?.country)));
+      case 'add_customer_user_address':
+        return this.userPage.addAddress(String(args?.user), args?.input as AddressInput);
+      case 'update_customer_user_address':
+        return this.userPage.updateAddress(String(args?.id), args?.input as AddressInput);
+      case 'delete_customer_user_address':
+        return this.userPage.deleteAddress(String(args?.id));
+      case 'customer_user_consents':
+        return this.userPage.consentStatuses(String(args?.id));
+      case 'accept_consent':
+      case 'withdraw_consent':
+        return this.userPage.setConsent(
+          String(args?.user),
+          String(args?.consent),
+          cmd === 'accept_consent',
+        );
+      case 'related_kinds':
+        return structuredClone(RELATED_KINDS);
+      case 'list_related_records':
+        return this.userPage.listRelated(String(args?.user), args?.kind as RelatedKind);
+      case 'get_related_record':
+        return this.userPage.getRelated(args?.kind as RelatedKind, String(args?.id));
+      case 'create_related_record':
+        return this.userPage.createRelated(
+          String(args?.user),
+          args?.kind as RelatedKind,
+          args?.input ?? {},
+        );
+      case 'open_window':
+        this.userPage.windows.push({ path: String(args?.path), title: String(args?.title) });
+        return null;
+      case 'customer_user_activity':
+        return this.activity.list(String(args?.id), args?.kinds);
+      case 'add_note':
+        return this.activity.addNote(String(args?.user), args?.input ?? {});
+      case 'update_note':
+        return this.activity.updateNote(String(args?.id), args?.input ?? {});
+      case 'delete_note':
+        this.activity.delete(String(args?.id), 'note');
+        return null;
+      case 'add_event':
+        return this.activity.addEvent(String(args?.user), args?.input ?? {});
+      case 'update_event':
+        return this.activity.updateEvent(String(args?.id), args?.input ?? {});
+      case 'delete_event':
+        this.activity.delete(String(args?.id), 'event');
+        return null;
+      case 'list_consents':
+        return listConsents(this.userPage);
+      case 'create_consent':
+        return createConsent(this.userPage, args?.input ?? {});
+      case 'update_consent':
+        return updateConsent(this.userPage, String(args?.id), args?.input ?? {});
+      case 'delete_consent':
+        deleteConsent(this.userPage, String(args?.id));
+        return null;
+      case 'list_customer_user_fields':
+        return this.extraFields.list();
+      case 'create_customer_user_field':
+        return this.extraFields.create(args?.input ?? {});
+      case 'update_customer_user_field':
+        return this.extraFields.update(String(args?.id), args?.input ?? {});
+      case 'delete_customer_user_field':
+        this.extraFields.delete(
+          String(args?.id),
+          this.customerUsers.map((u) => u.extra),
+        );
+        return null;
       case 'my_capabilities': {
         const admin = this.currentAdmin();
         if (!admin)
@@ -963,6 +1105,21 @@ export class FakeBackend {
       default:
         throw `command ${String(cmd)} not found`;
     }
+  }
+
+  /** For `npm run dev`: the organization's own fields, with values, and a timeline. */
+  seedExtraDemo() {
+    this.extraFields.seedDemo();
+    const tiers = ['Gold', 'Silver', 'Bronze'];
+    this.customerUsers.slice(0, 12).forEach((user, i) => {
+      user.extra = {
+        account_tier: tiers[i % 3],
+        credit_limit: 5000 * (1 + (i % 4)),
+        onboarded: i % 2 === 0,
+        contract_date: `2025-${String(1 + (i % 12)).padStart(2, '0')}-15`,
+      };
+    });
+    this.activity.seedDemo(this.customerUsers);
   }
 
   /** Starts signed in to (and joined with) a team server, up to date: for tests. */
@@ -1500,7 +1657,8 @@ export class FakeBackend {
       typeof needle !== 'string' || v.toLowerCase().includes(needle.toLowerCase());
     const equals = (v: string, needle: unknown) =>
       typeof needle !== 'string' || v.toLowerCase() === needle.toLowerCase();
-    let rows = this.customerUsers.map(toRow).filter((r) => {
+    const all = this.customerUsers.map((u) => toRow(u, this.orderSummary(u.id)));
+    let rows = all.filter((r) => {
       for (const key of ['customerName', 'firstName', 'lastName', 'email', 'roles'] as const) {
         if (!contains(r[key], f[key])) return false;
         if (!equals(r[key], f[`${key}Eq`])) return false;
@@ -1512,6 +1670,10 @@ export class FakeBackend {
         const u = this.find(r.id);
         if (u.website?.id !== f.websiteId) return false;
       }
+      if (!this.extraFields.matches(r.extra, query.filter?.extra)) return false;
+      const { consentAccepted: yes, consentNotAccepted: no } = query.filter ?? {};
+      if (yes && !hasAccepted(this.userPage, r.id, yes)) return false;
+      if (no && hasAccepted(this.userPage, r.id, no)) return false;
       const q = query.q?.toLowerCase();
       if (
         q &&
@@ -1523,7 +1685,11 @@ export class FakeBackend {
     const field = (query.sort?.field ?? 'id') as keyof CustomerUserRow;
     const dir = query.sort?.order === 'DESC' ? -1 : 1;
     rows = rows.sort((a, b) => {
-      const c = String(a[field]).localeCompare(String(b[field]));
+      const [x, y] = [a[field], b[field]];
+      const c =
+        typeof x === 'number' && typeof y === 'number'
+          ? x - y
+          : String(x ?? '').localeCompare(String(y ?? ''));
       return (c !== 0 ? c : a.id.localeCompare(b.id)) * dir;
     });
     const size = query.pageSize ?? 25;
@@ -1539,6 +1705,18 @@ export class FakeBackend {
       nextCursor: hasMore ? page[page.length - 1].id : null,
       prevCursor: start > 0 ? (page[0]?.id ?? null) : null,
     };
+  }
+
+  /** The grid's Orders and Last order: the user's related records of kind `order`. */
+  private orderSummary(userId: string): Pick<CustomerUserRow, 'orders' | 'lastOrder'> {
+    const orders = this.userPage.related.filter(
+      (r) => r.kind === 'order' && r.customerUser.id === userId,
+    );
+    const lastOrder = orders.reduce<string | null>(
+      (last, r) => (last && last > r.createdAt ? last : r.createdAt),
+      null,
+    );
+    return { orders: orders.length, lastOrder };
   }
 
   private validate(input: Partial<CustomerUserInput>, existing?: CustomerUser) {
@@ -1559,6 +1737,15 @@ export class FakeBackend {
         field: 'userRoles',
         message: 'Please select at least one role before you enable the customer user.',
       });
+    (input.addresses ?? []).forEach((address, n) =>
+      fields.push(
+        ...countryRegionProblems(address).map((f) => ({
+          ...f,
+          field: `addresses.${n}.${f.field}`,
+        })),
+      ),
+    );
+    fields.push(...this.extraFields.check(input.extra ?? {}));
     if (fields.length) throw apiError('validation', 'The customer user is not valid.', fields);
   }
 
@@ -1610,11 +1797,12 @@ export class FakeBackend {
         nameSuffix: null,
         organization: null,
         street2: null,
-        region: null,
         phone: null,
         ...a,
+        ...storedCountryRegion(a),
         id: a.id ?? newId('addr'),
       }));
+    if (input.extra) this.extraFields.apply(user.extra, input.extra as ExtraValues);
     if (input.password || input.generatePassword) {
       user.authStatus = 'active';
       user.passwordChangedAt = now();
@@ -1661,6 +1849,7 @@ export class FakeBackend {
       addresses: [],
       createdAt: t,
       updatedAt: t,
+      extra: {},
     };
     this.apply(user, input);
     this.customerUsers.push(user);
@@ -1709,5 +1898,8 @@ export class FakeBackend {
 
 /** For `npm run dev` outside Tauri. */
 export function installFakeBackend(): FakeBackend {
-  return new FakeBackend({ users: 60 }).install();
+  const backend = new FakeBackend({ users: 60 });
+  backend.userPage.seedDemo();
+  backend.seedExtraDemo();
+  return backend.install();
 }

@@ -4,6 +4,7 @@ import BusinessIcon from '@mui/icons-material/Business';
 import CloudSyncIcon from '@mui/icons-material/CloudSync';
 import DnsIcon from '@mui/icons-material/Dns';
 import DescriptionIcon from '@mui/icons-material/Description';
+import DynamicFormIcon from '@mui/icons-material/DynamicForm';
 import ExpandLess from '@mui/icons-material/ExpandLess';
 import ExpandMore from '@mui/icons-material/ExpandMore';
 import LoginIcon from '@mui/icons-material/Login';
@@ -11,6 +12,7 @@ import UploadFileIcon from '@mui/icons-material/UploadFile';
 import OutboxIcon from '@mui/icons-material/Outbox';
 import ManageAccountsIcon from '@mui/icons-material/ManageAccounts';
 import PeopleIcon from '@mui/icons-material/People';
+import PolicyIcon from '@mui/icons-material/Policy';
 import SecurityIcon from '@mui/icons-material/Security';
 import SettingsIcon from '@mui/icons-material/Settings';
 import SettingsApplicationsIcon from '@mui/icons-material/SettingsApplications';
@@ -79,6 +81,12 @@ export const AppMenu = () => (
         leftIcon={<DescriptionIcon />}
       />
       <Menu.Item to="/outbox" primaryText="Email Outbox" leftIcon={<OutboxIcon />} />
+      <Menu.Item to="/consents" primaryText="Consents" leftIcon={<PolicyIcon />} />
+      <Menu.Item
+        to="/customer-user-fields"
+        primaryText="Customer User Fields"
+        leftIcon={<DynamicFormIcon />}
+      />
       <Menu.Item to="/login-attempts" primaryText="Login Attempts" leftIcon={<LoginIcon />} />
       <Menu.Item to="/imports" primaryText="Imports" leftIcon={<UploadFileIcon />} />
       <Menu.Item to="/server" primaryText="Server" leftIcon={<DnsIcon />} />

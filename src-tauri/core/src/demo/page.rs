@@ -207,9 +207,9 @@ pub(super) fn seed(tx: &mut Tx<'_>, users: &[String], by: Option<&str>) -> Resul
                 ..Default::default()
             },
         )?;
-        consent::accept_in(tx, user, &terms, None)?;
+        consent::accept_in(tx, user, &terms)?;
         if n % 2 == 0 {
-            consent::accept_in(tx, user, &newsletter, None)?;
+            consent::accept_in(tx, user, &newsletter)?;
         }
         if n >= 6 {
             continue;

@@ -26,6 +26,19 @@ async function pickCustomer(user: UserEvent, name: string) {
   await user.click(await screen.findByText(name, { selector: 'li' }));
 }
 
+/** Picks `option` in the autocomplete `name` (the address book's pickers), typing `typed`. */
+async function pick(user: UserEvent, name: string, typed: string, option: string) {
+  await fill(user, screen.getByRole('combobox', { name }), typed);
+  await user.click(await screen.findByRole('option', { name: option }));
+}
+
+async function addAddress(user: UserEvent) {
+  await user.click(screen.getByText('Add Address', { selector: 'button' }));
+  await fill(user, screen.getByLabelText('Street'), '1 Main St');
+  await fill(user, screen.getByLabelText('City'), 'Springfield');
+  await fill(user, screen.getByLabelText('Postal Code'), '12345');
+}
+
 async function fillValidUser(user: UserEvent) {
   await fill(user, field('First Name'), 'Ada');
   await fill(user, field('Last Name'), 'Lovelace');
@@ -46,6 +59,8 @@ describe('Create / Edit customer user form', () => {
         { field: 'email', message: 'This email is already used.' },
         { field: 'lastName', message: 'This last name is reserved.' },
         { field: 'addresses.0.city', message: 'This city is unknown.' },
+        { field: 'addresses.0.country', message: 'This country is closed.' },
+        { field: 'addresses.0.region', message: 'Region US-IL does not belong to country US' },
         { field: 'userRoles', message: 'This role cannot be given here.' },
       ]),
     );
@@ -53,13 +68,10 @@ describe('Create / Edit customer user form', () => {
     await screen.findByText('General');
     await fillValidUser(user);
 
-    await user.click(screen.getByText('Add Address', { selector: 'button' }));
-    const scope = screen;
-    await fill(user, scope.getByLabelText('Street'), '1 Main St');
-    await fill(user, scope.getByLabelText('City'), 'Springfield');
-    await fill(user, scope.getByLabelText('Postal Code'), '12345');
-    await fill(user, scope.getByLabelText('Country'), 'us');
-    expect(scope.getByLabelText('Country')).toHaveValue('US');
+    await addAddress(user);
+    // Countries are found by their code as well as their name.
+    await pick(user, 'Country', 'us', 'United States (US)');
+    await pick(user, 'Region', 'Illi', 'Illinois');
 
     await user.click(screen.getByText('Save', { selector: 'button' }));
 
@@ -68,6 +80,12 @@ describe('Create / Edit customer user form', () => {
     );
     expect(messageUnder(field('Last Name'))).toBe('This last name is reserved.');
     expect(messageUnder(screen.getByLabelText('City'))).toBe('This city is unknown.');
+    expect(messageUnder(screen.getByRole('combobox', { name: 'Country' }))).toBe(
+      'This country is closed.',
+    );
+    expect(messageUnder(screen.getByRole('combobox', { name: 'Region' }))).toBe(
+      'Region US-IL does not belong to country US',
+    );
     expect(screen.getByText('This role cannot be given here.')).toBeInTheDocument();
     expect(messageUnder(field('First Name'))).toBe('');
     expect(screen.getByRole('alert')).toHaveTextContent('The customer user is not valid.');
@@ -83,7 +101,13 @@ describe('Create / Edit customer user form', () => {
       userRoles: ['role-buyer'],
       salesRepresentatives: ['user-amanda'],
       addresses: [
-        expect.objectContaining({ street: '1 Main St', city: 'Springfield', country: 'US' }),
+        expect.objectContaining({
+          street: '1 Main St',
+          city: 'Springfield',
+          country: 'US',
+          region: 'US-IL',
+          regionText: null,
+        }),
       ],
     });
     expect(sent).not.toHaveProperty('newCustomer');
@@ -188,6 +212,100 @@ describe('Create / Edit customer user form', () => {
     expect(backend.callsOf('update_customer_user')).toEqual([
       { id: 'cu-0001', patch: { firstName: 'Amy' } },
     ]);
+  });
+
+  it('saves the region picked for a country with regions as its ISO 3166-2 code', async () => {
+    const user = setupUser();
+    const { backend } = renderApp('/customer-users/cu-0001');
+    await screen.findByDisplayValue('Amanda');
+    await addAddress(user);
+    await pick(user, 'Country', 'United St', 'United States (US)');
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+
+    // The core's rule, under the Region picker.
+    const region = screen.getByRole('combobox', { name: 'Region' });
+    await waitFor(() =>
+      expect(messageUnder(region)).toBe('State is required for country United States'),
+    );
+    expect(screen.queryByRole('textbox', { name: 'Region' })).not.toBeInTheDocument();
+
+    await pick(user, 'Region', 'Tex', 'Texas');
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+    expect(await screen.findByText('Customer User has been saved')).toBeInTheDocument();
+    const patches = backend.callsOf('update_customer_user').map((c) => c.patch);
+    expect(patches[patches.length - 1]).toEqual({
+      addresses: [expect.objectContaining({ country: 'US', region: 'US-TX', regionText: null })],
+    });
+    expect(backend.find('cu-0001').addresses[0]).toMatchObject({
+      region: 'US-TX',
+      regionText: null,
+      regionName: 'Texas',
+    });
+  });
+
+  it('keeps the typed region of a country without regions through an unrelated edit', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend();
+    backend.userPage.addAddress('cu-0001', {
+      street: '8 Marina View',
+      city: 'Singapore',
+      postalCode: '018960',
+      country: 'SG',
+      regionText: 'Central',
+      types: ['billing'],
+      defaults: [],
+    });
+    renderApp('/customer-users/cu-0001', { backend });
+    await waitFor(() =>
+      expect(screen.getByRole('combobox', { name: 'Country' })).toHaveValue('Singapore'),
+    );
+    const regionText = screen.getByRole('textbox', { name: 'Region' });
+    expect(regionText).toHaveValue('Central');
+
+    const street = screen.getByDisplayValue('8 Marina View');
+    await user.clear(street);
+    await fill(user, street, '10 Marina View');
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+    expect(await screen.findByText('Customer User has been saved')).toBeInTheDocument();
+    expect(backend.callsOf('update_customer_user')[0].patch).toEqual({
+      addresses: [
+        expect.objectContaining({
+          street: '10 Marina View',
+          country: 'SG',
+          region: null,
+          regionText: 'Central',
+        }),
+      ],
+    });
+    expect(backend.find('cu-0001').addresses[0]).toMatchObject({
+      street: '10 Marina View',
+      regionText: 'Central',
+    });
+  });
+
+  it('shows the server’s error on a typed region under the Region text', async () => {
+    const user = setupUser();
+    const backend = new FakeBackend();
+    backend.failures.set(
+      'update_customer_user',
+      apiError('validation', 'The customer user is not valid.', [
+        { field: 'addresses.0.regionText', message: 'This region is too long.' },
+      ]),
+    );
+    renderApp('/customer-users/cu-0001', { backend });
+    await screen.findByDisplayValue('Amanda');
+    await addAddress(user);
+    await pick(user, 'Country', 'Singa', 'Singapore (SG)');
+    await fill(user, screen.getByRole('textbox', { name: 'Region' }), 'Central');
+    await user.click(screen.getByText('Save', { selector: 'button' }));
+    await waitFor(() =>
+      expect(messageUnder(screen.getByRole('textbox', { name: 'Region' }))).toBe(
+        'This region is too long.',
+      ),
+    );
+    expect(backend.callsOf('update_customer_user')[0].patch).toEqual({
+      addresses: [expect.objectContaining({ country: 'SG', region: null, regionText: 'Central' })],
+    });
   });
 
   it('warns under the e-mail field while it holds the stored look-alike address', async () => {

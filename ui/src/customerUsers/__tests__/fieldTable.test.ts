@@ -24,6 +24,7 @@ describe('the field table', () => {
       'userRoles',
       'salesRepresentatives',
       'addresses',
+      'extra',
     ]);
   });
 });
