@@ -1,35 +1,27 @@
-import { useId, useState, type FormEvent } from 'react';
-import AddIcon from '@mui/icons-material/Add';
-import DeleteIcon from '@mui/icons-material/Delete';
-import EditIcon from '@mui/icons-material/Edit';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import {
-  Alert,
   Box,
-  Button,
   Card,
-  CircularProgress,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogTitle,
   FormControlLabel,
-  Stack,
   Switch,
-  Table,
-  TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
   Typography,
 } from '@mui/material';
-import { Confirm, Title, useDataProvider, useNotify } from 'react-admin';
+import { Title, useDataProvider } from 'react-admin';
 import type { Consent } from '../bindings/Consent';
 import type { AppDataProvider } from '../data/dataProvider';
-import { Gated } from '../backOffice/capabilities';
-import { useReadOnly } from '../layout/StoreInfo';
-import { fieldErrors } from './shared';
+import { QueryState } from '../layout/ListStates';
+import {
+  ConfirmDelete,
+  CreateButton,
+  FormDialog,
+  RecordActions,
+  RecordsTable,
+  useDraftSave,
+} from './records';
 
 /** The consents as System › Consents lists them. */
 export const CONSENTS = ['consents'];
@@ -46,98 +38,66 @@ const draftOf = (c?: Consent): Draft => ({
 
 const ConsentDialog = ({ editing, onClose }: { editing: Draft; onClose: () => void }) => {
   const dataProvider = useDataProvider<AppDataProvider>();
-  const queryClient = useQueryClient();
-  const notify = useNotify();
-  const titleId = useId();
-  const [draft, setDraft] = useState(editing);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const change = (patch: Partial<Draft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in patch))));
-  };
-  const save = useMutation({
-    mutationFn: () => {
+  const { draft, change, errors, submit, saving } = useDraftSave({
+    initial: editing,
+    save: (d) => {
       const input = {
-        name: draft.name,
-        mandatory: draft.mandatory,
-        content: draft.content.trim() ? draft.content : null,
-        url: draft.url.trim() ? draft.url.trim() : null,
+        name: d.name,
+        mandatory: d.mandatory,
+        content: d.content.trim() ? d.content : null,
+        url: d.url.trim() ? d.url.trim() : null,
       };
-      return draft.id
-        ? dataProvider.updateConsent(draft.id, input)
-        : dataProvider.createConsent(input);
+      return d.id ? dataProvider.updateConsent(d.id, input) : dataProvider.createConsent(input);
     },
-    onSuccess: (consent) => {
-      notify(`The consent ${consent.name} was saved.`, { type: 'success' });
-      onClose();
-    },
-    onError: (error) => {
-      setErrors(fieldErrors(error));
-      notify(error.message, { type: 'error' });
-    },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: CONSENTS }),
+    saved: (consent) => `The consent ${consent.name} was saved.`,
+    queryKey: CONSENTS,
+    onClose,
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
   return (
-    <Dialog open onClose={onClose} aria-labelledby={titleId} maxWidth="sm" fullWidth>
-      <Box component="form" onSubmit={submit} noValidate>
-        <DialogTitle id={titleId}>
-          {draft.id ? `Edit ${editing.name}` : 'Create consent'}
-        </DialogTitle>
-        <DialogContent>
-          <Stack spacing={2} sx={{ pt: 1 }}>
-            <TextField
-              label="Name"
-              value={draft.name}
-              onChange={(e) => change({ name: e.target.value })}
-              error={!!errors.name}
-              helperText={errors.name}
-              autoFocus
-              fullWidth
-            />
-            <FormControlLabel
-              label="Mandatory"
-              control={
-                <Switch
-                  checked={draft.mandatory}
-                  onChange={(e) => change({ mandatory: e.target.checked })}
-                />
-              }
-            />
-            <TextField
-              label="Content"
-              value={draft.content}
-              onChange={(e) => change({ content: e.target.value })}
-              error={!!errors.content}
-              helperText={errors.content ?? 'The text the customer user agrees to.'}
-              multiline
-              minRows={4}
-              fullWidth
-            />
-            <TextField
-              label="Page URL"
-              value={draft.url}
-              onChange={(e) => change({ url: e.target.value })}
-              error={!!errors.url}
-              helperText={errors.url ?? 'A page of the storefront that holds the full text.'}
-              type="url"
-              fullWidth
-            />
-          </Stack>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={save.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" disabled={save.isPending}>
-            Save
-          </Button>
-        </DialogActions>
-      </Box>
-    </Dialog>
+    <FormDialog
+      title={draft.id ? `Edit ${editing.name}` : 'Create consent'}
+      onSubmit={submit}
+      onClose={onClose}
+      saving={saving}
+    >
+      <TextField
+        label="Name"
+        value={draft.name}
+        onChange={(e) => change({ name: e.target.value })}
+        error={!!errors.name}
+        helperText={errors.name}
+        autoFocus
+        fullWidth
+      />
+      <FormControlLabel
+        label="Mandatory"
+        control={
+          <Switch
+            checked={draft.mandatory}
+            onChange={(e) => change({ mandatory: e.target.checked })}
+          />
+        }
+      />
+      <TextField
+        label="Content"
+        value={draft.content}
+        onChange={(e) => change({ content: e.target.value })}
+        error={!!errors.content}
+        helperText={errors.content ?? 'The text the customer user agrees to.'}
+        multiline
+        minRows={4}
+        fullWidth
+      />
+      <TextField
+        label="Page URL"
+        value={draft.url}
+        onChange={(e) => change({ url: e.target.value })}
+        error={!!errors.url}
+        helperText={errors.url ?? 'A page of the storefront that holds the full text.'}
+        type="url"
+        fullWidth
+      />
+    </FormDialog>
   );
 };
 
@@ -146,45 +106,19 @@ const acceptedBy = (n: number) => `${n} ${n === 1 ? 'user' : 'users'}`;
 /** System › Consents: what customer users are asked to accept (Oro's Consent Management). */
 export const Consents = () => {
   const dataProvider = useDataProvider<AppDataProvider>();
-  const queryClient = useQueryClient();
-  const notify = useNotify();
-  const readOnly = useReadOnly();
   const { data, error, isPending } = useQuery({
     queryKey: CONSENTS,
     queryFn: () => dataProvider.listConsents(),
   });
   const [editing, setEditing] = useState<Draft | null>(null);
   const [deleting, setDeleting] = useState<Consent | null>(null);
-  const remove = useMutation({
-    mutationFn: (consent: Consent) => dataProvider.deleteConsent(consent.id),
-    onSuccess: (_, consent) =>
-      notify(`The consent ${consent.name} was deleted.`, { type: 'success' }),
-    // A consent users accepted stays: the core says how many.
-    onError: (e) => notify(e.message, { type: 'error' }),
-    onSettled: () => {
-      setDeleting(null);
-      return queryClient.invalidateQueries({ queryKey: CONSENTS });
-    },
-  });
   return (
     <Box sx={{ py: 2 }}>
       <Title title="Consents" />
-      {readOnly ? null : (
-        <Gated capability="manage_settings">
-          {(disabled) => (
-            <Button
-              startIcon={<AddIcon />}
-              disabled={disabled}
-              onClick={() => setEditing(draftOf())}
-              sx={{ mb: 1 }}
-            >
-              Create consent
-            </Button>
-          )}
-        </Gated>
-      )}
-      {isPending ? <CircularProgress size={24} aria-label="Loading consents" /> : null}
-      {error ? <Alert severity="error">{error.message}</Alert> : null}
+      <CreateButton capability="manage_settings" onClick={() => setEditing(draftOf())}>
+        Create consent
+      </CreateButton>
+      <QueryState pending={isPending} error={error} label="Loading consents" />
       {data ? (
         <Card variant="outlined">
           {data.length === 0 ? (
@@ -192,64 +126,33 @@ export const Consents = () => {
               No consents yet.
             </Typography>
           ) : (
-            <Table size="small" aria-label="Consents">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Name</TableCell>
-                  <TableCell>Mandatory</TableCell>
-                  <TableCell>Accepted by</TableCell>
-                  <TableCell>Actions</TableCell>
+            <RecordsTable label="Consents" columns={['Name', 'Mandatory', 'Accepted by']}>
+              {data.map((consent) => (
+                <TableRow key={consent.id}>
+                  <TableCell>{consent.name}</TableCell>
+                  <TableCell>{consent.mandatory ? 'Yes' : 'No'}</TableCell>
+                  <TableCell>{acceptedBy(Number(consent.acceptances))}</TableCell>
+                  <RecordActions
+                    name={consent.name}
+                    capability="manage_settings"
+                    onEdit={() => setEditing(draftOf(consent))}
+                    onDelete={() => setDeleting(consent)}
+                  />
                 </TableRow>
-              </TableHead>
-              <TableBody>
-                {data.map((consent) => (
-                  <TableRow key={consent.id}>
-                    <TableCell>{consent.name}</TableCell>
-                    <TableCell>{consent.mandatory ? 'Yes' : 'No'}</TableCell>
-                    <TableCell>{acceptedBy(Number(consent.acceptances))}</TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                      {readOnly ? null : (
-                        <Gated capability="manage_settings">
-                          {(disabled) => (
-                            <>
-                              <Button
-                                size="small"
-                                startIcon={<EditIcon />}
-                                disabled={disabled}
-                                aria-label={`Edit ${consent.name}`}
-                                onClick={() => setEditing(draftOf(consent))}
-                              >
-                                Edit
-                              </Button>
-                              <Button
-                                size="small"
-                                color="error"
-                                startIcon={<DeleteIcon />}
-                                disabled={disabled}
-                                aria-label={`Delete ${consent.name}`}
-                                onClick={() => setDeleting(consent)}
-                              >
-                                Delete
-                              </Button>
-                            </>
-                          )}
-                        </Gated>
-                      )}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+              ))}
+            </RecordsTable>
           )}
         </Card>
       ) : null}
       {editing ? <ConsentDialog editing={editing} onClose={() => setEditing(null)} /> : null}
-      <Confirm
-        isOpen={deleting !== null}
-        loading={remove.isPending}
+      {/* A consent users accepted stays: the core's refusal says how many. */}
+      <ConfirmDelete
+        record={deleting}
         title="Delete consent"
         content={`Are you sure you want to delete the consent ${deleting?.name ?? ''}?`}
-        onConfirm={() => deleting && remove.mutate(deleting)}
+        remove={(consent) => dataProvider.deleteConsent(consent.id)}
+        deleted={(consent) => `The consent ${consent.name} was deleted.`}
+        queryKey={CONSENTS}
         onClose={() => setDeleting(null)}
       />
     </Box>

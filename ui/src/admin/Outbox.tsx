@@ -29,6 +29,7 @@ import type { OutboxQuery } from '../bindings/OutboxQuery';
 import type { OutboxState } from '../bindings/OutboxState';
 import { formatDateTime } from '../customerUsers/fields';
 import type { AppDataProvider } from '../data/dataProvider';
+import { QueryState } from '../layout/ListStates';
 
 const STATES: {
   state: OutboxState;
@@ -251,8 +252,8 @@ export const Outbox = () => {
 /** The emails sent (or not yet) to one customer user, for their view page. */
 export const CustomerUserEmails = ({ customerUserId }: { customerUserId: string }) => {
   const { data, error, isPending } = useOutbox({ state: null, customerUserId, limit: 200 });
-  if (isPending) return <CircularProgress size={24} aria-label="Loading emails" />;
-  if (error) return <Alert severity="error">{error.message}</Alert>;
+  if (isPending || error)
+    return <QueryState pending={isPending} error={error} label="Loading emails" />;
   return (
     <OutboxTable label="Emails" messages={data} empty="No emails sent to this customer user." />
   );

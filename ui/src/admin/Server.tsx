@@ -3,7 +3,7 @@
  * Signing in waits for the network (a spinner shows); every other sync command only wakes the
  * background sync, whose progress the app-bar indicator shows.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import CloudSyncIcon from '@mui/icons-material/CloudSync';
 import LoginIcon from '@mui/icons-material/Login';
@@ -25,6 +25,7 @@ import type { SyncView } from '../bindings/SyncView';
 import { formatDateTime } from '../customerUsers/fields';
 import type { ServerSignIn } from '../data/dataProvider';
 import { BACK_OFFICE_USERS, CURRENT_ADMIN } from '../layout/CurrentAdmin';
+import { Detail, Details } from '../layout/Details';
 import {
   SyncDecisionDialog,
   canSyncNow,
@@ -38,18 +39,6 @@ import { SectionCard, fieldErrors } from './shared';
 /** Which records are the team's: said once, on this screen. */
 export const TEAM_RECORDS =
   'SMTP settings (smtp*) stay on this desktop; every other setting, the e-mail templates, customer users, customers, websites, roles and back-office users are the team’s and sync.';
-
-/** A labelled value; `<dt>`/`<dd>` so the label names the value. */
-const Detail = ({ label, children }: { label: string; children: ReactNode }) => (
-  <Box sx={{ display: 'contents' }}>
-    <Typography component="dt" variant="body2" color="text.secondary" sx={{ fontWeight: 500 }}>
-      {label}
-    </Typography>
-    <Typography component="dd" variant="body2" sx={{ m: 0, wordBreak: 'break-word' }}>
-      {children}
-    </Typography>
-  </Box>
-);
 
 type Draft = {
   url: string;
@@ -213,16 +202,7 @@ const SignedIn = ({ view }: { view: SyncView }) => {
           The team server no longer accepts this desktop’s sign-in: sign in again below.
         </Alert>
       ) : null}
-      <Box
-        component="dl"
-        sx={{
-          display: 'grid',
-          gridTemplateColumns: 'max-content 1fr',
-          columnGap: 3,
-          rowGap: 1,
-          m: 0,
-        }}
-      >
+      <Details breakWords>
         <Detail label="State">{syncStateLabel(view)}</Detail>
         <Detail label="Server">{status.server ?? '—'}</Detail>
         <Detail label="Signed in as">{status.admin ?? '—'}</Detail>
@@ -241,7 +221,7 @@ const SignedIn = ({ view }: { view: SyncView }) => {
             </>
           ) : null}
         </Detail>
-      </Box>
+      </Details>
       {error ? (
         <Alert severity="error" sx={{ mt: 2 }}>
           {error.message}

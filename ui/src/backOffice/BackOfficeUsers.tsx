@@ -1,8 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   Box,
-  CircularProgress,
   NativeSelect,
   Stack,
   Table,
@@ -15,6 +13,7 @@ import { Title, useDataProvider, useNotify } from 'react-admin';
 import type { BackOfficeUser } from '../bindings/BackOfficeUser';
 import type { AppDataProvider } from '../data/dataProvider';
 import { SectionCard } from '../admin/shared';
+import { QueryState } from '../layout/ListStates';
 import { useReadOnly } from '../layout/StoreInfo';
 import { BackOfficeRoles, useBackOfficeRoles } from './BackOfficeRoles';
 import { Gated } from './capabilities';
@@ -70,8 +69,8 @@ const Users = () => {
     queryKey: BACK_OFFICE_USERS_WITH_ROLES,
     queryFn: () => dataProvider.listBackOfficeUsers(),
   });
-  if (isPending) return <CircularProgress size={24} aria-label="Loading back-office users" />;
-  if (error) return <Alert severity="error">{error.message}</Alert>;
+  if (isPending || error)
+    return <QueryState pending={isPending} error={error} label="Loading back-office users" />;
   return (
     <Table size="small" aria-label="Back-office users">
       <TableHead>

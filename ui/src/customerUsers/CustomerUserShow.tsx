@@ -1,10 +1,9 @@
-import { useCallback, type ReactNode } from 'react';
+import { useCallback } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Box,
   Chip,
-  CircularProgress,
   Grid,
   Stack,
   Table,
@@ -36,6 +35,8 @@ import { EffectivePermissions } from './EffectivePermissions';
 import { EnableToggleButton } from './EnableToggleButton';
 import { fieldLabel } from './fieldTable';
 import { AuthStatusBadge, formatDateTime, fullName } from './fields';
+import { Detail, Details } from '../layout/Details';
+import { QueryState } from '../layout/ListStates';
 import { useReadOnly } from '../layout/StoreInfo';
 import { ActivityTimeline } from './page/ActivityTimeline';
 import { AdditionalInformation } from './page/AdditionalInformation';
@@ -49,27 +50,6 @@ import { SectionCard } from './page/SectionCard';
 
 const yesNo = (v: boolean | null | undefined) => (v ? 'Yes' : 'No');
 const orDash = (v: unknown) => (v == null || v === '' ? '—' : String(v));
-
-/** A labelled value; `<dt>`/`<dd>` so the label names the value. */
-export const Detail = ({ label, children }: { label: string; children: ReactNode }) => (
-  <Box sx={{ display: 'contents' }}>
-    <Typography component="dt" variant="body2" color="text.secondary" sx={{ fontWeight: 500 }}>
-      {label}
-    </Typography>
-    <Typography component="dd" variant="body2" sx={{ m: 0 }}>
-      {children}
-    </Typography>
-  </Box>
-);
-
-export const Details = ({ children }: { children: ReactNode }) => (
-  <Box
-    component="dl"
-    sx={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 3, rowGap: 1, m: 0 }}
-  >
-    {children}
-  </Box>
-);
 
 const Chips = ({ items, empty }: { items: string[]; empty: string }) =>
   items.length === 0 ? (
@@ -118,8 +98,8 @@ const History = ({ id }: { id: string }) => {
     queryKey: ['customer-users', 'history', id],
     queryFn: () => dataProvider.customerUserHistory(id),
   });
-  if (isPending) return <CircularProgress size={24} aria-label="Loading history" />;
-  if (error) return <Alert severity="error">{error.message}</Alert>;
+  if (isPending || error)
+    return <QueryState pending={isPending} error={error} label="Loading history" />;
   if (!data || data.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">

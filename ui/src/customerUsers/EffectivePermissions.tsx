@@ -1,8 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import {
-  Alert,
   Box,
-  CircularProgress,
   List,
   ListItem,
   ListItemText,
@@ -16,6 +14,7 @@ import {
 import { useDataProvider } from 'react-admin';
 import type { Source } from '../bindings/Source';
 import type { AppDataProvider } from '../data/dataProvider';
+import { QueryState } from '../layout/ListStates';
 import { labelIn, usePermissionCatalog } from '../roles/permissionCatalog';
 
 /** "from Buyer, Acme Purchaser": the roles a grant comes from. */
@@ -34,10 +33,9 @@ export const EffectivePermissions = ({ id }: { id: string }) => {
     queryKey: ['customer-users', 'permissions', id],
     queryFn: () => dataProvider.customerUserPermissions(id),
   });
-  if (isPending || catalog.isLoading) {
-    return <CircularProgress size={24} aria-label="Loading what this user can do" />;
-  }
-  if (error) return <Alert severity="error">{error.message}</Alert>;
+  const pending = isPending || catalog.isLoading;
+  if (pending || error)
+    return <QueryState pending={pending} error={error} label="Loading what this user can do" />;
   if (data.grants.length === 0 && data.capabilities.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">

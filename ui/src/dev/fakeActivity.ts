@@ -11,6 +11,7 @@ import type { NoteInput } from '../bindings/NoteInput';
 import type { OutboxMessage } from '../bindings/OutboxMessage';
 import type { Ref } from '../bindings/Ref';
 import type { User } from '../bindings/User';
+import { apiError, BLANK, idMaker } from './fakeCommon';
 
 /** What the timeline reads of the fake backend. */
 export interface ActivityHost {
@@ -21,19 +22,8 @@ export interface ActivityHost {
 
 type Written = ActivityItem & { userId: string };
 
-const fail = (
-  code: ApiError['code'],
-  message: string,
-  fields: ApiError['fields'] = [],
-): ApiError => ({
-  code,
-  message,
-  fields,
-});
-const BLANK = 'This value should not be blank.';
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-let counter = 0;
-const nextId = (prefix: string) => `${prefix}-${String(++counter).padStart(4, '0')}`;
+const nextId = idMaker();
 const text = (v: string | null | undefined) => (v ?? '').trim();
 
 export class FakeActivity {
@@ -94,7 +84,7 @@ export class FakeActivity {
   private note(input: NoteInput) {
     const body = text(input.body);
     if (!body)
-      throw fail('validation', 'The note is not valid.', [{ field: 'body', message: BLANK }]);
+      throw apiError('validation', 'The note is not valid.', [{ field: 'body', message: BLANK }]);
     return { kind: 'note' as const, body, title: body.split('\n')[0] };
   }
 
@@ -107,7 +97,7 @@ export class FakeActivity {
     if (!startsAt) fields.push({ field: 'startsAt', message: BLANK });
     if (startsAt && endsAt && endsAt < startsAt)
       fields.push({ field: 'endsAt', message: 'The end cannot be before the start.' });
-    if (fields.length) throw fail('validation', 'The event is not valid.', fields);
+    if (fields.length) throw apiError('validation', 'The event is not valid.', fields);
     return {
       kind: 'event' as const,
       title,
@@ -141,7 +131,7 @@ export class FakeActivity {
 
   private found(id: string, kind: 'note' | 'event'): Written {
     const found = this.written.find((w) => w.id === id && w.kind === kind);
-    if (!found) throw fail('not_found', `The ${kind} was not found.`);
+    if (!found) throw apiError('not_found', `The ${kind} was not found.`);
     return found;
   }
 

@@ -53,6 +53,7 @@ import {
   storedCountryRegion,
 } from './fakeUserPage';
 import { FakeActivity } from './fakeActivity';
+import { apiError, idMaker, now } from './fakeCommon';
 import {
   createConsent,
   deleteConsent,
@@ -81,15 +82,10 @@ type Args<K extends CommandName> = Partial<Commands[K]['args']> | undefined;
 /** One command and its arguments: `switch (cmd)` narrows `args` to that command's. */
 type Request = { [K in CommandName]: { cmd: K; args: Args<K> } }[CommandName];
 
-let counter = 0;
-const newId = (prefix: string) => `${prefix}-${String(++counter).padStart(4, '0')}`;
-const now = () => new Date().toISOString();
+const newId = idMaker();
 
-export const apiError = (
-  code: ApiError['code'],
-  message: string,
-  fields: ApiError['fields'] = [],
-): ApiError => ({ code, message, fields });
+// The tests make their refusals with it too.
+export { apiError };
 
 export function toRow(
   u: CustomerUser,

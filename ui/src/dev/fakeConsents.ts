@@ -5,6 +5,7 @@
 import type { ApiError } from '../bindings/ApiError';
 import type { Consent } from '../bindings/Consent';
 import type { ConsentInput } from '../bindings/ConsentInput';
+import { apiError, BLANK, idMaker } from './fakeCommon';
 
 /** The consents and their acceptances (`${user} ${consent}` → when), as the user page keeps them. */
 export interface ConsentsHost {
@@ -12,16 +13,7 @@ export interface ConsentsHost {
   accepted: Map<string, string>;
 }
 
-const fail = (
-  code: ApiError['code'],
-  message: string,
-  fields: ApiError['fields'] = [],
-): ApiError => ({
-  code,
-  message,
-  fields,
-});
-let counter = 0;
+const nextId = idMaker();
 
 const acceptances = (host: ConsentsHost, id: string) =>
   [...host.accepted.keys()].filter((k) => k.endsWith(` ${id}`)).length;
@@ -34,7 +26,7 @@ const view = (host: ConsentsHost, consent: Consent): Consent => ({
 function checked(host: ConsentsHost, before: Consent | null, input: ConsentInput): Consent {
   const fields: ApiError['fields'] = [];
   const name = (input.name ?? before?.name ?? '').trim();
-  if (!name) fields.push({ field: 'name', message: 'This value should not be blank.' });
+  if (!name) fields.push({ field: 'name', message: BLANK });
   else if (
     host.consents.some((c) => c.id !== before?.id && c.name.toLowerCase() === name.toLowerCase())
   )
@@ -42,11 +34,11 @@ function checked(host: ConsentsHost, before: Consent | null, input: ConsentInput
   const url = input.url === undefined ? (before?.url ?? null) : input.url?.trim() || null;
   if (url && !/^https?:\/\/\S+$/.test(url))
     fields.push({ field: 'url', message: 'This value is not a valid URL.' });
-  if (fields.length) throw fail('validation', 'The consent is not valid.', fields);
+  if (fields.length) throw apiError('validation', 'The consent is not valid.', fields);
   const content =
     input.content === undefined ? (before?.content ?? null) : input.content?.trim() || null;
   return {
-    id: before?.id ?? `consent-${String(++counter).padStart(4, '0')}`,
+    id: before?.id ?? nextId('consent'),
     name,
     mandatory: input.mandatory ?? before?.mandatory ?? false,
     content,
@@ -57,7 +49,7 @@ function checked(host: ConsentsHost, before: Consent | null, input: ConsentInput
 
 function find(host: ConsentsHost, id: string): Consent {
   const found = host.consents.find((c) => c.id === id);
-  if (!found) throw fail('not_found', 'Consent not found.');
+  if (!found) throw apiError('not_found', 'Consent not found.');
   return found;
 }
 
@@ -79,7 +71,7 @@ export function deleteConsent(host: ConsentsHost, id: string) {
   const consent = find(host, id);
   const n = acceptances(host, id);
   if (n > 0)
-    throw fail(
+    throw apiError(
       'conflict',
       `The consent “${consent.name}” cannot be deleted: ${n} customer user${n === 1 ? ' has' : 's have'} accepted it.`,
     );

@@ -7,23 +7,13 @@ import type { ExtraField } from '../bindings/ExtraField';
 import type { ExtraFieldInput } from '../bindings/ExtraFieldInput';
 import type { ExtraFieldKind } from '../bindings/ExtraFieldKind';
 import type { JsonValue } from '../bindings/serde_json/JsonValue';
+import { apiError, BLANK, idMaker } from './fakeCommon';
 
 export type ExtraValues = { [key in string]?: JsonValue };
 
-const fail = (
-  code: ApiError['code'],
-  message: string,
-  fields: ApiError['fields'] = [],
-): ApiError => ({
-  code,
-  message,
-  fields,
-});
-const BLANK = 'This value should not be blank.';
 export const NOT_A_CHOICE = 'The value you selected is not a valid choice.';
 const KINDS: ExtraFieldKind[] = ['text', 'number', 'date', 'boolean', 'choice'];
-let counter = 0;
-const nextId = () => `field-${String(++counter).padStart(4, '0')}`;
+const nextId = idMaker();
 
 const isBlank = (v: JsonValue | undefined) => v === null || v === undefined || v === '';
 
@@ -109,7 +99,7 @@ export class FakeExtraFields {
 
   private find(id: string): ExtraField {
     const found = this.fields.find((f) => f.id === id);
-    if (!found) throw fail('not_found', 'Customer user field not found.');
+    if (!found) throw apiError('not_found', 'Customer user field not found.');
     return found;
   }
 
@@ -137,9 +127,10 @@ export class FakeExtraFields {
     ].filter(Boolean);
     if (kind === 'choice' && choices.length === 0)
       fields.push({ field: 'choices', message: 'A choice field needs at least one choice.' });
-    if (fields.length) throw fail('validation', 'The customer user field is not valid.', fields);
+    if (fields.length)
+      throw apiError('validation', 'The customer user field is not valid.', fields);
     return {
-      id: before?.id ?? nextId(),
+      id: before?.id ?? nextId('field'),
       name,
       label,
       kind: kind as ExtraFieldKind,

@@ -18,6 +18,7 @@ import type { RelatedKind } from '../bindings/RelatedKind';
 import type { RelatedRecord } from '../bindings/RelatedRecord';
 import type { RelatedStatuses } from '../bindings/RelatedStatuses';
 import type { User } from '../bindings/User';
+import { apiError, BLANK, idMaker, now } from './fakeCommon';
 
 /** What this part reads of the fake backend. */
 export interface UserPageHost {
@@ -26,19 +27,7 @@ export interface UserPageHost {
   currentAdmin(): User | null;
 }
 
-const fail = (
-  code: ApiError['code'],
-  message: string,
-  fields: ApiError['fields'] = [],
-): ApiError => ({
-  code,
-  message,
-  fields,
-});
-const BLANK = 'This value should not be blank.';
-const now = () => new Date().toISOString();
-let counter = 0;
-const nextId = (prefix: string) => `${prefix}-${String(++counter).padStart(4, '0')}`;
+const nextId = idMaker();
 
 export const COUNTRIES: Country[] = [
   { code: 'DE', name: 'Germany', hasRegions: true },
@@ -209,7 +198,7 @@ export class FakeUserPage {
 
   private ownerOf(addressId: string): CustomerUser {
     const user = this.host.customerUsers.find((u) => u.addresses.some((a) => a.id === addressId));
-    if (!user) throw fail('not_found', 'Address not found.');
+    if (!user) throw apiError('not_found', 'Address not found.');
     return user;
   }
 
@@ -229,7 +218,7 @@ export class FakeUserPage {
         field: 'defaults',
         message: 'A default must also be one of the address types.',
       });
-    if (fields.length) throw fail('validation', 'The address is not valid.', fields);
+    if (fields.length) throw apiError('validation', 'The address is not valid.', fields);
     for (const other of user.addresses)
       if (other.id !== id)
         other.defaults = other.defaults.filter((d) => !input.defaults.includes(d));
@@ -267,13 +256,13 @@ export class FakeUserPage {
   setConsent(userId: string, consentId: string, accept: boolean): ConsentStatus[] {
     this.host.find(userId);
     const consent = this.consents.find((c) => c.id === consentId);
-    if (!consent) throw fail('not_found', 'Consent not found.');
+    if (!consent) throw apiError('not_found', 'Consent not found.');
     const key = `${userId} ${consentId}`;
     if (accept) {
       if (!this.accepted.has(key)) this.accepted.set(key, now());
     } else {
       if (consent.mandatory)
-        throw fail('conflict', `“${consent.name}” is mandatory: it cannot be withdrawn.`);
+        throw apiError('conflict', `“${consent.name}” is mandatory: it cannot be withdrawn.`);
       this.accepted.delete(key);
     }
     return this.consentStatuses(userId);
@@ -288,7 +277,7 @@ export class FakeUserPage {
 
   getRelated(kind: RelatedKind, id: string): RelatedRecord {
     const found = this.related.find((r) => r.kind === kind && r.id === id);
-    if (!found) throw fail('not_found', 'Record not found.');
+    if (!found) throw apiError('not_found', 'Record not found.');
     return structuredClone(found);
   }
 
@@ -301,7 +290,7 @@ export class FakeUserPage {
   ): RelatedRecord {
     const user = this.host.find(userId);
     const statuses = RELATED_KINDS.find((k) => k.kind === kind);
-    if (!statuses) throw fail('invalid_input', `"${kind}" is not a kind of related record.`);
+    if (!statuses) throw apiError('invalid_input', `"${kind}" is not a kind of related record.`);
     const items = input.items ?? [];
     const fields: ApiError['fields'] = [];
     items.forEach((item, n) => {
@@ -317,7 +306,7 @@ export class FakeUserPage {
     const status = input.status || statuses.defaultStatus;
     if (!statuses.statuses.includes(status))
       fields.push({ field: 'status', message: 'The value you selected is not a valid choice.' });
-    if (fields.length) throw fail('validation', 'The record is not valid.', fields);
+    if (fields.length) throw apiError('validation', 'The record is not valid.', fields);
     const sameKind = this.related.filter((r) => r.kind === kind).length;
     const record: RelatedRecord = {
       id: nextId(kind),

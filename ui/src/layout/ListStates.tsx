@@ -1,4 +1,4 @@
-import { Alert, AlertTitle, Box, Typography } from '@mui/material';
+import { Alert, AlertTitle, Box, CircularProgress, Typography } from '@mui/material';
 import { Button, useListContext } from 'react-admin';
 
 /** A grid whose search and filters match nothing, with the way back. `what`: "customer users". */
@@ -28,3 +28,23 @@ export const ListError = ({ title }: { title: string }) => {
     </Alert>
   );
 };
+
+/**
+ * What stands in for a query's data until it has some: a spinner named `label` while `pending`,
+ * the core's words once it failed, nothing after. A section returns it early,
+ * `if (isPending || error) return <QueryState … />`, so that TypeScript knows `data` below.
+ */
+export const QueryState = ({
+  pending,
+  error,
+  label,
+}: {
+  pending: boolean;
+  error: Error | null;
+  label: string;
+}) =>
+  pending ? (
+    <CircularProgress size={24} aria-label={label} />
+  ) : error ? (
+    <Alert severity="error">{error.message}</Alert>
+  ) : null;

@@ -10,7 +10,7 @@ import {
 import type { Role } from '../bindings/Role';
 import { SectionCard } from '../admin/shared';
 import { Gated } from '../backOffice/capabilities';
-import { Detail, Details } from '../customerUsers/CustomerUserShow';
+import { Detail, Details } from '../layout/Details';
 import { useReadOnly } from '../layout/StoreInfo';
 import { PermissionMatrix } from './PermissionMatrix';
 import { labelIn, usePermissionCatalog } from './permissionCatalog';

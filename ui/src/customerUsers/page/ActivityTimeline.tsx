@@ -8,11 +8,9 @@ import EventAvailableIcon from '@mui/icons-material/EventAvailable';
 import NotesIcon from '@mui/icons-material/Notes';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   Box,
   Button,
   Chip,
-  CircularProgress,
   IconButton,
   List,
   ListItem,
@@ -26,6 +24,7 @@ import type { ActivityItem } from '../../bindings/ActivityItem';
 import type { ActivityKind } from '../../bindings/ActivityKind';
 import type { AppDataProvider } from '../../data/dataProvider';
 import { Gated, useCapabilities } from '../../backOffice/capabilities';
+import { QueryState } from '../../layout/ListStates';
 import { useReadOnly } from '../../layout/StoreInfo';
 import { formatDateTime } from '../fields';
 import { ActivityEditor, activityKey, type ActivityDraft } from './ActivityEditor';
@@ -258,10 +257,8 @@ export const ActivityTimeline = ({
         <Typography variant="body2" color="text.secondary">
           Choose what to show.
         </Typography>
-      ) : isPending ? (
-        <CircularProgress size={24} aria-label="Loading activity" />
-      ) : error ? (
-        <Alert severity="error">{error.message}</Alert>
+      ) : isPending || error ? (
+        <QueryState pending={isPending} error={error} label="Loading activity" />
       ) : data.length === 0 ? (
         <Typography variant="body2" color="text.secondary">
           Nothing yet.

@@ -1,5 +1,5 @@
-import { Box, Typography } from '@mui/material';
 import type { CustomerUser } from '../../bindings/CustomerUser';
+import { Detail, Details } from '../../layout/Details';
 import { formatExtraValue, useExtraFields } from '../extraFields';
 import { SectionCard } from './SectionCard';
 
@@ -12,32 +12,13 @@ export const AdditionalInformation = ({ record }: { record: CustomerUser }) => {
   if (!fields || fields.length === 0) return null;
   return (
     <SectionCard title="Additional information" fill={false}>
-      <Box
-        component="dl"
-        sx={{
-          display: 'grid',
-          gridTemplateColumns: 'max-content 1fr',
-          columnGap: 3,
-          rowGap: 1,
-          m: 0,
-        }}
-      >
+      <Details>
         {fields.map((field) => (
-          <Box key={field.id} sx={{ display: 'contents' }}>
-            <Typography
-              component="dt"
-              variant="body2"
-              color="text.secondary"
-              sx={{ fontWeight: 500 }}
-            >
-              {field.label}
-            </Typography>
-            <Typography component="dd" variant="body2" sx={{ m: 0 }}>
-              {formatExtraValue(field, record.extra?.[field.name])}
-            </Typography>
-          </Box>
+          <Detail key={field.id} label={field.label}>
+            {formatExtraValue(field, record.extra?.[field.name])}
+          </Detail>
         ))}
-      </Box>
+      </Details>
     </SectionCard>
   );
 };

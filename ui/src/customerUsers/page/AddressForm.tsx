@@ -1,8 +1,6 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import {
-  Box,
-  Button,
   Checkbox,
   FormControl,
   FormControlLabel,
@@ -20,7 +18,8 @@ import type { AddressType } from '../../bindings/AddressType';
 import type { Country } from '../../bindings/Country';
 import { call } from '../../data/api';
 import { CountryRegionPickers, useCountry } from '../CountryRegionPickers';
-import { FormAlert, formErrors } from './fieldErrors';
+import { formErrors } from './fieldErrors';
+import { PageForm } from './PageForm';
 import { useStoreUser } from './userCache';
 
 const TEXTS = [
@@ -139,87 +138,66 @@ export const AddressForm = ({
   const toggleDefault = (type: AddressType, on: boolean) =>
     set({ defaults: on ? [...values.defaults, type] : values.defaults.filter((d) => d !== type) });
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!save.isPending) save.mutate(toInput(values, country));
-  };
-  const onKeyDown = (e: KeyboardEvent) => {
-    // An open list (country, region) takes Escape for itself first.
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
-    e.stopPropagation();
-    onDone();
-  };
-
   return (
-    <Box
-      component="form"
-      // `required` only marks the fields: the core says what is missing.
-      noValidate
-      aria-label={address ? 'Edit address' : 'New address'}
-      onSubmit={submit}
-      onKeyDown={onKeyDown}
+    <PageForm
+      label={address ? 'Edit address' : 'New address'}
+      errors={rest}
+      saving={save.isPending}
+      onSave={() => save.mutate(toInput(values, country))}
+      onCancel={onDone}
     >
-      <FormAlert messages={rest} />
-      <Stack spacing={2} useFlexGap>
-        {text('label', { autoFocus: true, fullWidth: true })}
-        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
-          {text('namePrefix')}
-          {text('firstName')}
-          {text('middleName')}
-          {text('lastName')}
-          {text('nameSuffix')}
-        </Stack>
-        {text('organization', { fullWidth: true })}
-        {text('street', { fullWidth: true })}
-        {text('street2', { fullWidth: true })}
-        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
-          {text('city', { sx: { flex: 2 } })}
-          {text('postalCode', { sx: { flex: 1 } })}
-        </Stack>
-        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
-          <CountryRegionPickers value={values} onChange={set} errors={byField} />
-        </Stack>
-        {text('phone')}
-        <FormControl component="fieldset" error={!!(byField.types || byField.defaults)}>
-          <FormLabel component="legend">Address types</FormLabel>
-          <FormGroup row>
-            {TYPES.map(([type, label]) => (
-              <FormControlLabel
-                key={type}
-                label={label}
-                control={
-                  <Checkbox
-                    checked={values.types.includes(type)}
-                    onChange={(e) => toggleType(type, e.target.checked)}
-                  />
-                }
-              />
-            ))}
-            {TYPES.map(([type, label]) => (
-              <FormControlLabel
-                key={`default-${type}`}
-                label={`Default ${label.toLowerCase()}`}
-                control={
-                  <Checkbox
-                    checked={values.defaults.includes(type)}
-                    disabled={!values.types.includes(type)}
-                    onChange={(e) => toggleDefault(type, e.target.checked)}
-                  />
-                }
-              />
-            ))}
-          </FormGroup>
-          {byField.types || byField.defaults ? (
-            <FormHelperText>{byField.types || byField.defaults}</FormHelperText>
-          ) : null}
-        </FormControl>
-        <Stack direction="row" spacing={1}>
-          <Button type="submit" variant="contained" disabled={save.isPending}>
-            Save
-          </Button>
-          <Button onClick={() => onDone()}>Cancel</Button>
-        </Stack>
+      {text('label', { autoFocus: true, fullWidth: true })}
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
+        {text('namePrefix')}
+        {text('firstName')}
+        {text('middleName')}
+        {text('lastName')}
+        {text('nameSuffix')}
       </Stack>
-    </Box>
+      {text('organization', { fullWidth: true })}
+      {text('street', { fullWidth: true })}
+      {text('street2', { fullWidth: true })}
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
+        {text('city', { sx: { flex: 2 } })}
+        {text('postalCode', { sx: { flex: 1 } })}
+      </Stack>
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
+        <CountryRegionPickers value={values} onChange={set} errors={byField} />
+      </Stack>
+      {text('phone')}
+      <FormControl component="fieldset" error={!!(byField.types || byField.defaults)}>
+        <FormLabel component="legend">Address types</FormLabel>
+        <FormGroup row>
+          {TYPES.map(([type, label]) => (
+            <FormControlLabel
+              key={type}
+              label={label}
+              control={
+                <Checkbox
+                  checked={values.types.includes(type)}
+                  onChange={(e) => toggleType(type, e.target.checked)}
+                />
+              }
+            />
+          ))}
+          {TYPES.map(([type, label]) => (
+            <FormControlLabel
+              key={`default-${type}`}
+              label={`Default ${label.toLowerCase()}`}
+              control={
+                <Checkbox
+                  checked={values.defaults.includes(type)}
+                  disabled={!values.types.includes(type)}
+                  onChange={(e) => toggleDefault(type, e.target.checked)}
+                />
+              }
+            />
+          ))}
+        </FormGroup>
+        {byField.types || byField.defaults ? (
+          <FormHelperText>{byField.types || byField.defaults}</FormHelperText>
+        ) : null}
+      </FormControl>
+    </PageForm>
   );
 };

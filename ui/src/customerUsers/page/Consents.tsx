@@ -4,7 +4,6 @@ import {
   Box,
   Button,
   Chip,
-  CircularProgress,
   Link,
   Table,
   TableBody,
@@ -17,6 +16,7 @@ import {
 import type { ConsentStatus } from '../../bindings/ConsentStatus';
 import { Gated } from '../../backOffice/capabilities';
 import { call } from '../../data/api';
+import { QueryState } from '../../layout/ListStates';
 import { useReadOnly } from '../../layout/StoreInfo';
 import { formatDateTime } from '../fields';
 
@@ -39,8 +39,8 @@ export const Consents = ({ userId }: { userId: string }) => {
     },
   });
 
-  if (isPending) return <CircularProgress size={24} aria-label="Loading consents" />;
-  if (error) return <Alert severity="error">{error.message}</Alert>;
+  if (isPending || error)
+    return <QueryState pending={isPending} error={error} label="Loading consents" />;
   if (data.length === 0)
     return (
       <Typography variant="body2" color="text.secondary">

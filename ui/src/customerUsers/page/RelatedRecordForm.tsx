@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import AddIcon from '@mui/icons-material/Add';
 import {
@@ -15,7 +15,8 @@ import type { LineItem } from '../../bindings/LineItem';
 import type { RelatedInput } from '../../bindings/RelatedInput';
 import type { RelatedKind } from '../../bindings/RelatedKind';
 import { call } from '../../data/api';
-import { FormAlert, formErrors } from './fieldErrors';
+import { formErrors } from './fieldErrors';
+import { PageForm } from './PageForm';
 import { QUICK_LABEL } from './quickActions';
 import { relatedKey, statusLabel, useRelatedKinds } from './related';
 
@@ -78,9 +79,7 @@ export const RelatedRecordForm = ({
   };
   const shownStatus = status ?? statuses?.defaultStatus ?? '';
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (save.isPending) return;
+  const submit = () => {
     const rows = lines.flatMap((l, row) => (isBlank(l) ? [] : [row]));
     setSentRows(rows);
     const items: LineItem[] = rows.map((row) => ({
@@ -96,12 +95,6 @@ export const RelatedRecordForm = ({
       validUntil: kind === 'quote' && validUntil ? validUntil : null,
     });
   };
-  const onKeyDown = (e: KeyboardEvent) => {
-    // An open status list takes Escape for itself first.
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
-    e.stopPropagation();
-    onDone();
-  };
   const setLine = (row: number, patch: Partial<Line>) =>
     setLines((all) => all.map((l, i) => (i === row ? { ...l, ...patch } : l)));
   const field = (name: string, props: TextFieldProps) => (
@@ -109,99 +102,86 @@ export const RelatedRecordForm = ({
   );
 
   return (
-    <Box
-      component="form"
-      noValidate
-      aria-label={QUICK_LABEL[kind]}
-      onSubmit={submit}
-      onKeyDown={onKeyDown}
+    <PageForm
+      label={QUICK_LABEL[kind]}
+      errors={rest}
+      saving={save.isPending}
+      onSave={submit}
+      onCancel={onDone}
     >
-      <FormAlert messages={rest} />
-      <Stack spacing={2} useFlexGap>
-        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
-          {field('currency', {
-            label: 'Currency',
-            value: currency,
-            autoFocus: true,
-            onChange: (e) => setCurrency(e.target.value),
-            slotProps: { htmlInput: { maxLength: 3 } },
-          })}
-          {field('status', {
-            select: true,
-            label: 'Status',
-            value: shownStatus,
-            onChange: (e) => setStatus(e.target.value),
-            sx: { minWidth: 200 },
-            children: (statuses?.statuses ?? []).map((s) => (
-              <MenuItem key={s} value={s}>
-                {statusLabel(s)}
-              </MenuItem>
-            )),
-          })}
-          {kind === 'quote'
-            ? field('validUntil', {
-                label: 'Valid Until',
-                type: 'date',
-                value: validUntil,
-                onChange: (e) => setValidUntil(e.target.value),
-                slotProps: { inputLabel: { shrink: true } },
-              })
-            : null}
-        </Stack>
-        <Typography variant="subtitle2" component="h3">
-          Line items
-        </Typography>
-        {lines.map((line, row) => (
-          <Stack
-            key={row}
-            direction={{ xs: 'column', sm: 'row' }}
-            spacing={1}
-            useFlexGap
-            role="group"
-            aria-label={`Line ${row + 1}`}
-          >
-            {LINE_FIELDS.map(([key, label]) => (
-              <TextField
-                key={key}
-                size="small"
-                label={label}
-                value={line[key]}
-                type={key === 'quantity' ? 'number' : 'text'}
-                onChange={(e) => setLine(row, { [key]: e.target.value })}
-                error={!!lineError(row, key)}
-                helperText={lineError(row, key)}
-                sx={{ flex: key === 'name' ? 2 : 1 }}
-                slotProps={{
-                  htmlInput:
-                    key === 'quantity'
-                      ? { min: 1 }
-                      : key === 'price'
-                        ? { inputMode: 'decimal' }
-                        : {},
-                }}
-              />
-            ))}
-            <Button
-              color="warning"
-              disabled={lines.length === 1}
-              onClick={() => setLines((all) => all.filter((_, i) => i !== row))}
-            >
-              Remove line
-            </Button>
-          </Stack>
-        ))}
-        <Box>
-          <Button startIcon={<AddIcon />} onClick={() => setLines((all) => [...all, emptyLine()])}>
-            Add line
-          </Button>
-        </Box>
-        <Stack direction="row" spacing={1}>
-          <Button type="submit" variant="contained" disabled={save.isPending}>
-            Save
-          </Button>
-          <Button onClick={() => onDone()}>Cancel</Button>
-        </Stack>
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} useFlexGap>
+        {field('currency', {
+          label: 'Currency',
+          value: currency,
+          autoFocus: true,
+          onChange: (e) => setCurrency(e.target.value),
+          slotProps: { htmlInput: { maxLength: 3 } },
+        })}
+        {field('status', {
+          select: true,
+          label: 'Status',
+          value: shownStatus,
+          onChange: (e) => setStatus(e.target.value),
+          sx: { minWidth: 200 },
+          children: (statuses?.statuses ?? []).map((s) => (
+            <MenuItem key={s} value={s}>
+              {statusLabel(s)}
+            </MenuItem>
+          )),
+        })}
+        {kind === 'quote'
+          ? field('validUntil', {
+              label: 'Valid Until',
+              type: 'date',
+              value: validUntil,
+              onChange: (e) => setValidUntil(e.target.value),
+              slotProps: { inputLabel: { shrink: true } },
+            })
+          : null}
       </Stack>
-    </Box>
+      <Typography variant="subtitle2" component="h3">
+        Line items
+      </Typography>
+      {lines.map((line, row) => (
+        <Stack
+          key={row}
+          direction={{ xs: 'column', sm: 'row' }}
+          spacing={1}
+          useFlexGap
+          role="group"
+          aria-label={`Line ${row + 1}`}
+        >
+          {LINE_FIELDS.map(([key, label]) => (
+            <TextField
+              key={key}
+              size="small"
+              label={label}
+              value={line[key]}
+              type={key === 'quantity' ? 'number' : 'text'}
+              onChange={(e) => setLine(row, { [key]: e.target.value })}
+              error={!!lineError(row, key)}
+              helperText={lineError(row, key)}
+              sx={{ flex: key === 'name' ? 2 : 1 }}
+              slotProps={{
+                htmlInput:
+                  key === 'quantity' ? { min: 1 } : key === 'price' ? { inputMode: 'decimal' } : {},
+              }}
+            />
+          ))}
+          <Button
+            color="warning"
+            disabled={lines.length === 1}
+            onClick={() => setLines((all) => all.filter((_, i) => i !== row))}
+          >
+            Remove line
+          </Button>
+        </Stack>
+      ))}
+      <Box>
+        <Button startIcon={<AddIcon />} onClick={() => setLines((all) => [...all, emptyLine()])}>
+          Add line
+        </Button>
+      </Box>
+    </PageForm>
   );
 };

@@ -16,7 +16,7 @@ import { Title } from 'react-admin';
 import { Link as RouterLink, useParams } from 'react-router-dom';
 import type { RelatedKind } from '../../bindings/RelatedKind';
 import { call } from '../../data/api';
-import { Detail, Details } from '../CustomerUserShow';
+import { Detail, Details } from '../../layout/Details';
 import { formatDateTime } from '../fields';
 import { formatMoney, KIND_NAME, statusLabel } from './related';
 import { SectionCard } from './SectionCard';

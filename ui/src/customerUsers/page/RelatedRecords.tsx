@@ -1,9 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import {
-  Alert,
   Card,
   CardContent,
-  CircularProgress,
   Grid,
   Link,
   Table,
@@ -16,6 +14,7 @@ import {
 import { Link as RouterLink, useNavigate } from 'react-router-dom';
 import type { RelatedStatuses } from '../../bindings/RelatedStatuses';
 import { call } from '../../data/api';
+import { QueryState } from '../../layout/ListStates';
 import { formatDateTime } from '../fields';
 import { useQuickActions } from './quickActions';
 import { formatMoney, relatedKey, relatedPath, statusLabel, useRelatedKinds } from './related';
@@ -40,10 +39,8 @@ const RelatedGrid = ({ userId, kind }: { userId: string; kind: RelatedStatuses }
           </CardContent>
         </Card>
       ) : null}
-      {isPending ? (
-        <CircularProgress size={24} aria-label={`Loading ${kind.label}`} />
-      ) : error ? (
-        <Alert severity="error">{error.message}</Alert>
+      {isPending || error ? (
+        <QueryState pending={isPending} error={error} label={`Loading ${kind.label}`} />
       ) : data.length === 0 ? (
         <Typography variant="body2" color="text.secondary">
           No {kind.label.toLowerCase()}
@@ -94,8 +91,10 @@ const RelatedGrid = ({ userId, kind }: { userId: string; kind: RelatedStatuses }
 /** The user's requests for quote, quotes, orders and shopping lists, a small grid each. */
 export const RelatedRecords = ({ userId }: { userId: string }) => {
   const kinds = useRelatedKinds();
-  if (kinds.isPending) return <CircularProgress size={24} aria-label="Loading related records" />;
-  if (kinds.error) return <Alert severity="error">{kinds.error.message}</Alert>;
+  if (kinds.isPending || kinds.error)
+    return (
+      <QueryState pending={kinds.isPending} error={kinds.error} label="Loading related records" />
+    );
   return (
     <Grid container spacing={2}>
       {kinds.data.map((kind) => (

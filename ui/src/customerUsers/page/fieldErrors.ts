@@ -1,4 +1,3 @@
-import { Alert } from '@mui/material';
 import { CommandError } from '../../data/api';
 
 /**
@@ -17,10 +16,3 @@ export function formErrors(error: unknown, fields: readonly string[]) {
   if (named.length === 0) rest.push(error instanceof Error ? error.message : String(error));
   return { byField, rest };
 }
-
-export const FormAlert = ({ messages }: { messages: string[] }) =>
-  messages.length === 0 ? null : (
-    <Alert severity="error" sx={{ mb: 2 }}>
-      {[...new Set(messages)].join(' ')}
-    </Alert>
-  );
