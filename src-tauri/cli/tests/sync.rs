@@ -114,6 +114,16 @@ impl Desktop<'_> {
     }
 }
 
+/// Desktop A on the generated store, and B on a store of its own in the same folder.
+fn desktops(cli: &Cli) -> (Desktop<'_>, Desktop<'_>) {
+    let a = Desktop { cli, db: cli.db() };
+    let b = Desktop {
+        cli,
+        db: cli.path("b.sqlite3"),
+    };
+    (a, b)
+}
+
 /// The grid of `left`, sorted, filtered and searched, shows what `right`'s does.
 fn assert_same_grid(left: &Desktop, right: &Desktop) {
     for args in [
@@ -131,14 +141,7 @@ fn assert_same_grid(left: &Desktop, right: &Desktop) {
 fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
     let cli = Cli::new();
     let server = start_server(cli.dir.path());
-    let a = Desktop {
-        cli: &cli,
-        db: cli.db(),
-    };
-    let b = Desktop {
-        cli: &cli,
-        db: cli.path("b.sqlite3"),
-    };
+    let (a, b) = desktops(&cli);
     b.json(&["demo"], None);
 
     // Plain http:// is for this machine only.
@@ -426,14 +429,7 @@ fn two_desktops_sync_through_the_server_and_both_admins_edits_survive() {
 fn the_customer_user_page_travels_between_desktops() {
     let cli = Cli::new();
     let server = start_server(cli.dir.path());
-    let a = Desktop {
-        cli: &cli,
-        db: cli.db(),
-    };
-    let b = Desktop {
-        cli: &cli,
-        db: cli.path("b.sqlite3"),
-    };
+    let (a, b) = desktops(&cli);
     let user = a.json(&["list", "--page-size", "1"], None)["rows"][0]["id"]
         .as_str()
         .unwrap()

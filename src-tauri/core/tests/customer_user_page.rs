@@ -16,6 +16,27 @@ use cu_core::related::{self, LineItem, RelatedInput, RelatedKind};
 use cu_core::{account, history, ErrorCode};
 use serde_json::json;
 
+/// Defines one of the organization's own fields.
+fn define(
+    db: &cu_core::Database,
+    name: &str,
+    label: &str,
+    kind: ExtraFieldKind,
+    choices: &[&str],
+) -> extra::ExtraField {
+    extra::create(
+        db,
+        &admin(),
+        &ExtraFieldInput {
+            name: Some(name.into()),
+            label: Some(label.into()),
+            kind: Some(kind),
+            choices: Some(choices.iter().map(|c| c.to_string()).collect()),
+        },
+    )
+    .unwrap()
+}
+
 fn address(country: &str, region: Option<&str>, text: Option<&str>) -> AddressInput {
     AddressInput {
         street: "1 Main Street".into(),
@@ -461,28 +482,14 @@ fn notes_events_and_emails_share_one_timeline_newest_first() {
 #[test]
 fn a_choice_field_refuses_a_value_not_in_its_list_and_the_grid_filters_by_fields() {
     let t = store(2);
-    let tier = extra::create(
+    let tier = define(
         &t.db,
-        &admin(),
-        &ExtraFieldInput {
-            name: Some("tier".into()),
-            label: Some("Tier".into()),
-            kind: Some(ExtraFieldKind::Choice),
-            choices: Some(vec!["Gold".into(), "Silver".into()]),
-        },
-    )
-    .unwrap();
-    extra::create(
-        &t.db,
-        &admin(),
-        &ExtraFieldInput {
-            name: Some("credit".into()),
-            label: Some("Credit".into()),
-            kind: Some(ExtraFieldKind::Number),
-            choices: None,
-        },
-    )
-    .unwrap();
+        "tier",
+        "Tier",
+        ExtraFieldKind::Choice,
+        &["Gold", "Silver"],
+    );
+    define(&t.db, "credit", "Credit", ExtraFieldKind::Number, &[]);
     let err = extra::create(
         &t.db,
         &admin(),
@@ -577,28 +584,20 @@ fn a_choice_field_refuses_a_value_not_in_its_list_and_the_grid_filters_by_fields
 #[test]
 fn the_organizations_fields_go_out_and_come_back_as_extra_csv_columns() {
     let t = store(0);
-    extra::create(
+    define(
         &t.db,
-        &admin(),
-        &ExtraFieldInput {
-            name: Some("tier".into()),
-            label: Some("Account Tier".into()),
-            kind: Some(ExtraFieldKind::Choice),
-            choices: Some(vec!["Gold".into(), "Silver".into()]),
-        },
-    )
-    .unwrap();
-    extra::create(
+        "tier",
+        "Account Tier",
+        ExtraFieldKind::Choice,
+        &["Gold", "Silver"],
+    );
+    define(
         &t.db,
-        &admin(),
-        &ExtraFieldInput {
-            name: Some("onboarded".into()),
-            label: Some("Onboarded".into()),
-            kind: Some(ExtraFieldKind::Boolean),
-            choices: None,
-        },
-    )
-    .unwrap();
+        "onboarded",
+        "Onboarded",
+        ExtraFieldKind::Boolean,
+        &[],
+    );
     let user = create(
         &t.db,
         "ann@example.com",
