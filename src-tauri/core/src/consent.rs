@@ -245,6 +245,11 @@ fn acceptance_id(consent: &str, user: &str) -> String {
     )
 }
 
+/// The user's id and the consent an acceptance is of, each refused when not found.
+fn user_and_consent(conn: &Connection, user: &str, consent: &str) -> Result<(String, Consent)> {
+    Ok((customer_user::get(conn, user)?.id, get(conn, consent)?))
+}
+
 /// Records that the user accepted the consent, now (kept as it was if they had).
 pub fn accept(
     db: &Database,
@@ -261,8 +266,7 @@ pub fn accept(
 
 /// [`accept`] inside a transaction (demo data).
 pub(crate) fn accept_in(tx: &mut Tx<'_>, user: &str, consent: &str) -> Result<()> {
-    let user = customer_user::get(tx, user)?.id;
-    let consent = get(tx, consent)?;
+    let (user, consent) = user_and_consent(tx, user, consent)?;
     let id = acceptance_id(&consent.id, &user);
     let here: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM consent_acceptance WHERE id = ?1)",
@@ -294,8 +298,7 @@ pub fn withdraw(
 ) -> Result<Vec<ConsentStatus>> {
     db.write(actor, |tx| {
         require(tx, Capability::ManageCustomerUsers)?;
-        let user = customer_user::get(tx, user)?.id;
-        let consent = get(tx, consent)?;
+        let (user, consent) = user_and_consent(tx, user, consent)?;
         if consent.mandatory {
             return Err(CoreError::conflict(format!(
                 "\"{}\" is a mandatory consent: once accepted, it cannot be withdrawn.",

@@ -299,6 +299,11 @@ pub fn check_values(
     let Some(values) = values else {
         return Ok(kept.clone());
     };
+    // Every update sends the user's values back (bulk actions on thousands of users among
+    // them): the organization's fields are read only when a value changes.
+    if values == kept {
+        return Ok(kept.clone());
+    }
     let fields = list(conn)?;
     let mut out = Map::new();
     for (name, value) in values {
