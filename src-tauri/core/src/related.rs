@@ -90,14 +90,6 @@ impl RelatedKind {
             },
         }
     }
-
-    pub fn parse(name: &str) -> Result<Self> {
-        serde_json::from_value(Value::String(name.to_string())).map_err(|_| {
-            CoreError::invalid_input(format!(
-                "\"{name}\" is not a kind of record: rfq, quote, order or shoppingList."
-            ))
-        })
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

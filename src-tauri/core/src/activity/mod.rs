@@ -22,11 +22,6 @@ pub enum ActivityKind {
     Event,
 }
 
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 3] =
-        [ActivityKind::Note, ActivityKind::Email, ActivityKind::Event];
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
