@@ -9,7 +9,7 @@ import {
   clickRole,
   clickVisible,
   fillByLabel,
-  findVisible,
+  innerText,
   invoke,
   waitFor,
   waitForText,
@@ -21,12 +21,6 @@ import {
 async function pick(driver, label, text, option) {
   await fillByLabel(driver, label, text);
   await clickVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)=${xpathLiteral(option)}]`));
-}
-
-/** The innerText of the first visible element `locator` finds. */
-async function innerText(driver, locator) {
-  const element = await findVisible(driver, locator);
-  return driver.executeScript('return arguments[0].innerText', element);
 }
 
 test('an address with a region, the accepted consents, an order by quick action and a note, on the user’s page', { timeout: 300_000 }, (t) =>

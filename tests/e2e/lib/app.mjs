@@ -204,6 +204,12 @@ export async function fillByLabel(driver, label, value, options = {}) {
 export const bodyText = async (driver) =>
   (await driver.findElement(By.css('body')).getText()).trim();
 
+/** The innerText of the first visible element `locator` finds. */
+export async function innerText(driver, locator) {
+  const element = await findVisible(driver, locator);
+  return driver.executeScript('return arguments[0].innerText', element);
+}
+
 /** Waits until the page's visible text contains `text`. */
 export const waitForText = (driver, text, options = {}) =>
   waitFor(async () => (await bodyText(driver)).includes(text), {

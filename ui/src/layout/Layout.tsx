@@ -27,6 +27,7 @@ import {
   useStore,
 } from 'react-admin';
 import { CapabilitiesGate } from '../backOffice/capabilities';
+import { useUserChangesFromOtherWindows } from '../customerUsers/page/otherWindows';
 import { CurrentAdminGate, CurrentAdminLabel } from './CurrentAdmin';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { ReadOnlyBanner } from './StoreInfo';
@@ -111,17 +112,20 @@ const AppAppBar = () => (
   </AppBar>
 );
 
-export const AppLayout = ({ children }: { children: ReactNode }) => (
-  // minWidth 0 lets the content shrink beside the sidebar: wide grids scroll in their card.
-  <Layout
-    menu={AppMenu}
-    appBar={AppAppBar}
-    sx={{ minWidth: 0, '& .RaLayout-content': { minWidth: 0 } }}
-  >
-    {/* Above every page, the gate's included: a read-only file shows so wherever one looks. */}
-    <ReadOnlyBanner />
-    <CurrentAdminGate>
-      <CapabilitiesGate>{children}</CapabilitiesGate>
-    </CurrentAdminGate>
-  </Layout>
-);
+export const AppLayout = ({ children }: { children: ReactNode }) => {
+  useUserChangesFromOtherWindows();
+  return (
+    // minWidth 0 lets the content shrink beside the sidebar: wide grids scroll in their card.
+    <Layout
+      menu={AppMenu}
+      appBar={AppAppBar}
+      sx={{ minWidth: 0, '& .RaLayout-content': { minWidth: 0 } }}
+    >
+      {/* Above every page, the gate's included: a read-only file shows so wherever one looks. */}
+      <ReadOnlyBanner />
+      <CurrentAdminGate>
+        <CapabilitiesGate>{children}</CapabilitiesGate>
+      </CurrentAdminGate>
+    </Layout>
+  );
+};

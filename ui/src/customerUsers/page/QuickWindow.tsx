@@ -6,13 +6,15 @@ import { useNavigate, useParams } from 'react-router-dom';
 import type { CustomerUser } from '../../bindings/CustomerUser';
 import { CUSTOMER_USERS } from '../../data/dataProvider';
 import { fullName } from '../fields';
+import { announceUserChanged } from './otherWindows';
 import { isQuickForm, QUICK_LABEL } from './quickActions';
 import { QuickForm } from './QuickForm';
 
 /**
  * A quick action's form alone in its own window (the setting "quickActionsDisplay" =
- * window): `/customer-users/:id/quick/:form`. Saving or cancelling closes the window; outside
- * the desktop app (`npm run dev`, tests) it goes to the user's page instead.
+ * window): `/customer-users/:id/quick/:form`. Saving or cancelling closes the window, once the
+ * main window was told to read the user again; outside the desktop app (`npm run dev`, tests)
+ * it goes to the user's page instead.
  */
 export const QuickWindow = () => {
   const { id = '', form } = useParams();
@@ -20,7 +22,7 @@ export const QuickWindow = () => {
   const { data: user } = useGetOne<CustomerUser>(CUSTOMER_USERS, { id });
   if (!isQuickForm(form)) return <Alert severity="error">There is no quick action “{form}”.</Alert>;
   const done = () => {
-    if (isTauri()) void getCurrentWindow().close();
+    if (isTauri()) void announceUserChanged(id).finally(() => getCurrentWindow().close());
     else navigate(`/customer-users/${id}/show`);
   };
   const heading = `${QUICK_LABEL[form]}${user ? ` — ${fullName(user)}` : ''}`;
