@@ -12,7 +12,7 @@ use cu_core::geo::{self, Country, Region};
 use cu_core::related::{self, RelatedInput, RelatedKind, RelatedRecord, RelatedStatuses};
 use cu_core::{error::parse_json, CoreError};
 use serde_json::Value;
-use tauri::{AppHandle, State, WebviewUrl, WebviewWindowBuilder};
+use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
 
 use super::{AppState, Reply};
 
@@ -173,12 +173,17 @@ ui_commands! {
         if !path.starts_with('/') || path.contains("..") || path.contains("//") {
             return Err(CoreError::field("path", "A window opens on one of the app's own pages."));
         }
+        let not_opened = |e: tauri::Error| CoreError::internal(format!("The window did not open: {e}"));
         let label = format!("quick-{}", cu_core::store::new_id());
-        WebviewWindowBuilder::new(&app, label, WebviewUrl::App(format!("index.html#{path}").into()))
-            .title(title)
-            .inner_size(720.0, 760.0)
-            .build()
-            .map_err(|e| CoreError::internal(format!("The window did not open: {e}")))?;
+        let mut window =
+            WebviewWindowBuilder::new(&app, label, WebviewUrl::App(format!("index.html#{path}").into()))
+                .title(title)
+                .inner_size(720.0, 760.0);
+        // Kept above the main window, as a dialog is: the form belongs to the page it came from.
+        if let Some(main) = app.get_webview_window("main") {
+            window = window.parent(&main).map_err(not_opened)?;
+        }
+        window.build().map_err(not_opened)?;
         Ok(())
     }
 }

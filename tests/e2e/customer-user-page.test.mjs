@@ -9,6 +9,7 @@ import {
   clickRole,
   clickVisible,
   fillByLabel,
+  gridRowText,
   innerText,
   invoke,
   waitFor,
@@ -78,8 +79,7 @@ test('an address with a region, the accepted consents, an order by quick action 
     assert.equal(order.total, '59.97');
     assert.equal(order.createdBy?.name, admin.name);
     // The Orders grid on the page shows it with Created By.
-    const orderRow = By.xpath(`//table[@aria-label='Orders']//tr[td[normalize-space(.)=${xpathLiteral(order.number)}]]`);
-    const rowText = await waitFor(async () => innerText(driver, orderRow), { timeout: 30_000, message: `order ${order.number} in the Orders grid` });
+    const rowText = await gridRowText(driver, 'Orders', order.number);
     assert.ok(rowText.includes(admin.name), rowText);
 
     // A note, at the top of the timeline.

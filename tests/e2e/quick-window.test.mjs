@@ -9,12 +9,11 @@ import {
   clickRole,
   clickVisible,
   fillByLabel,
-  innerText,
+  gridRowText,
   invoke,
   waitFor,
   waitForText,
   withApp,
-  xpathLiteral,
 } from './lib/app.mjs';
 
 test('Create order opens its form in a new window when the setting says so', { timeout: 300_000 }, (t) =>
@@ -49,11 +48,7 @@ test('Create order opens its form in a new window when the setting says so', { t
     const order = orders.find((o) => o.items.some((i) => i.sku === 'WIN-1'));
     assert.equal(order.total, '10.50');
     assert.equal(order.createdBy?.name, admin.name);
-    const orderRow = By.xpath(`//table[@aria-label='Orders']//tr[td[normalize-space(.)=${xpathLiteral(order.number)}]]`);
-    const rowText = await waitFor(async () => innerText(driver, orderRow), {
-      timeout: 30_000,
-      message: `order ${order.number} in the main window's Orders grid`,
-    });
+    const rowText = await gridRowText(driver, 'Orders', order.number);
     assert.ok(rowText.includes(admin.name), rowText);
   }),
 );

@@ -210,6 +210,17 @@ export async function innerText(driver, locator) {
   return driver.executeScript('return arguments[0].innerText', element);
 }
 
+/** Waits for the row of the grid `table` (its aria-label) with a cell reading `cell`; its text. */
+export const gridRowText = (driver, table, cell) =>
+  waitFor(
+    () =>
+      innerText(
+        driver,
+        By.xpath(`//table[@aria-label=${xpathLiteral(table)}]//tr[td[normalize-space(.)=${xpathLiteral(cell)}]]`),
+      ),
+    { timeout: 30_000, message: `${cell} in the ${table} grid` },
+  );
+
 /** Waits until the page's visible text contains `text`. */
 export const waitForText = (driver, text, options = {}) =>
   waitFor(async () => (await bodyText(driver)).includes(text), {
