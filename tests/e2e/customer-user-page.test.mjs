@@ -9,10 +9,13 @@ import {
   clickRole,
   clickVisible,
   fillByLabel,
+  fillOrderLine,
   gridRowText,
   innerText,
   invoke,
+  pickOption,
   waitFor,
+  waitForOrder,
   waitForText,
   withApp,
   xpathLiteral,
@@ -21,7 +24,7 @@ import {
 /** Types `text` into the combobox labelled `label` and picks the option `option`. */
 async function pick(driver, label, text, option) {
   await fillByLabel(driver, label, text);
-  await clickVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)=${xpathLiteral(option)}]`));
+  await pickOption(driver, option);
 }
 
 test('an address with a region, the accepted consents, an order by quick action and a note, on the user’s page', { timeout: 300_000 }, (t) =>
@@ -65,17 +68,10 @@ test('an address with a region, the accepted consents, an order by quick action 
     // Quick action: Create order (the default setting opens it in a dialog).
     await clickRole(driver, 'button', 'Create order');
     const dialog = "//*[@role='dialog']";
-    await fillByLabel(driver, 'SKU', 'E2E-1');
-    await fillByLabel(driver, 'Name', 'Safety Boots');
-    await fillByLabel(driver, 'Quantity', '3');
-    await fillByLabel(driver, 'Price', '19.99');
+    await fillOrderLine(driver, { sku: 'E2E-1', name: 'Safety Boots', quantity: '3', price: '19.99' });
     await clickVisible(driver, By.xpath(`${dialog}//button[normalize-space(.)='Save']`));
     const admin = await invoke(driver, 'current_admin');
-    const orders = await waitFor(async () => {
-      const list = await invoke(driver, 'list_related_records', { user: user.id, kind: 'order' });
-      return list.some((o) => o.items.some((i) => i.sku === 'E2E-1')) && list;
-    }, { timeout: 30_000, message: 'the new order among the user’s orders' });
-    const order = orders.find((o) => o.items.some((i) => i.sku === 'E2E-1'));
+    const order = await waitForOrder(driver, user.id, 'E2E-1');
     assert.equal(order.total, '59.97');
     assert.equal(order.createdBy?.name, admin.name);
     // The Orders grid on the page shows it with Created By.

@@ -14,6 +14,7 @@ import {
   findByLabel,
   findVisible,
   invoke,
+  pickOption,
   waitFor,
   waitForText,
   withApp,
@@ -40,11 +41,6 @@ async function quickSearch(driver, text, expect) {
     },
     { message: `grid rows all showing ${expect}` },
   );
-}
-
-/** Clicks the option `name` of the open autocomplete list. */
-async function pickOption(driver, name) {
-  await clickVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)='${name}']`));
 }
 
 test('create, find, edit, disable, enable and delete a customer user', { timeout: 300_000 }, (t) =>

@@ -8,10 +8,11 @@ import {
   By,
   clickRole,
   clickVisible,
-  fillByLabel,
+  fillOrderLine,
   gridRowText,
   invoke,
   waitFor,
+  waitForOrder,
   waitForText,
   withApp,
 } from './lib/app.mjs';
@@ -30,10 +31,7 @@ test('Create order opens its form in a new window when the setting says so', { t
     }, { timeout: 30_000, message: 'a second window' });
     await driver.switchTo().window(handles.find((h) => h !== main));
     await waitForText(driver, 'Create order', { timeout: 30_000 });
-    await fillByLabel(driver, 'SKU', 'WIN-1');
-    await fillByLabel(driver, 'Name', 'Hard Hat');
-    await fillByLabel(driver, 'Quantity', '2');
-    await fillByLabel(driver, 'Price', '5.25');
+    await fillOrderLine(driver, { sku: 'WIN-1', name: 'Hard Hat', quantity: '2', price: '5.25' });
     await clickVisible(driver, By.xpath("//button[normalize-space(.)='Save']"));
     await driver.switchTo().window(main);
     await waitFor(async () => (await driver.getAllWindowHandles()).length === 1, {
@@ -41,11 +39,7 @@ test('Create order opens its form in a new window when the setting says so', { t
       message: 'the quick action window closed after saving',
     });
     const admin = await invoke(driver, 'current_admin');
-    const orders = await waitFor(async () => {
-      const list = await invoke(driver, 'list_related_records', { user: user.id, kind: 'order' });
-      return list.some((o) => o.items.some((i) => i.sku === 'WIN-1')) && list;
-    }, { timeout: 30_000, message: 'the order made in the window' });
-    const order = orders.find((o) => o.items.some((i) => i.sku === 'WIN-1'));
+    const order = await waitForOrder(driver, user.id, 'WIN-1');
     assert.equal(order.total, '10.50');
     assert.equal(order.createdBy?.name, admin.name);
     const rowText = await gridRowText(driver, 'Orders', order.number);

@@ -12,7 +12,9 @@ import {
   clickVisible,
   fillByLabel,
   findVisible,
+  innerText,
   invoke,
+  pickOption,
   waitFor,
   waitForText,
   withApp,
@@ -41,12 +43,6 @@ async function selectOption(driver, label, option) {
       ),
     { message: `"${option}" chosen in "${label}"` },
   );
-}
-
-/** The innerText of the first visible element `locator` finds (getText misses some MUI text). */
-async function innerText(driver, locator) {
-  const element = await findVisible(driver, locator);
-  return driver.executeScript('return arguments[0].innerText', element);
 }
 
 /** An enabled demo user who holds no Administrator role (its Corporate grants would cover ours). */
@@ -124,7 +120,7 @@ test('a role’s grant reaches its user; a held role is not deleted; a back-offi
       driver,
       By.xpath("//label[normalize-space(.)='Back-office user']/following-sibling::*//*[@role='combobox']"),
     );
-    await clickVisible(driver, By.xpath("//li[@role='option'][normalize-space(.)='Ann Rivera (ann.rivera)']"));
+    await pickOption(driver, 'Ann Rivera (ann.rivera)');
     await clickRole(driver, 'button', 'Switch');
     await waitForText(driver, 'You are now working as Ann Rivera (ann.rivera).');
     assert.equal((await invoke(driver, 'current_admin')).username, 'ann.rivera');

@@ -5,14 +5,6 @@
 mod common;
 
 use common::Cli;
-use serde_json::Value;
-
-fn first_user(cli: &Cli) -> String {
-    cli.json(&["list", "--page-size", "1"], None)["rows"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 #[test]
 fn countries_regions_and_an_address_that_needs_one() {
@@ -32,7 +24,7 @@ fn countries_regions_and_an_address_that_needs_one() {
         .iter()
         .any(|r| r["code"] == "US-CA" && r["name"] == "California"));
 
-    let user = first_user(&cli);
+    let user = cli.first_user();
     let (code, err) = cli.error(
         &["addresses", "add", &user],
         Some(r#"{"street":"1 Main","city":"Austin","postalCode":"73301","country":"US"}"#),
@@ -63,7 +55,7 @@ fn countries_regions_and_an_address_that_needs_one() {
 #[test]
 fn consents_records_events_and_the_timeline() {
     let cli = Cli::new();
-    let user = first_user(&cli);
+    let user = cli.first_user();
     cli.json(
         &["consents", "create"],
         Some(r#"{"name":"Terms","mandatory":true}"#),
@@ -130,17 +122,7 @@ fn consents_records_events_and_the_timeline() {
 fn the_demo_fills_a_newcomers_customer_user_page() {
     let cli = Cli::new();
     let db = cli.path("demo.sqlite3");
-    let run = |args: &[&str]| -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = cli.run_on(&db, &all, None);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| cli.json_on(&db, args, None);
     run(&["demo"]);
     assert_eq!(run(&["fields"]).as_array().unwrap().len(), 4);
     let consents = run(&["consents"]);

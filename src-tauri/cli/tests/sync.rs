@@ -89,15 +89,7 @@ struct Desktop<'a> {
 
 impl Desktop<'_> {
     fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.cli.run_on(&self.db, &all, stdin);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
+        self.cli.json_on(&self.db, args, stdin)
     }
 
     fn fails(&self, args: &[&str], stdin: Option<&str>) -> (i32, String) {
@@ -430,10 +422,7 @@ fn the_customer_user_page_travels_between_desktops() {
     let cli = Cli::new();
     let server = start_server(cli.dir.path());
     let (a, b) = desktops(&cli);
-    let user = a.json(&["list", "--page-size", "1"], None)["rows"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let user = cli.first_user();
     a.json(
         &["fields", "create"],
         Some(r#"{"name":"tier","label":"Tier","kind":"choice","choices":["Gold","Silver"]}"#),

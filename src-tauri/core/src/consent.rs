@@ -157,14 +157,9 @@ fn checked(
         .unwrap_or(false);
     let mut fields = json!({"name": name, "mandatory": mandatory, "content": content, "url": url});
     if before.is_none() {
-        let next: i64 = tx.query_row(
-            "SELECT coalesce(max(position), 0) + 1 FROM consent",
-            [],
-            |r| r.get(0),
-        )?;
-        fields["position"] = json!(next);
+        fields["position"] = json!(record::next_position(tx, ENTITY)?);
     }
-    Ok(fields.as_object().cloned().unwrap_or_default())
+    Ok(record::fields(fields))
 }
 
 pub fn create(db: &Database, actor: &Actor, input: &ConsentInput) -> Result<Consent> {
@@ -214,7 +209,7 @@ pub fn delete(db: &Database, actor: &Actor, key: &str) -> Result<()> {
 
 /// Every consent, with when the user accepted it.
 pub fn for_user(conn: &Connection, user: &str) -> Result<Vec<ConsentStatus>> {
-    customer_user::get(conn, user)?;
+    customer_user::require_id(conn, user)?;
     let mut stmt = conn.prepare(
         "SELECT consent_id, accepted_at FROM consent_acceptance WHERE customer_user_id = ?1",
     )?;
@@ -234,20 +229,14 @@ pub fn for_user(conn: &Connection, user: &str) -> Result<Vec<ConsentStatus>> {
 /// admins recording it offline record one acceptance.
 fn acceptance_id(consent: &str, user: &str) -> String {
     let hash = Sha256::digest(format!("{consent}/{user}").as_bytes());
-    let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    let mut bytes = [0; 16];
+    bytes.copy_from_slice(&hash[..16]);
+    uuid::Uuid::from_bytes(bytes).to_string()
 }
 
 /// The user's id and the consent an acceptance is of, each refused when not found.
 fn user_and_consent(conn: &Connection, user: &str, consent: &str) -> Result<(String, Consent)> {
-    Ok((customer_user::get(conn, user)?.id, get(conn, consent)?))
+    Ok((customer_user::require_id(conn, user)?, get(conn, consent)?))
 }
 
 /// Records that the user accepted the consent, now (kept as it was if they had).
@@ -279,12 +268,7 @@ pub(crate) fn accept_in(tx: &mut Tx<'_>, user: &str, consent: &str) -> Result<()
             "customerUser": user,
             "acceptedAt": tx.now(),
         });
-        record::save(
-            tx,
-            ACCEPTANCE,
-            &id,
-            fields.as_object().unwrap_or(&Map::new()),
-        )?;
+        record::save(tx, ACCEPTANCE, &id, &record::fields(fields))?;
     }
     Ok(())
 }

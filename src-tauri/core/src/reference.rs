@@ -20,6 +20,16 @@ pub struct Ref {
     pub name: String,
 }
 
+impl Ref {
+    /// The link a query's nullable id and name columns make (a record's Created By).
+    pub(crate) fn optional(id: Option<String>, name: Option<String>) -> Option<Ref> {
+        Some(Ref {
+            id: id?,
+            name: name.unwrap_or_default(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

@@ -6,7 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use ts_rs::TS;
 
 use crate::actor::Actor;
@@ -30,6 +30,8 @@ struct Shape {
     table: &'static str,
     /// The column the record's number (a shopping list's label) is in.
     number: &'static str,
+    /// One record ("Request For Quote") and many ("Requests For Quote").
+    one: &'static str,
     label: &'static str,
     prefix: &'static str,
     /// Oro's internal statuses, the first a new record's.
@@ -49,6 +51,7 @@ impl RelatedKind {
             RelatedKind::Rfq => Shape {
                 table: "request_for_quote",
                 number: "identifier",
+                one: "Request For Quote",
                 label: "Requests For Quote",
                 prefix: "RFQ",
                 statuses: &[
@@ -62,6 +65,7 @@ impl RelatedKind {
             RelatedKind::Quote => Shape {
                 table: "quote",
                 number: "identifier",
+                one: "Quote",
                 label: "Quotes",
                 prefix: "Q",
                 statuses: &[
@@ -77,6 +81,7 @@ impl RelatedKind {
             RelatedKind::Order => Shape {
                 table: "sales_order",
                 number: "identifier",
+                one: "Order",
                 label: "Orders",
                 prefix: "SO",
                 statuses: &["open", "closed", "cancelled", "archived"],
@@ -84,6 +89,7 @@ impl RelatedKind {
             RelatedKind::ShoppingList => Shape {
                 table: "shopping_list",
                 number: "label",
+                one: "Shopping List",
                 label: "Shopping Lists",
                 prefix: "Shopping List",
                 statuses: &["open"],
@@ -217,20 +223,14 @@ fn row(kind: RelatedKind) -> impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Rel
                 id: r.get(11)?,
                 name: r.get(12)?,
             },
-            created_by: match by {
-                Some(id) => Some(Ref {
-                    id,
-                    name: r.get(14)?,
-                }),
-                None => None,
-            },
+            created_by: Ref::optional(by, r.get(14)?),
         })
     }
 }
 
 /// The user's records of `kind`, newest first.
 pub fn list(conn: &Connection, user: &str, kind: RelatedKind) -> Result<Vec<RelatedRecord>> {
-    customer_user::get(conn, user)?;
+    customer_user::require_id(conn, user)?;
     let mut stmt = conn.prepare(&select(
         kind,
         "WHERE r.customer_user_id = ?1 ORDER BY r.created_at DESC, r.id DESC",
@@ -242,7 +242,7 @@ pub fn list(conn: &Connection, user: &str, kind: RelatedKind) -> Result<Vec<Rela
 pub fn get(conn: &Connection, kind: RelatedKind, id: &str) -> Result<RelatedRecord> {
     conn.query_row(&select(kind, "WHERE r.id = ?1"), [id], row(kind))
         .optional()?
-        .ok_or_else(|| CoreError::not_found(kind.shape().label.trim_end_matches('s'), id))
+        .ok_or_else(|| CoreError::not_found(kind.shape().one, id))
 }
 
 /// Ten-thousandths in `price` (`"12.5"` → 125000), or why it is not a price.
@@ -388,12 +388,7 @@ pub(crate) fn create_in(
         "createdAt": now,
         "updatedAt": now,
     });
-    record::save(
-        tx,
-        shape.table,
-        &id,
-        fields.as_object().unwrap_or(&Map::new()),
-    )?;
+    record::save(tx, shape.table, &id, &record::fields(fields))?;
     Ok(id)
 }
 

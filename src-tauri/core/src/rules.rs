@@ -99,12 +99,12 @@ pub fn optional_text(
     lines: bool,
 ) -> Option<String> {
     let text = value.map(str::trim).filter(|t| !t.is_empty())?;
-    let problem = if text.chars().count() > max {
+    let problem = if !lines {
+        check_text(text, max)
+    } else if text.chars().count() > max {
         Some(too_long(max))
-    } else if lines {
-        multiline_text_problem(text).map(str::to_string)
     } else {
-        text_problem(text).map(str::to_string)
+        multiline_text_problem(text).map(str::to_string)
     };
     if let Some(problem) = problem {
         v.add(field, problem);

@@ -204,11 +204,33 @@ export async function fillByLabel(driver, label, value, options = {}) {
 export const bodyText = async (driver) =>
   (await driver.findElement(By.css('body')).getText()).trim();
 
-/** The innerText of the first visible element `locator` finds. */
+/** The innerText of the first visible element `locator` finds (getText misses some MUI text). */
 export async function innerText(driver, locator) {
   const element = await findVisible(driver, locator);
   return driver.executeScript('return arguments[0].innerText', element);
 }
+
+/** Clicks the option `name` of the open autocomplete list. */
+export const pickOption = (driver, name) =>
+  clickVisible(driver, By.xpath(`//li[@role='option'][normalize-space(.)=${xpathLiteral(name)}]`));
+
+/** Fills the one line of the open order form: SKU, Name, Quantity and Price. */
+export async function fillOrderLine(driver, { sku, name, quantity, price }) {
+  await fillByLabel(driver, 'SKU', sku);
+  await fillByLabel(driver, 'Name', name);
+  await fillByLabel(driver, 'Quantity', quantity);
+  await fillByLabel(driver, 'Price', price);
+}
+
+/** Waits for the order of `userId` with a line of `sku`, and returns it. */
+export const waitForOrder = (driver, userId, sku) =>
+  waitFor(
+    async () =>
+      (await invoke(driver, 'list_related_records', { user: userId, kind: 'order' })).find((o) =>
+        o.items.some((i) => i.sku === sku),
+      ),
+    { timeout: 30_000, message: `the order with ${sku} among the user's orders` },
+  );
 
 /** Waits for the row of the grid `table` (its aria-label) with a cell reading `cell`; its text. */
 export const gridRowText = (driver, table, cell) =>

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
 import {
   Box,
   Card,
@@ -12,6 +11,7 @@ import {
 } from '@mui/material';
 import { Title, useDataProvider } from 'react-admin';
 import type { Consent } from '../bindings/Consent';
+import { CONSENTS, useConsents } from '../customerUsers/consents';
 import type { AppDataProvider } from '../data/dataProvider';
 import { QueryState } from '../layout/ListStates';
 import {
@@ -22,9 +22,6 @@ import {
   RecordsTable,
   useDraftSave,
 } from './records';
-
-/** The consents as System › Consents lists them. */
-export const CONSENTS = ['consents'];
 
 type Draft = { id?: string; name: string; mandatory: boolean; content: string; url: string };
 
@@ -106,10 +103,7 @@ const acceptedBy = (n: number) => `${n} ${n === 1 ? 'user' : 'users'}`;
 /** System › Consents: what customer users are asked to accept (Oro's Consent Management). */
 export const Consents = () => {
   const dataProvider = useDataProvider<AppDataProvider>();
-  const { data, error, isPending } = useQuery({
-    queryKey: CONSENTS,
-    queryFn: () => dataProvider.listConsents(),
-  });
+  const { data, error, isPending } = useConsents();
   const [editing, setEditing] = useState<Draft | null>(null);
   const [deleting, setDeleting] = useState<Consent | null>(null);
   return (

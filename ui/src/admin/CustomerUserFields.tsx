@@ -16,7 +16,7 @@ import {
   useDraftSave,
 } from './records';
 
-export const KIND_LABELS: Record<ExtraFieldKind, string> = {
+const KIND_LABELS: Record<ExtraFieldKind, string> = {
   text: 'Text',
   number: 'Number',
   date: 'Date',

@@ -17,13 +17,13 @@ import {
 } from '@mui/material';
 import { Title, useDataProvider, useNotify } from 'react-admin';
 import type { Setting } from '../bindings/Setting';
+import { SETTINGS, useSettings } from '../app/settings';
 import type { AppDataProvider } from '../data/dataProvider';
 import { Gated } from '../backOffice/capabilities';
 import { CurrentAdminSwitch } from '../layout/CurrentAdmin';
 import { SectionCard, fieldErrors } from './shared';
 
-const SETTINGS = ['settings'];
-const SMTP_PASSWORD_SAVED = ['settings', 'smtpPasswordSaved'];
+const SMTP_PASSWORD_SAVED = [...SETTINGS, 'smtpPasswordSaved'];
 
 type Section = { id: string; title: string; holds: (key: string) => boolean };
 
@@ -277,11 +277,7 @@ const SmtpPassword = () => {
 
 /** System configuration (Oro's System › Configuration), one card per group of settings. */
 export const Settings = () => {
-  const dataProvider = useDataProvider<AppDataProvider>();
-  const { data, error, isPending } = useQuery({
-    queryKey: SETTINGS,
-    queryFn: () => dataProvider.listSettings(),
-  });
+  const { data, error, isPending } = useSettings();
   const bySection = new Map<Section, Setting[]>(SECTIONS.map((s) => [s, []]));
   for (const setting of data ?? []) {
     const section = SECTIONS.find((s) => s.holds(setting.key))!;

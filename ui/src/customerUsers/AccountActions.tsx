@@ -9,7 +9,7 @@ import { Button, Confirm, useDataProvider, useNotify, useRefresh } from 'react-a
 import type { BackOfficeCapability } from '../bindings/BackOfficeCapability';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import { Gated } from '../backOffice/capabilities';
-import type { AccountCommand, AppDataProvider } from '../data/dataProvider';
+import { CUSTOMER_USERS, type AccountCommand, type AppDataProvider } from '../data/dataProvider';
 
 /** What the actions need of a user: a grid row or a full record. */
 export interface AccountState {
@@ -95,7 +95,7 @@ export function useAccountAction(user: AccountState) {
     mutationFn: (action) => dataProvider.accountAction(action.command, user.id),
     onSuccess: (_, action) => {
       notify(action.success(user.email), { type: 'success' });
-      void queryClient.invalidateQueries({ queryKey: ['customer-users'] });
+      void queryClient.invalidateQueries({ queryKey: [CUSTOMER_USERS] });
       refresh();
     },
     onError: (error, action) =>

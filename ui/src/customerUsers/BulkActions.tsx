@@ -98,7 +98,7 @@ export const BulkActions = () => {
     onSuccess: (result: BulkSummary) => {
       setSummary(result);
       unselectAll();
-      void queryClient.invalidateQueries({ queryKey: ['customer-users'] });
+      void queryClient.invalidateQueries({ queryKey: [CUSTOMER_USERS] });
       refresh();
     },
     onError: (error: Error) => notify(error.message, { type: 'error' }),

@@ -1,8 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
 import { Stack } from '@mui/material';
-import { SelectInput, useDataProvider } from 'react-admin';
-import { CONSENTS } from '../admin/Consents';
-import type { AppDataProvider } from '../data/dataProvider';
+import { SelectInput } from 'react-admin';
+import { useConsents } from './consents';
 
 const STATES = [
   { id: 'true', name: 'Accepted' },
@@ -22,11 +20,7 @@ export const ConsentFilter = ({
   defaultValue?: unknown;
   size?: 'small' | 'medium';
 }) => {
-  const dataProvider = useDataProvider<AppDataProvider>();
-  const { data: consents = [] } = useQuery({
-    queryKey: CONSENTS,
-    queryFn: () => dataProvider.listConsents(),
-  });
+  const { data: consents = [] } = useConsents();
   return (
     <Stack direction="row" spacing={1}>
       <SelectInput

@@ -13,7 +13,7 @@ export interface CountryRegion {
   regionText: string;
 }
 
-export type CountryRegionErrors = Partial<Record<keyof CountryRegion, ReactNode>>;
+type CountryRegionErrors = Partial<Record<keyof CountryRegion, ReactNode>>;
 
 /** The bundled country with this code, once the list is loaded (null before, or if unknown). */
 export const useCountry = (code: string | null | undefined) => {

@@ -22,11 +22,11 @@ import {
 import type { ExtraField } from '../bindings/ExtraField';
 import { BulkActions } from './BulkActions';
 import { ConsentFilter } from './ConsentFilter';
-import { extraFieldColumns, extraFieldFilters, extraSource } from './ExtraFieldColumns';
+import { extraFieldColumns, extraFieldFilters } from './ExtraFieldColumns';
 import { ExportButton } from './ExportButton';
 import { ImportButton } from './ImportButton';
 import { fieldLabel } from './fieldTable';
-import { useExtraFields } from './extraFields';
+import { extraSource, useExtraFields } from './extraFields';
 import { AuthStatusField, YES_NO, YesNoField } from './fields';
 import { RowActions } from './RowActions';
 import { Gated } from '../backOffice/capabilities';
@@ -46,7 +46,6 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
-export { YES_NO };
 const AUTH_STATUSES = [
   { id: 'active', name: 'Active' },
   { id: 'reset', name: 'Reset' },

@@ -1,4 +1,3 @@
-import { useCallback } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -25,7 +24,7 @@ import {
 import type { ChangeRecord } from '../bindings/ChangeRecord';
 import type { CustomerUser } from '../bindings/CustomerUser';
 import { CUSTOMER_USER_FIELDS } from '../bindings/customerUserFields';
-import type { AppDataProvider } from '../data/dataProvider';
+import { CUSTOMER_USERS, type AppDataProvider } from '../data/dataProvider';
 import { Link, useParams } from 'react-router-dom';
 import { CustomerUserEmails } from '../admin/Outbox';
 import { RefusedChangeAlerts } from '../admin/Sync';
@@ -43,7 +42,7 @@ import { AdditionalInformation } from './page/AdditionalInformation';
 import { AddressBook } from './page/AddressBook';
 import { Consents } from './page/Consents';
 import { QuickActionButtons } from './page/QuickActionButtons';
-import { QuickActionsProvider, useQuickActions } from './page/quickActions';
+import { QuickActionsProvider } from './page/quickActions';
 import { QuickDialog } from './page/QuickDialog';
 import { RelatedRecords } from './page/RelatedRecords';
 import { SectionCard } from './page/SectionCard';
@@ -95,7 +94,7 @@ const OPS: Record<string, string> = { create: 'Created', update: 'Updated', dele
 const History = ({ id }: { id: string }) => {
   const dataProvider = useDataProvider<AppDataProvider>();
   const { data, error, isPending } = useQuery<ChangeRecord[], Error>({
-    queryKey: ['customer-users', 'history', id],
+    queryKey: [CUSTOMER_USERS, 'history', id],
     queryFn: () => dataProvider.customerUserHistory(id),
   });
   if (isPending || error)
@@ -202,8 +201,6 @@ const ShowTitle = () => {
 
 const CustomerUserDetails = () => {
   const r = useRecordContext<CustomerUser>();
-  const { timeline, setTimeline } = useQuickActions();
-  const timelineOpened = useCallback(() => setTimeline(null), [setTimeline]);
   if (!r) return null;
   return (
     <Box sx={{ p: 2 }}>
@@ -328,7 +325,7 @@ const CustomerUserDetails = () => {
         </Grid>
         <Grid size={12}>
           <SectionCard title="Activity timeline">
-            <ActivityTimeline userId={r.id} openNew={timeline} onOpened={timelineOpened} />
+            <ActivityTimeline userId={r.id} />
           </SectionCard>
         </Grid>
         <Grid size={12}>

@@ -13,7 +13,7 @@ import {
 } from '@mui/material';
 import { useDataProvider } from 'react-admin';
 import type { Source } from '../bindings/Source';
-import type { AppDataProvider } from '../data/dataProvider';
+import { CUSTOMER_USERS, type AppDataProvider } from '../data/dataProvider';
 import { QueryState } from '../layout/ListStates';
 import { labelIn, usePermissionCatalog } from '../roles/permissionCatalog';
 
@@ -30,7 +30,7 @@ export const EffectivePermissions = ({ id }: { id: string }) => {
   const catalog = usePermissionCatalog();
   const { data, error, isPending } = useQuery({
     // Under the resource's key: whatever refreshes the user refreshes this too.
-    queryKey: ['customer-users', 'permissions', id],
+    queryKey: [CUSTOMER_USERS, 'permissions', id],
     queryFn: () => dataProvider.customerUserPermissions(id),
   });
   const pending = isPending || catalog.isLoading;

@@ -1,7 +1,7 @@
 import { DateInput, NumberInput, SelectInput, TextInput, useRecordContext } from 'react-admin';
 import type { CustomerUserRow } from '../bindings/CustomerUserRow';
 import type { ExtraField } from '../bindings/ExtraField';
-import { formatExtraValue } from './extraFields';
+import { choicesOf, extraSource, formatExtraValue } from './extraFields';
 import { YES_NO } from './fields';
 
 /** A grid cell of an own field; `source` names the column for the column chooser. */
@@ -16,8 +16,6 @@ const ExtraValueField = ({
   const row = useRecordContext<CustomerUserRow>();
   return row ? <span>{formatExtraValue(field, row.extra?.[field.name])}</span> : null;
 };
-
-export const extraSource = (field: ExtraField) => `extra.${field.name}`;
 
 /** One column per own field; the core sorts by none of them. */
 export const extraFieldColumns = (fields: ExtraField[]) =>
@@ -43,13 +41,7 @@ export const extraFieldFilters = (fields: ExtraField[]) =>
       case 'boolean':
         return <SelectInput {...props} label={field.label} choices={YES_NO} />;
       case 'choice':
-        return (
-          <SelectInput
-            {...props}
-            label={field.label}
-            choices={field.choices.map((c) => ({ id: c, name: c }))}
-          />
-        );
+        return <SelectInput {...props} label={field.label} choices={choicesOf(field)} />;
       default:
         return <TextInput {...props} label={`${field.label} contains`} resettable />;
     }

@@ -1,13 +1,14 @@
 import { Stack } from '@mui/material';
 import { BooleanInput, DateInput, NumberInput, SelectInput, TextInput } from 'react-admin';
 import type { ExtraField } from '../bindings/ExtraField';
+import { choicesOf, extraSource } from './extraFields';
 
 /**
  * One input for an own field, by its kind. Its source is the core's error path
  * (`extra.<name>`), so a refused value's message shows under it.
  */
 const ExtraFieldInput = ({ field }: { field: ExtraField }) => {
-  const common = { source: `extra.${field.name}`, label: field.label };
+  const common = { source: extraSource(field), label: field.label };
   switch (field.kind) {
     case 'number':
       return <NumberInput {...common} />;
@@ -17,13 +18,7 @@ const ExtraFieldInput = ({ field }: { field: ExtraField }) => {
       // No default: an untouched switch leaves the value unset rather than saving "No".
       return <BooleanInput {...common} defaultValue={null} />;
     case 'choice':
-      return (
-        <SelectInput
-          {...common}
-          choices={field.choices.map((c) => ({ id: c, name: c }))}
-          emptyText="None"
-        />
-      );
+      return <SelectInput {...common} choices={choicesOf(field)} emptyText="None" />;
     default:
       return <TextInput {...common} fullWidth />;
   }

@@ -15,11 +15,17 @@ export const useExtraFields = () => {
   });
 };
 
+/** Where a user's value of `field` sits in a record, and the path of the core's errors about it. */
+export const extraSource = (field: ExtraField) => `extra.${field.name}`;
+
+/** A choice field's options, as react-admin's choice inputs take them. */
+export const choicesOf = (field: ExtraField) => field.choices.map((c) => ({ id: c, name: c }));
+
 const isBlank = (value: JsonValue | undefined) =>
   value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 
 /** A `YYYY-MM-DD` date in the window's locale, read as that calendar day wherever we are. */
-export function formatDate(value: string): string {
+function formatDate(value: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).toLocaleDateString() : value;
 }

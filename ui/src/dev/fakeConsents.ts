@@ -7,7 +7,7 @@ import type { Consent } from '../bindings/Consent';
 import type { ConsentInput } from '../bindings/ConsentInput';
 import { apiError, BLANK, idMaker } from './fakeCommon';
 
-/** The consents and their acceptances (`${user} ${consent}` → when), as the user page keeps them. */
+/** The consents and their acceptances (`acceptKey` → when), as the user page keeps them. */
 export interface ConsentsHost {
   consents: Consent[];
   accepted: Map<string, string>;
@@ -15,10 +15,14 @@ export interface ConsentsHost {
 
 const nextId = idMaker();
 
-const acceptances = (host: ConsentsHost, id: string) =>
-  [...host.accepted.keys()].filter((k) => k.endsWith(` ${id}`)).length;
+/** The key of `ConsentsHost.accepted`: that `user` accepted `consent`. */
+export const acceptKey = (user: string, consent: string) => `${user} ${consent}`;
 
-const view = (host: ConsentsHost, consent: Consent): Consent => ({
+const acceptances = (host: ConsentsHost, id: string) =>
+  [...host.accepted.keys()].filter((k) => k.endsWith(acceptKey('', id))).length;
+
+/** `consent` with how many users accepted it. */
+export const view = (host: ConsentsHost, consent: Consent): Consent => ({
   ...consent,
   acceptances: acceptances(host, consent.id),
 });
@@ -80,4 +84,4 @@ export function deleteConsent(host: ConsentsHost, id: string) {
 
 /** `GridFilter.consentAccepted` / `consentNotAccepted` for one user. */
 export const hasAccepted = (host: ConsentsHost, user: string, consent: string) =>
-  host.accepted.has(`${user} ${consent}`);
+  host.accepted.has(acceptKey(user, consent));

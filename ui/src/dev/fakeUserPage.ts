@@ -19,6 +19,7 @@ import type { RelatedRecord } from '../bindings/RelatedRecord';
 import type { RelatedStatuses } from '../bindings/RelatedStatuses';
 import type { User } from '../bindings/User';
 import { apiError, BLANK, idMaker, now } from './fakeCommon';
+import { acceptKey, view } from './fakeConsents';
 
 /** What this part reads of the fake backend. */
 export interface UserPageHost {
@@ -164,7 +165,7 @@ export class FakeUserPage {
       acceptances: 0,
     },
   ];
-  /** `${user} ${consent}` → when it was accepted. */
+  /** `acceptKey(user, consent)` → when it was accepted. */
   accepted = new Map<string, string>();
   related: RelatedRecord[] = [];
   /** The windows `open_window` opened. */
@@ -245,11 +246,8 @@ export class FakeUserPage {
   consentStatuses(userId: string): ConsentStatus[] {
     this.host.find(userId);
     return this.consents.map((consent) => ({
-      consent: {
-        ...consent,
-        acceptances: [...this.accepted.keys()].filter((k) => k.endsWith(` ${consent.id}`)).length,
-      },
-      acceptedAt: this.accepted.get(`${userId} ${consent.id}`) ?? null,
+      consent: view(this, consent),
+      acceptedAt: this.accepted.get(acceptKey(userId, consent.id)) ?? null,
     }));
   }
 
@@ -257,7 +255,7 @@ export class FakeUserPage {
     this.host.find(userId);
     const consent = this.consents.find((c) => c.id === consentId);
     if (!consent) throw apiError('not_found', 'Consent not found.');
-    const key = `${userId} ${consentId}`;
+    const key = acceptKey(userId, consentId);
     if (accept) {
       if (!this.accepted.has(key)) this.accepted.set(key, now());
     } else {
@@ -363,7 +361,7 @@ export class FakeUserPage {
           defaults: [],
         });
       for (const consent of this.consents.filter((c) => c.mandatory || i % 2 === 0))
-        this.accepted.set(`${user.id} ${consent.id}`, day(1 + i));
+        this.accepted.set(acceptKey(user.id, consent.id), day(1 + i));
       const widget = { sku: 'WID-1', name: 'Widget', quantity: 4, price: '12.50' };
       const gadget = { sku: 'GAD-2', name: 'Gadget', quantity: 1, price: '149.00' };
       this.createRelated(user.id, 'order', { items: [widget, gadget] }, null, day(2 + i));

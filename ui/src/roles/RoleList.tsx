@@ -17,8 +17,8 @@ import {
 import type { Role } from '../bindings/Role';
 import { Gated } from '../backOffice/capabilities';
 import { customerOption } from '../customerUsers/CustomerUserForm';
-import { PAGE_SIZES, YES_NO } from '../customerUsers/CustomerUserList';
-import { YesNoField } from '../customerUsers/fields';
+import { PAGE_SIZES } from '../customerUsers/CustomerUserList';
+import { YES_NO, YesNoField } from '../customerUsers/fields';
 import { ListError, NoResults } from '../layout/ListStates';
 import { useReadOnly } from '../layout/StoreInfo';
 

@@ -5,7 +5,7 @@
 use clap::{Args, Subcommand};
 use cu_core::activity::event::{self, EventInput};
 use cu_core::activity::note::{self, NoteInput};
-use cu_core::activity::{self, ActivityKind};
+use cu_core::activity::{self, ActivityItem, ActivityKind};
 use cu_core::consent::{self, ConsentInput};
 use cu_core::customer_user::address::AddressInput;
 use cu_core::customer_user::address_book;
@@ -13,6 +13,7 @@ use cu_core::customer_user::extra::{self, ExtraFieldInput};
 use cu_core::error::parse_json;
 use cu_core::geo;
 use cu_core::related::{self, RelatedInput, RelatedKind};
+use serde_json::Value;
 
 use crate::*;
 
@@ -25,6 +26,13 @@ pub(crate) struct Owned<C: Subcommand> {
     /// The customer user (id or e-mail).
     #[arg(value_name = "USER_ID_OR_EMAIL", required = true)]
     pub(crate) user: Option<String>,
+}
+
+impl<C: Subcommand> Owned<C> {
+    /// The id of the user `NOUN ID` lists (clap requires the argument without a subcommand).
+    fn listed_user(&self, db: &Database) -> Result<String, CoreError> {
+        user_id(db, self.user.as_deref().unwrap_or_default())
+    }
 }
 
 #[derive(Subcommand)]
@@ -137,7 +145,7 @@ fn related(
     let Session { db, actor, out, .. } = session;
     match &args.command {
         None => {
-            let user = user_id(db, args.user.as_deref().unwrap_or_default())?;
+            let user = args.listed_user(db)?;
             out.print(&db.read(|c| related::list(c, &user, kind))?)
         }
         Some(RelatedCommand::Add { user }) => {
@@ -149,15 +157,69 @@ fn related(
     }
 }
 
+/// What `notes` and `events` differ in: the timeline's kind, the noun, and the core's calls.
+struct TimelineItems<I> {
+    kind: ActivityKind,
+    noun: &'static str,
+    parse: fn(Value) -> Result<I, CoreError>,
+    add: fn(&Database, &Actor, &str, &I) -> Result<ActivityItem, CoreError>,
+    update: fn(&Database, &Actor, &str, &I) -> Result<ActivityItem, CoreError>,
+    delete: fn(&Database, &Actor, &str) -> Result<(), CoreError>,
+}
+
+const NOTES: TimelineItems<NoteInput> = TimelineItems {
+    kind: ActivityKind::Note,
+    noun: "Note",
+    parse: NoteInput::from_json,
+    add: note::add,
+    update: note::update,
+    delete: note::delete,
+};
+
+const EVENTS: TimelineItems<EventInput> = TimelineItems {
+    kind: ActivityKind::Event,
+    noun: "Event",
+    parse: EventInput::from_json,
+    add: event::add,
+    update: event::update,
+    delete: event::delete,
+};
+
+fn timeline_items<I>(
+    session: &Session<'_>,
+    items: &TimelineItems<I>,
+    args: &Owned<ActivityCommand>,
+) -> Result<(), CoreError> {
+    let Session { db, actor, out, .. } = session;
+    match &args.command {
+        None => {
+            let user = args.listed_user(db)?;
+            out.print(&db.read(|c| activity::timeline(c, &user, &[items.kind]))?)
+        }
+        Some(ActivityCommand::Add { user }) => {
+            let user = user_id(db, user)?;
+            let input = (items.parse)(read_stdin_json()?)?;
+            out.print(&(items.add)(db, actor, &user, &input)?)
+        }
+        Some(ActivityCommand::Update { id }) => {
+            let input = (items.parse)(read_stdin_json()?)?;
+            out.print(&(items.update)(db, actor, id, &input)?)
+        }
+        Some(ActivityCommand::Delete { id }) => {
+            (items.delete)(db, actor, id)?;
+            out.done(&format!("{} {id} deleted", items.noun))
+        }
+    }
+}
+
 pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), CoreError> {
     let Session { db, actor, out, .. } = session;
-    let listed = |args_user: &Option<String>| user_id(db, args_user.as_deref().unwrap_or_default());
     match command {
         Command::Countries => out.print(&geo::countries()),
         Command::Regions { country } => out.print(&geo::regions(country)),
         Command::Addresses(args) => match &args.command {
             None => {
-                let user = listed(&args.user)?;
+                let user = args.listed_user(db)?;
                 out.print(
                     &db.read(|c| cu_core::customer_user::get(c, &user))?
                         .addresses,
@@ -213,48 +275,12 @@ pub(crate) fn run(session: &mut Session<'_>, command: &Command) -> Result<(), Co
             let user = user_id(db, user)?;
             let kinds: Vec<ActivityKind> = kind
                 .iter()
-                .map(|k| parse_json(serde_json::Value::String(k.clone())))
+                .map(|k| parse_json(Value::String(k.clone())))
                 .collect::<Result<_, _>>()?;
             out.print(&db.read(|c| activity::timeline(c, &user, &kinds))?)
         }
-        Command::Notes(args) => match &args.command {
-            None => {
-                let user = listed(&args.user)?;
-                out.print(&db.read(|c| activity::timeline(c, &user, &[ActivityKind::Note]))?)
-            }
-            Some(ActivityCommand::Add { user }) => {
-                let user = user_id(db, user)?;
-                let input = NoteInput::from_json(read_stdin_json()?)?;
-                out.print(&note::add(db, actor, &user, &input)?)
-            }
-            Some(ActivityCommand::Update { id }) => {
-                let input = NoteInput::from_json(read_stdin_json()?)?;
-                out.print(&note::update(db, actor, id, &input)?)
-            }
-            Some(ActivityCommand::Delete { id }) => {
-                note::delete(db, actor, id)?;
-                out.done(&format!("Note {id} deleted"))
-            }
-        },
-        Command::Events(args) => match &args.command {
-            None => {
-                let user = listed(&args.user)?;
-                out.print(&db.read(|c| activity::timeline(c, &user, &[ActivityKind::Event]))?)
-            }
-            Some(ActivityCommand::Add { user }) => {
-                let user = user_id(db, user)?;
-                let input = EventInput::from_json(read_stdin_json()?)?;
-                out.print(&event::add(db, actor, &user, &input)?)
-            }
-            Some(ActivityCommand::Update { id }) => {
-                let input = EventInput::from_json(read_stdin_json()?)?;
-                out.print(&event::update(db, actor, id, &input)?)
-            }
-            Some(ActivityCommand::Delete { id }) => {
-                event::delete(db, actor, id)?;
-                out.done(&format!("Event {id} deleted"))
-            }
-        },
+        Command::Notes(args) => timeline_items(session, &NOTES, args),
+        Command::Events(args) => timeline_items(session, &EVENTS, args),
         Command::Fields { command: None } => out.print(&db.read(|c| extra::list(c))?),
         Command::Fields {
             command: Some(command),

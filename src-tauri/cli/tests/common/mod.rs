@@ -76,15 +76,28 @@ impl Cli {
 
     /// Runs a command that must succeed and returns its JSON output.
     pub fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
+        self.json_on(&self.db(), args, stdin)
+    }
+
+    /// [`Cli::json`] on the store at `db`.
+    pub fn json_on(&self, db: &Path, args: &[&str], stdin: Option<&str>) -> Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
-        let out = self.run(&all, stdin);
+        let out = self.run_on(db, &all, stdin);
         assert!(
             out.status.success(),
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// The id of the store's first customer user.
+    pub fn first_user(&self) -> String {
+        self.json(&["list", "--page-size", "1"], None)["rows"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Runs a command that must fail and returns its exit code and JSON error (after any

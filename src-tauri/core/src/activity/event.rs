@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use ts_rs::TS;
 
-use super::{by, ActivityItem, ActivityKind};
+use super::{ActivityItem, ActivityKind};
 use crate::actor::Actor;
 use crate::back_office::capability::{require, Capability};
 use crate::error::Violations;
@@ -56,7 +56,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityItem> {
         starts_at: Some(starts),
         ends_at: r.get(4)?,
         updated_at: r.get(5)?,
-        by: by(r.get(6)?, r.get(7)?),
+        by: reference::Ref::optional(r.get(6)?, r.get(7)?),
         state: None,
     })
 }
@@ -136,7 +136,7 @@ fn checked(input: &EventInput, before: Option<&ActivityItem>) -> Result<Map<Stri
         "startsAt": starts.map(timestamp),
         "endsAt": ends.map(timestamp),
     });
-    Ok(fields.as_object().cloned().unwrap_or_default())
+    Ok(record::fields(fields))
 }
 
 pub fn add(db: &Database, actor: &Actor, user: &str, input: &EventInput) -> Result<ActivityItem> {
@@ -149,7 +149,7 @@ pub fn add(db: &Database, actor: &Actor, user: &str, input: &EventInput) -> Resu
 
 /// [`add`] inside a transaction (demo data); returns the event's id.
 pub(crate) fn add_in(tx: &mut Tx<'_>, user: &str, input: &EventInput) -> Result<String> {
-    let user = customer_user::get(tx, user)?.id;
+    let user = customer_user::require_id(tx, user)?;
     let mut fields = checked(input, None)?;
     let now = tx.now();
     fields.insert("customerUser".into(), json!(user));

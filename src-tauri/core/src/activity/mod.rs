@@ -51,7 +51,7 @@ pub fn timeline(
     user: &str,
     kinds: &[ActivityKind],
 ) -> Result<Vec<ActivityItem>> {
-    customer_user::get(conn, user)?;
+    customer_user::require_id(conn, user)?;
     let wanted = |k: ActivityKind| kinds.is_empty() || kinds.contains(&k);
     let mut items = Vec::new();
     if wanted(ActivityKind::Note) {
@@ -88,12 +88,4 @@ fn emails(conn: &Connection, user: &str) -> Result<Vec<ActivityItem>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// `created_by`'s reference from a query's id and name columns.
-fn by(id: Option<String>, name: Option<String>) -> Option<Ref> {
-    Some(Ref {
-        id: id?,
-        name: name.unwrap_or_default(),
-    })
 }

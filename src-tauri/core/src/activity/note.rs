@@ -2,10 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use ts_rs::TS;
 
-use super::{by, ActivityItem, ActivityKind};
+use super::{ActivityItem, ActivityKind};
 use crate::actor::Actor;
 use crate::back_office::capability::{require, Capability};
 use crate::error::Violations;
@@ -43,7 +43,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActivityItem> {
         body: Some(body),
         at: r.get(2)?,
         updated_at: r.get(3)?,
-        by: by(r.get(4)?, r.get(5)?),
+        by: reference::Ref::optional(r.get(4)?, r.get(5)?),
         state: None,
         starts_at: None,
         ends_at: None,
@@ -84,7 +84,7 @@ pub fn add(db: &Database, actor: &Actor, user: &str, input: &NoteInput) -> Resul
 
 /// [`add`] inside a transaction (demo data); returns the note's id.
 pub(crate) fn add_in(tx: &mut Tx<'_>, user: &str, input: &NoteInput) -> Result<String> {
-    let user = customer_user::get(tx, user)?.id;
+    let user = customer_user::require_id(tx, user)?;
     let body = body(input)?;
     let id = new_id();
     let now = tx.now();
@@ -95,7 +95,7 @@ pub(crate) fn add_in(tx: &mut Tx<'_>, user: &str, input: &NoteInput) -> Result<S
         "createdAt": now,
         "updatedAt": now,
     });
-    record::save(tx, ENTITY, &id, fields.as_object().unwrap_or(&Map::new()))?;
+    record::save(tx, ENTITY, &id, &record::fields(fields))?;
     Ok(id)
 }
 
@@ -106,7 +106,7 @@ pub fn update(db: &Database, actor: &Actor, id: &str, input: &NoteInput) -> Resu
         let body = body(input)?;
         if before.body.as_deref() != Some(body.as_str()) {
             let fields = json!({"body": body, "updatedAt": tx.now()});
-            record::save(tx, ENTITY, id, fields.as_object().unwrap_or(&Map::new()))?;
+            record::save(tx, ENTITY, id, &record::fields(fields))?;
         }
         get(tx, id)
     })

@@ -69,7 +69,8 @@ fn owner(tx: &Tx<'_>, address: &str) -> Result<String> {
     .ok_or_else(|| CoreError::not_found("Address", address))
 }
 
-fn current(tx: &Tx<'_>, user: &str) -> Result<Vec<AddressInput>> {
+/// The user's addresses as the inputs a changed list is written from.
+pub(crate) fn current(tx: &Tx<'_>, user: &str) -> Result<Vec<AddressInput>> {
     Ok(super::get(tx, user)?
         .addresses
         .into_iter()

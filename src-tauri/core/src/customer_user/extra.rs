@@ -14,7 +14,7 @@ use crate::store::{new_id, Tx};
 use crate::{record, rules, CoreError, Database, Result};
 
 const ENTITY: &str = "customer_user_field";
-pub const INVALID_CHOICE: &str = "The value you selected is not a valid choice.";
+const INVALID_CHOICE: &str = "The value you selected is not a valid choice.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -189,15 +189,10 @@ fn checked(
     v.into_result()?;
     let mut fields = json!({"label": label, "kind": kind.as_str(), "choices": choices});
     if before.is_none() {
-        let next: i64 = tx.query_row(
-            "SELECT coalesce(max(position), 0) + 1 FROM customer_user_field",
-            [],
-            |r| r.get(0),
-        )?;
         fields["name"] = json!(name);
-        fields["position"] = json!(next);
+        fields["position"] = json!(record::next_position(tx, ENTITY)?);
     }
-    Ok(fields.as_object().cloned().unwrap_or_default())
+    Ok(record::fields(fields))
 }
 
 pub fn create(db: &Database, actor: &Actor, input: &ExtraFieldInput) -> Result<ExtraField> {
@@ -240,6 +235,13 @@ pub fn delete(db: &Database, actor: &Actor, key: &str) -> Result<()> {
         record::delete(tx, ENTITY, &field.id)?;
         Ok(())
     })
+}
+
+/// A user's stored `extra` column as its values: none when the column is empty.
+pub(crate) fn decode(stored: Option<String>) -> Map<String, Value> {
+    stored
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
 }
 
 /// `value` as field `f` keeps it, or why it cannot be: text of one line, a number, a

@@ -420,14 +420,13 @@ pub fn check(
     address::validate(&addresses, &mut v);
 
     let kept: serde_json::Map<String, serde_json::Value> = match mode {
-        Mode::Update { id } => conn
-            .query_row("SELECT extra FROM customer_user WHERE id = ?1", [id], |r| {
+        Mode::Update { id } => extra::decode(
+            conn.query_row("SELECT extra FROM customer_user WHERE id = ?1", [id], |r| {
                 r.get::<_, Option<String>>(0)
             })
             .optional()?
-            .flatten()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default(),
+            .flatten(),
+        ),
         Mode::Create { .. } => Default::default(),
     };
     let extra = extra::check_values(conn, input.extra.as_ref(), &kept, &mut v)?;

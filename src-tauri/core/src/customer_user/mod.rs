@@ -286,10 +286,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<CustomerUser> {
                     user_roles: Vec::new(),
                     sales_representatives: Vec::new(),
                     addresses: Vec::new(),
-                    extra: r
-                        .get::<_, Option<String>>(at(Field::Extra))?
-                        .and_then(|text| serde_json::from_str(&text).ok())
-                        .unwrap_or_default(),
+                    extra: extra::decode(r.get(at(Field::Extra))?),
                     created_at: r.get(at(Field::CreatedAt))?,
                     updated_at: r.get(at(Field::UpdatedAt))?,
                 },

@@ -11,7 +11,7 @@ use crate::customer_user::address::AddressInput;
 use crate::customer_user::extra::{self, ExtraFieldInput, ExtraFieldKind};
 use crate::customer_user::patch::CustomerUserPatch;
 use crate::customer_user::write as writer;
-use crate::customer_user::{self, AddressType};
+use crate::customer_user::{address_book, AddressType};
 use crate::generate::Region::{self, Code, Text};
 use crate::related::{self, LineItem, RelatedInput, RelatedKind};
 use crate::store::Tx;
@@ -179,11 +179,7 @@ pub(super) fn seed(tx: &mut Tx<'_>, users: &[String], by: Option<&str>) -> Resul
             "contract_date".into(),
             json!(format!("2026-0{}-15", 1 + n % 9)),
         );
-        let mut addresses: Vec<AddressInput> = customer_user::get(tx, user)?
-            .addresses
-            .into_iter()
-            .map(AddressInput::from)
-            .collect();
+        let mut addresses = address_book::current(tx, user)?;
         if let Some(p) = ADDRESSES.get(n) {
             addresses.push(AddressInput {
                 label: Some(p.label.into()),

@@ -504,10 +504,7 @@ pub(super) fn grid_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerUserRo
         updated_at: r.get(12)?,
         orders: r.get(13)?,
         last_order: Some(r.get::<_, String>(14)?).filter(|t| !t.is_empty()),
-        extra: r
-            .get::<_, Option<String>>(15)?
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default(),
+        extra: crate::customer_user::extra::decode(r.get(15)?),
     })
 }
 

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::store::{clocks_with, Tx};
 use crate::Result;
 
-pub(crate) use tables::TABLES;
+use tables::TABLES;
 
 /// The clock of what every store seeds alike (predefined roles, default templates): older
 /// than any edit, and the same everywhere, so seeded records never collide.
@@ -124,7 +124,7 @@ fn clock(clocks: &Map<String, Value>, field: &str) -> String {
         .to_string()
 }
 
-pub(crate) fn to_json(cell: SqlValue, kind: Kind) -> Value {
+fn to_json(cell: SqlValue, kind: Kind) -> Value {
     match (cell, kind) {
         (SqlValue::Null, _) => Value::Null,
         (SqlValue::Integer(i), Kind::Flag) => Value::Bool(i != 0),
@@ -136,7 +136,7 @@ pub(crate) fn to_json(cell: SqlValue, kind: Kind) -> Value {
     }
 }
 
-pub(crate) fn to_sql(value: &Value, kind: Kind) -> SqlValue {
+fn to_sql(value: &Value, kind: Kind) -> SqlValue {
     match (value, kind) {
         (Value::Null, Kind::Json) => SqlValue::Text("null".into()),
         (Value::Null, _) => SqlValue::Null,
@@ -188,6 +188,24 @@ pub(crate) fn upsert(
 
 fn described(entity: &str) -> &'static Table {
     table(entity).unwrap_or_else(|| panic!("\"{entity}\" is not described in record::TABLES"))
+}
+
+/// The position after the last of `entity`'s records: where a new one is listed.
+pub(crate) fn next_position(conn: &Connection, entity: &str) -> Result<i64> {
+    let t = described(entity);
+    Ok(conn.query_row(
+        &format!("SELECT coalesce(max(position), 0) + 1 FROM {}", t.table),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// A `json!({...})` object as the field map [`save`] takes.
+pub(crate) fn fields(object: Value) -> Map<String, Value> {
+    match object {
+        Value::Object(map) => map,
+        other => panic!("a record's fields are a JSON object, not {other}"),
+    }
 }
 
 /// Saves the record `id` of `entity` with `values` (synced field → value; a new record needs

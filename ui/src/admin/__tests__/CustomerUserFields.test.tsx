@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { FakeBackend } from '../../dev/fakeBackend';
+import { createChoiceField } from '../../test/helpers';
 import { renderApp, setupUser } from '../../test/renderApp';
 
 const rowOf = async (label: string) => {
@@ -21,17 +22,11 @@ describe('System › Customer User Fields', () => {
   it('creates a choice field with its choices', async () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-user-fields');
-    await user.click(await screen.findByRole('button', { name: 'Create field' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Create customer user field' });
-    await user.type(within(dialog).getByLabelText('Label'), 'Account tier');
-    await user.type(within(dialog).getByLabelText('Name'), 'account_tier');
-    await user.click(within(dialog).getByLabelText('Kind'));
-    await user.click(await screen.findByRole('option', { name: 'Choice' }));
-    for (const [i, choice] of ['Gold', 'Silver'].entries()) {
-      await user.click(within(dialog).getByRole('button', { name: 'Add choice' }));
-      await user.type(within(dialog).getByLabelText(`Choice ${i + 1}`), choice);
-    }
-    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await createChoiceField(user, {
+      label: 'Account tier',
+      name: 'account_tier',
+      choices: ['Gold', 'Silver'],
+    });
 
     expect(await screen.findByText('The field Account tier was saved.')).toBeInTheDocument();
     expect(backend.callsOf('create_customer_user_field')).toEqual([

@@ -2,17 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { apiError, FakeBackend } from '../../dev/fakeBackend';
+import { messageUnder } from '../../test/helpers';
 import { renderApp, setupUser } from '../../test/renderApp';
 
 /** The input a label names, scoped to the user's own fields (addresses repeat name labels). */
 const field = (label: string) => screen.getAllByLabelText(label)[0] as HTMLInputElement;
-
-/** The helper/error text shown under an input. */
-const messageUnder = (input: HTMLElement) => {
-  const root = input.closest('.MuiFormControl-root') as HTMLElement;
-  const text = root.querySelector('.MuiFormHelperText-root')?.textContent ?? '';
-  return text.replace(/\u200b/g, '');
-};
 
 /** Pastes a value in one go: per-key typing re-renders the whole form on every key. */
 async function fill(user: UserEvent, input: HTMLElement, text: string) {

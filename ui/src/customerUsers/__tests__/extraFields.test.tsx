@@ -2,15 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { FakeBackend } from '../../dev/fakeBackend';
+import { createChoiceField, messageUnder } from '../../test/helpers';
 import { renderApp, setupUser } from '../../test/renderApp';
 
 const section = (name: string) => screen.findByRole('region', { name });
-
-/** The helper/error text shown under an input. */
-const messageUnder = (input: HTMLElement) => {
-  const root = input.closest('.MuiFormControl-root') as HTMLElement;
-  return (root.querySelector('.MuiFormHelperText-root')?.textContent ?? '').replace(/\u200b/g, '');
-};
 
 const detail = (scope: HTMLElement, label: string) =>
   within(scope).getByText(label, { selector: 'dt' }).nextElementSibling?.textContent;
@@ -38,17 +33,11 @@ describe('The organization’s own customer user fields', () => {
   it('creates a choice field, gives a user a value in the form and shows it on the page', async () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-user-fields');
-    await user.click(await screen.findByRole('button', { name: 'Create field' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Create customer user field' });
-    await user.type(within(dialog).getByLabelText('Label'), 'Account tier');
-    await user.type(within(dialog).getByLabelText('Name'), 'account_tier');
-    await user.click(within(dialog).getByLabelText('Kind'));
-    await user.click(await screen.findByRole('option', { name: 'Choice' }));
-    await user.click(within(dialog).getByRole('button', { name: 'Add choice' }));
-    await user.type(within(dialog).getByLabelText('Choice 1'), 'Gold');
-    await user.click(within(dialog).getByRole('button', { name: 'Add choice' }));
-    await user.type(within(dialog).getByLabelText('Choice 2'), 'Silver');
-    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await createChoiceField(user, {
+      label: 'Account tier',
+      name: 'account_tier',
+      choices: ['Gold', 'Silver'],
+    });
     expect(await screen.findByText('The field Account tier was saved.')).toBeInTheDocument();
 
     window.location.hash = '#/customer-users/cu-0001';

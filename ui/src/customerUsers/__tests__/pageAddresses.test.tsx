@@ -14,11 +14,15 @@ async function pick(user: User, form: HTMLElement, name: string, typed: string, 
   await user.click(await screen.findByRole('option', { name: option }));
 }
 
-async function fillStreet(user: User, form: HTMLElement) {
+/** Opens the new address form of `book` and fills its label, street, city and postal code. */
+async function openNewAddress(user: User, book: HTMLElement) {
+  await user.click(within(book).getByRole('button', { name: 'Add address' }));
+  const form = within(book).getByRole('form', { name: 'New address' });
   await user.type(within(form).getByRole('textbox', { name: 'Label' }), 'Head office');
   await user.type(within(form).getByRole('textbox', { name: 'Street' }), '1 Market St');
   await user.type(within(form).getByRole('textbox', { name: 'City' }), 'San Francisco');
   await user.type(within(form).getByRole('textbox', { name: 'Postal Code' }), '94105');
+  return form;
 }
 
 describe('The address book of the view page', () => {
@@ -28,9 +32,7 @@ describe('The address book of the view page', () => {
     const book = await addressBook();
     expect(within(book).getByText('No addresses')).toBeInTheDocument();
 
-    await user.click(within(book).getByRole('button', { name: 'Add address' }));
-    const form = within(book).getByRole('form', { name: 'New address' });
-    await fillStreet(user, form);
+    const form = await openNewAddress(user, book);
     // Countries are found by their code as well as their name.
     await pick(user, form, 'Country', 'US', 'United States (US)');
     await pick(user, form, 'Region', 'Calif', 'California');
@@ -64,9 +66,7 @@ describe('The address book of the view page', () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-users/cu-0001/show');
     const book = await addressBook();
-    await user.click(within(book).getByRole('button', { name: 'Add address' }));
-    const form = within(book).getByRole('form', { name: 'New address' });
-    await fillStreet(user, form);
+    const form = await openNewAddress(user, book);
     await pick(user, form, 'Country', 'United', 'United States (US)');
     // Enter in a text field saves.
     await user.type(within(form).getByRole('textbox', { name: 'Phone' }), '555{Enter}');
@@ -85,9 +85,7 @@ describe('The address book of the view page', () => {
     const user = setupUser();
     const { backend } = renderApp('/customer-users/cu-0001/show');
     const book = await addressBook();
-    await user.click(within(book).getByRole('button', { name: 'Add address' }));
-    const form = within(book).getByRole('form', { name: 'New address' });
-    await fillStreet(user, form);
+    const form = await openNewAddress(user, book);
     await pick(user, form, 'Country', 'Singa', 'Singapore (SG)');
     await user.type(within(form).getByRole('textbox', { name: 'Region' }), 'Central');
     await user.click(within(form).getByRole('button', { name: 'Save' }));

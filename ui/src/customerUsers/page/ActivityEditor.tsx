@@ -11,7 +11,7 @@ import {
 } from '@mui/material';
 import { useDataProvider, useNotify } from 'react-admin';
 import type { ActivityItem } from '../../bindings/ActivityItem';
-import type { AppDataProvider } from '../../data/dataProvider';
+import { CUSTOMER_USERS, type AppDataProvider } from '../../data/dataProvider';
 import { fieldErrors } from '../../admin/shared';
 import { localInputToUtc, utcToLocalInput } from './localDateTime';
 
@@ -19,7 +19,7 @@ import { localInputToUtc, utcToLocalInput } from './localDateTime';
 export type ActivityDraft = { kind: 'note' | 'event'; item?: ActivityItem };
 
 /** Every activity query of one user: a change refreshes whichever kinds are shown. */
-export const activityKey = (userId: string) => ['customer-users', userId, 'activity'];
+export const activityKey = (userId: string) => [CUSTOMER_USERS, userId, 'activity'];
 
 const TITLES = {
   note: { add: 'Add note', edit: 'Edit note' },

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import AddCommentIcon from '@mui/icons-material/AddComment';
 import DeleteIcon from '@mui/icons-material/Delete';
 import EditIcon from '@mui/icons-material/Edit';
@@ -23,11 +23,12 @@ import { Confirm, useDataProvider, useNotify } from 'react-admin';
 import type { ActivityItem } from '../../bindings/ActivityItem';
 import type { ActivityKind } from '../../bindings/ActivityKind';
 import type { AppDataProvider } from '../../data/dataProvider';
-import { Gated, useCapabilities } from '../../backOffice/capabilities';
+import { Gated } from '../../backOffice/capabilities';
 import { QueryState } from '../../layout/ListStates';
 import { useReadOnly } from '../../layout/StoreInfo';
 import { formatDateTime } from '../fields';
 import { ActivityEditor, activityKey, type ActivityDraft } from './ActivityEditor';
+import { useQuickActions } from './quickActions';
 
 const KINDS: { kind: ActivityKind; label: string }[] = [
   { kind: 'note', label: 'Notes' },
@@ -161,33 +162,24 @@ const useDeleteItem = (userId: string, done: () => void) => {
 
 /**
  * The user's notes, the e-mails sent to them and their events in one list, newest first,
- * with chips that choose which kinds show. `openNew` opens the new note or event form (the
- * page's quick actions); `onOpened` tells that it did.
+ * with chips that choose which kinds show. The page's quick actions "Add note" and "Schedule
+ * event" open their new form here.
  */
-export const ActivityTimeline = ({
-  userId,
-  openNew,
-  onOpened,
-}: {
-  userId: string;
-  openNew?: 'note' | 'event' | null;
-  onOpened?: () => void;
-}) => {
+export const ActivityTimeline = ({ userId }: { userId: string }) => {
   const dataProvider = useDataProvider<AppDataProvider>();
-  const { can } = useCapabilities();
+  const { timeline, setTimeline } = useQuickActions();
   const [shown, setShown] = useState<ActivityKind[]>(KINDS.map((k) => k.kind));
   const [draft, setDraft] = useState<ActivityDraft | null>(null);
   const [deleting, setDeleting] = useState<ActivityItem | null>(null);
   const remove = useDeleteItem(userId, () => setDeleting(null));
   // A read-only store is only looked at: no writing buttons at all.
   const readOnly = useReadOnly();
-  const mayWrite = !readOnly && can('manage_customer_users');
-
-  useEffect(() => {
-    if (!openNew) return;
-    if (mayWrite) setDraft({ kind: openNew });
-    onOpened?.();
-  }, [openNew, mayWrite, onOpened]);
+  // Only an admin who may write gets the toolbar's quick actions: one asked for needs no check.
+  const open = timeline ? { kind: timeline } : draft;
+  const close = () => {
+    setDraft(null);
+    setTimeline(null);
+  };
 
   const { data, error, isPending } = useQuery({
     queryKey: [...activityKey(userId), shown],
@@ -294,7 +286,7 @@ export const ActivityTimeline = ({
           })}
         </List>
       )}
-      <ActivityEditor userId={userId} draft={draft} onClose={() => setDraft(null)} />
+      <ActivityEditor userId={userId} draft={open} onClose={close} />
       <Confirm
         isOpen={!!deleting}
         loading={remove.isPending}

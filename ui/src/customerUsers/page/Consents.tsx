@@ -16,11 +16,12 @@ import {
 import type { ConsentStatus } from '../../bindings/ConsentStatus';
 import { Gated } from '../../backOffice/capabilities';
 import { call } from '../../data/api';
+import { CUSTOMER_USERS } from '../../data/dataProvider';
 import { QueryState } from '../../layout/ListStates';
 import { useReadOnly } from '../../layout/StoreInfo';
 import { formatDateTime } from '../fields';
 
-const consentsKey = (userId: string) => ['customer-users', userId, 'consents'];
+const consentsKey = (userId: string) => [CUSTOMER_USERS, userId, 'consents'];
 
 /** Every consent of the store with whether this user accepted it, and when; Accept / Withdraw. */
 export const Consents = ({ userId }: { userId: string }) => {
@@ -35,7 +36,7 @@ export const Consents = ({ userId }: { userId: string }) => {
       call(accept ? 'accept_consent' : 'withdraw_consent', { user: userId, consent }),
     onSuccess: (statuses) => {
       queryClient.setQueryData(consentsKey(userId), statuses);
-      void queryClient.invalidateQueries({ queryKey: ['customer-users', 'history', userId] });
+      void queryClient.invalidateQueries({ queryKey: [CUSTOMER_USERS, 'history', userId] });
     },
   });
 

@@ -1,22 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import ArrowBackIcon from '@mui/icons-material/ArrowBack';
-import {
-  Alert,
-  Box,
-  Button,
-  CircularProgress,
-  Link,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-} from '@mui/material';
+import { Box, Button, Link, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import { Title } from 'react-admin';
 import { Link as RouterLink, useParams } from 'react-router-dom';
 import type { RelatedKind } from '../../bindings/RelatedKind';
 import { call } from '../../data/api';
 import { Detail, Details } from '../../layout/Details';
+import { QueryState } from '../../layout/ListStates';
 import { formatDateTime } from '../fields';
 import { formatMoney, KIND_NAME, statusLabel } from './related';
 import { SectionCard } from './SectionCard';
@@ -47,8 +37,7 @@ export const RelatedRecordShow = () => {
       >
         {r ? `Back to ${r.customerUser.name}` : 'Back to the customer user'}
       </Button>
-      {isPending ? <CircularProgress aria-label="Loading" /> : null}
-      {error ? <Alert severity="error">{error.message}</Alert> : null}
+      <QueryState pending={isPending} error={error} label="Loading" />
       {r ? (
         <>
           <SectionCard title={`${label} ${r.number}`} fill={false}>

@@ -1,10 +1,9 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import { useQuery } from '@tanstack/react-query';
-import { useDataProvider, useNotify } from 'react-admin';
+import { useNotify } from 'react-admin';
 import type { CustomerUser } from '../../bindings/CustomerUser';
 import type { RelatedKind } from '../../bindings/RelatedKind';
+import { useSettings } from '../../app/settings';
 import { call } from '../../data/api';
-import type { AppDataProvider } from '../../data/dataProvider';
 import { fullName } from '../fields';
 
 /** What a quick action creates. */
@@ -20,15 +19,14 @@ export const QUICK_LABEL: Record<QuickForm, string> = {
 };
 
 export const isQuickForm = (value: string | undefined): value is QuickForm =>
-  !!value && value in QUICK_LABEL;
+  !!value && Object.hasOwn(QUICK_LABEL, value);
 
 /** Where the quick actions' forms open: the setting "quickActionsDisplay". */
-export type QuickDisplay = 'in_place' | 'dialog' | 'window';
+type QuickDisplay = 'in_place' | 'dialog' | 'window';
 
-export function useQuickDisplay(): QuickDisplay {
-  const dataProvider = useDataProvider<AppDataProvider>();
+function useQuickDisplay(): QuickDisplay {
   // The Settings screen's query: a change saved there is seen here at once.
-  const { data } = useQuery({ queryKey: ['settings'], queryFn: () => dataProvider.listSettings() });
+  const { data } = useSettings();
   const value = data?.find((s) => s.key === 'quickActionsDisplay')?.value;
   return value === 'in_place' || value === 'window' ? value : 'dialog';
 }

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { RelatedKind } from '../../bindings/RelatedKind';
 import { call } from '../../data/api';
+import { CUSTOMER_USERS } from '../../data/dataProvider';
 
 /** The kinds of related record with their labels and statuses; fixed while the app runs. */
 export const useRelatedKinds = () =>
@@ -19,7 +20,7 @@ export const KIND_NAME: Record<RelatedKind, string> = {
 };
 
 export const relatedKey = (userId: string, kind: RelatedKind) => [
-  'customer-users',
+  CUSTOMER_USERS,
   userId,
   'related',
   kind,

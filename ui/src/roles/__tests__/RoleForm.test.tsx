@@ -1,15 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { messageUnder } from '../../test/helpers';
 import { renderApp, setupUser } from '../../test/renderApp';
 
 const select = (label: string) => screen.getByLabelText(label) as HTMLSelectElement;
-
-/** The helper/error text shown under an input. */
-const messageUnder = (input: HTMLElement) => {
-  const root = input.closest('.MuiFormControl-root') as HTMLElement;
-  return (root.querySelector('.MuiFormHelperText-root')?.textContent ?? '').replace(/\u200b/g, '');
-};
 
 async function fillLabel(user: UserEvent, label: string) {
   await user.click(await screen.findByLabelText('Label'));
