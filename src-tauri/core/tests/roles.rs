@@ -13,6 +13,7 @@ use cu_core::back_office::role::{self as back_office_role, BackOfficeRoleInput};
 use cu_core::back_office::{self, BackOfficeUserInput};
 use cu_core::csv::export::Query;
 use cu_core::csv::import::{ImportKind, ImportMode};
+use cu_core::grid::{self, GridQuery};
 use cu_core::out_file::Target;
 use cu_core::role::delegation::{self, Delegated};
 use cu_core::role::permission::{Action, Capability, Entity, Level, RawPermissions};
@@ -605,4 +606,33 @@ fn the_built_in_administrator_stays_and_the_last_one_keeps_the_role() {
     let listed = t.db.read(|c| back_office::get(c, &others[0])).unwrap();
     assert_eq!(listed.role.unwrap().name, "Frontline");
     assert_eq!(listed.capabilities, [BackOffice::Unlock]);
+}
+
+#[test]
+fn a_roles_new_label_reaches_its_holders_and_new_permissions_leave_their_roles_column() {
+    let t = store(40);
+    let roles_column = || {
+        let query: GridQuery = serde_json::from_value(json!({"pageSize": 100})).unwrap();
+        let page = grid::page(&t.db, &query).unwrap();
+        page.rows.into_iter().map(|r| r.roles).collect::<Vec<_>>()
+    };
+    let before = roles_column();
+    assert!(before.iter().all(|r| r.contains("Buyer")), "{before:?}");
+    let buyer = role_code(&t.db, "Buyer");
+
+    let update = |input: RoleInput| role_write::update(&t.db, &admin(), &buyer, &input).unwrap();
+    update(RoleInput {
+        permissions: Some(raw(&[("order", "view", Level::Department)])),
+        ..RoleInput::default()
+    });
+    assert_eq!(roles_column(), before);
+
+    update(role_input("Purchaser", None));
+    let after = roles_column();
+    assert!(
+        after
+            .iter()
+            .all(|r| r.contains("Purchaser") && !r.contains("Buyer")),
+        "{after:?}"
+    );
 }
